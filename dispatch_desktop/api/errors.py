@@ -1,0 +1,77 @@
+"""Errors raised by the Dispatch client.
+
+Every error derives from :class:`DispatchError`, so a caller can catch one type. Messages are
+sentences a user can read; they never contain a credential.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dispatch_desktop.api.models import StartResult
+
+
+class DispatchError(Exception):
+    """Base class; also raised for a malformed answer (not JSON, missing keys, HTML page)."""
+
+
+class ValidationError(DispatchError, ValueError):
+    """Input refused before anything was sent. ``field`` names the offending parameter."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AuthenticationError(DispatchError):
+    """HTTP 401: bad credentials, or an account that cannot read any address book (G5)."""
+
+    DEFAULT_MESSAGE = (
+        "The server refused the sign-in (401). Either the username, password or API key is "
+        "wrong, or the account cannot read any address book; check both with your "
+        "Dispatch administrator."
+    )
+
+    def __init__(self, message: str = DEFAULT_MESSAGE) -> None:
+        super().__init__(message)
+
+
+class RequestRejected(DispatchError):
+    """Any other HTTP 4xx/5xx. ``status`` and the server's ``server_text`` are kept."""
+
+    def __init__(self, status: int, server_text: str) -> None:
+        self.status = status
+        self.server_text = server_text
+        detail = server_text.strip() or "no explanation given"
+        super().__init__(f"The server rejected the request (HTTP {status}): {detail}")
+
+
+class JobNotStarted(DispatchError):
+    """HTTP 200 whose ``result`` is not "OK" (F4): the call was valid, the job did not start."""
+
+    def __init__(self, result: StartResult) -> None:
+        self.result = result
+        self.errormessage = result.errormessage
+        detail = result.errormessage.strip() or "the server gave no reason"
+        super().__init__(f"The job was not started ({result.result}): {detail}")
+
+
+class OutcomeUnknown(DispatchError):
+    """The start request may have reached the server and no complete answer came back (F3).
+
+    The job may have started and messages may be on their way. Never retry automatically:
+    check the dashboard or the job monitor first.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            "The outcome is unknown: the start request may have reached the server, but no "
+            f"complete answer came back ({reason}). The job may have started; check the "
+            "Dispatch dashboard before trying again."
+        )
+
+
+class ConnectionFailed(DispatchError):
+    """The server could not be reached at all; nothing was delivered."""

@@ -1,0 +1,156 @@
+"""Tag filters of the Dispatch address book (reference 2.2.6, F9).
+
+A filter is a list of parts joined by ``;`` (AND); a part is ``type:value1|value2`` (OR).
+Types and values must not contain ``;``, ``|`` or ``:``; spaces inside names are legal.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from dispatch_desktop.api.errors import ValidationError
+
+FORBIDDEN_CHARACTERS = ";|:"
+
+
+def _check_name(name: str, what: str, part_text: str, field: str) -> str:
+    trimmed = name.strip()
+    if not trimmed:
+        raise ValidationError(f"Tag filter part {part_text!r}: the {what} is empty.", field)
+    bad = sorted({c for c in trimmed if c in FORBIDDEN_CHARACTERS})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        raise ValidationError(
+            f"Tag filter part {part_text!r}: the {what} {trimmed!r} contains {shown}; "
+            "tag types and values must not contain ';', '|' or ':'.",
+            field,
+        )
+    if any(c in trimmed for c in "\r\n\t"):
+        raise ValidationError(
+            f"Tag filter part {part_text!r}: the {what} {trimmed!r} contains a line break or tab.",
+            field,
+        )
+    return trimmed
+
+
+@dataclass(frozen=True)
+class TagFilterPart:
+    """One AND-ed condition: a contact matches if it has ``tagtype`` with any of ``values``."""
+
+    tagtype: str
+    values: tuple[str, ...]
+
+    def __init__(self, tagtype: str, values: Any, *, field: str = "tag filter") -> None:
+        if isinstance(values, str):
+            values = (values,)
+        values = tuple(values)
+        part_text = f"{tagtype}:{'|'.join(values)}"
+        if not values:
+            raise ValidationError(f"Tag filter part {part_text!r}: no tag value is given.", field)
+        object.__setattr__(self, "tagtype", _check_name(tagtype, "tag type", part_text, field))
+        object.__setattr__(
+            self, "values", tuple(_check_name(v, "tag value", part_text, field) for v in values)
+        )
+
+    def __str__(self) -> str:
+        return f"{self.tagtype}:{'|'.join(self.values)}"
+
+    def matches(self, tags: dict[str, set[str]] | dict[str, frozenset[str]]) -> bool:
+        """True if a contact with these tags (type -> set of values) fulfils this part."""
+        return bool(tags.get(self.tagtype, set()) & set(self.values))
+
+
+@dataclass(frozen=True)
+class TagFilter:
+    """A whole filter: every part must match (AND)."""
+
+    parts: tuple[TagFilterPart, ...]
+
+    def __init__(self, parts: Any, *, field: str = "tag filter") -> None:
+        parts = tuple(parts)
+        if not parts:
+            raise ValidationError("The tag filter is empty: give at least one tag type.", field)
+        object.__setattr__(self, "parts", parts)
+
+    @classmethod
+    def parse(cls, text: str, *, field: str = "tag filter") -> TagFilter:
+        """Parse the string form, e.g. ``"Base:STO|OSL|CPH;On call:Yes"``.
+
+        Raises :class:`ValidationError` naming the offending part.
+        """
+        if not isinstance(text, str):
+            raise ValidationError("A tag filter must be text.", field)
+        if not text.strip():
+            raise ValidationError("The tag filter is empty: give at least one tag type.", field)
+        parts = []
+        for raw_part in text.split(";"):
+            part_text = raw_part.strip()
+            if not part_text:
+                raise ValidationError(
+                    f"The tag filter {text.strip()!r} has an empty part (two ';' in a row, "
+                    "or a ';' at an end).",
+                    field,
+                )
+            if ":" not in part_text:
+                raise ValidationError(
+                    f"Tag filter part {part_text!r} has no ':' between tag type and values; "
+                    "write it as type:value1|value2.",
+                    field,
+                )
+            tagtype, _, values = part_text.partition(":")
+            if ":" in values:
+                raise ValidationError(
+                    f"Tag filter part {part_text!r} contains more than one ':'; "
+                    "tag types and values must not contain ';', '|' or ':'.",
+                    field,
+                )
+            parts.append(TagFilterPart(tagtype, values.split("|"), field=field))
+        return cls(parts, field=field)
+
+    @classmethod
+    def coerce(cls, value: TagFilter | str, *, field: str = "tag filter") -> TagFilter:
+        """Accept a :class:`TagFilter` or its string form."""
+        if isinstance(value, TagFilter):
+            return value
+        return cls.parse(value, field=field)
+
+    def __str__(self) -> str:
+        return ";".join(str(p) for p in self.parts)
+
+    def matches(self, tags: dict[str, set[str]] | dict[str, frozenset[str]]) -> bool:
+        """True if a contact with these tags fulfils every part."""
+        return all(part.matches(tags) for part in self.parts)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The JSON form (G1): the reference never shows it; this is the documented shape
+        ``[{"tagtype": "Base", "tagvalues": ["STO", "OSL"]}, ...]``."""
+        return [{"tagtype": p.tagtype, "tagvalues": list(p.values)} for p in self.parts]
+
+    @classmethod
+    def from_json(cls, data: Any, *, field: str = "tag filter") -> TagFilter:
+        """Inverse of :meth:`to_json`; accepts the list or its JSON text."""
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except json.JSONDecodeError as exc:
+                message = f"The JSON tag filter is not valid JSON: {exc}"
+                raise ValidationError(message, field) from exc
+        if not isinstance(data, list):
+            raise ValidationError("The JSON tag filter must be a list of filter parts.", field)
+        parts = []
+        for item in data:
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("tagtype"), str)
+                or not isinstance(item.get("tagvalues"), list)
+                or not all(isinstance(v, str) for v in item["tagvalues"])
+            ):
+                raise ValidationError(
+                    f"JSON tag filter part {json.dumps(item)} must look like "
+                    '{"tagtype": "Base", "tagvalues": ["STO"]}.',
+                    field,
+                )
+            parts.append(TagFilterPart(item["tagtype"], item["tagvalues"], field=field))
+        return cls(parts, field=field)

@@ -1,0 +1,278 @@
+"""Checks a start request against the reference before anything is sent (F7–F10).
+
+Each problem is a :class:`ValidationError` whose ``field`` is the POST key and whose message
+names the field and the rule, so the GUI can show it on the offending field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+from dispatch_desktop.api.errors import ValidationError
+from dispatch_desktop.api.models import GenericType, StartJobRequest
+from dispatch_desktop.api.tagfilter import TagFilter
+
+MAX_JOB_ID = 2**63 - 1
+PHONE_NUMBER = re.compile(r"\+?[0-9]{6,15}")
+
+FIELD_LABELS: dict[str, str] = {
+    "jobid": "Saved job id (jobid)",
+    "jobname": "Job name (jobname)",
+    "message": "Message (message)",
+    "assignedmessage": "Assigned message (assignedmessage)",
+    "tonumbers": "Phone numbers to add (tonumbers)",
+    "toaddressbookcustomtagfilter": "Tag filter to add (toaddressbookcustomtagfilter)",
+    "toaddressbooktagfilterjson": "JSON tag filter to add (toaddressbooktagfilterjson)",
+    "toaddressbooksavedtagfilters": "Saved tag filters to add (toaddressbooksavedtagfilters)",
+    "toaddressbookgroups": "Groups to add (toaddressbookgroups)",
+    "excludenumbers": "Phone numbers to exclude (excludenumbers)",
+    "excludecustomtagfilter": "Tag filter to exclude (excludecustomtagfilter)",
+    "excludetagfilterjson": "JSON tag filter to exclude (excludetagfilterjson)",
+    "tokeep": "Keep saved recipients (tokeep)",
+    "responsegoal": "Response goal (responsegoal)",
+    "scheduledstart": "Scheduled start (scheduledstart)",
+}
+
+NEW_FILTER_FIELDS = ("toaddressbookcustomtagfilter", "toaddressbooktagfilterjson")
+
+_GMM_ONLY_REASON = (
+    "only allowed for GMM (GenericMonitoredMessage) jobs; this job is GMA "
+    "(GenericMultiAssign), and the server would refuse it (reference 2.2.2)"
+)
+
+# Parameters each generic type refuses, with the reason shown to the user (F7, F8).
+DISALLOWED_FIELDS: dict[GenericType, dict[str, str]] = {
+    GenericType.GMA: {
+        name: _GMM_ONLY_REASON
+        for name in (
+            "tonumbers",
+            "toaddressbooksavedtagfilters",
+            "toaddressbookgroups",
+            "excludenumbers",
+            "excludecustomtagfilter",
+            "excludetagfilterjson",
+            "tokeep",
+        )
+    },
+    GenericType.GMM: {
+        "assignedmessage": (
+            "only allowed for GMA (GenericMultiAssign) jobs; a GMM job takes the assigned "
+            "message from its job type settings, and the server refuses a non-blank value "
+            "(reference 2.2.2)"
+        ),
+    },
+}
+
+GMA_GOAL_RULE = (
+    "for a GMA job a new tag filter and a response goal go together: give both or neither "
+    "(reference 2.2.2)"
+)
+
+
+def label(field: str) -> str:
+    """The user-facing name of a request field."""
+    return FIELD_LABELS.get(field, field)
+
+
+def _error(field: str, rule: str) -> ValidationError:
+    return ValidationError(f"{label(field)}: {rule}.", field)
+
+
+def is_set(value: Any) -> bool:
+    """Whether a request field counts as given: not ``None`` and not an empty list."""
+    if value is None:
+        return False
+    return not (isinstance(value, list | tuple) and len(value) == 0)
+
+
+def check_phone_number(number: Any, field: str = "tonumbers") -> str:
+    """Return ``number`` if it is plausible: digits with an optional leading ``+``, 6–15
+    digits."""
+    if not isinstance(number, str) or not PHONE_NUMBER.fullmatch(number):
+        raise _error(
+            field,
+            f"{number!r} is not a phone number; use digits with an optional leading +, "
+            "6 to 15 digits, no spaces",
+        )
+    return number
+
+
+def check_response_goal(goal: Any) -> int:
+    """Return ``goal`` if it is an integer greater than 0."""
+    if isinstance(goal, bool) or not isinstance(goal, int) or goal <= 0:
+        raise _error("responsegoal", f"{goal!r} is not a whole number greater than 0")
+    return goal
+
+
+def check_scheduled_start(when: Any, now: datetime | None = None) -> str:
+    """Return the ISO 8601 form (explicit offset, seconds) of a future, time-zone aware
+    ``when`` (F10)."""
+    if not isinstance(when, datetime):
+        raise _error("scheduledstart", "must be a date and time")
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise _error(
+            "scheduledstart", "has no time zone; give a time with an explicit offset or UTC"
+        )
+    now = now or datetime.now(UTC)
+    if when <= now:
+        raise _error(
+            "scheduledstart",
+            f"{when.isoformat(timespec='seconds')} is not in the future; a scheduled start "
+            "must lie ahead",
+        )
+    return when.isoformat(timespec="seconds")
+
+
+def check_job_id(jobid: Any) -> int:
+    """Return ``jobid`` if it is an exact positive 64-bit integer (F1)."""
+    if isinstance(jobid, bool) or not isinstance(jobid, int) or not 0 < jobid <= MAX_JOB_ID:
+        raise _error("jobid", f"{jobid!r} is not a positive 64-bit whole number")
+    return jobid
+
+
+def _check_text(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise _error(field, "must be text")
+    if not value.strip():
+        raise _error(field, "is blank; leave it unset to keep the saved job's value")
+    return value
+
+
+def _check_names(value: Any, field: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _error(field, "must be a list of names")
+    for name in value:
+        if not name.strip():
+            raise _error(field, "contains a blank name")
+    return list(value)
+
+
+def _check_numbers(value: Any, field: str) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise _error(field, "must be a list of phone numbers")
+    return [check_phone_number(n, field) for n in value]
+
+
+def _check_tag_filter(value: Any, field: str) -> str:
+    if not isinstance(value, TagFilter | str):
+        raise _error(field, "must be a tag filter or its text form")
+    try:
+        return str(TagFilter.coerce(value, field=field))
+    except ValidationError as exc:
+        raise ValidationError(f"{label(field)}: {exc}", field) from None
+
+
+def _check_json_filter(value: Any, field: str) -> list[dict[str, Any]]:
+    try:
+        tag_filter = value if isinstance(value, TagFilter) else TagFilter.from_json(value)
+    except ValidationError as exc:
+        raise ValidationError(f"{label(field)}: {exc}", field) from None
+    return tag_filter.to_json()
+
+
+def _check_tokeep(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _error("tokeep", "must be true or false")
+    return value
+
+
+_FIELD_CHECKS = {
+    "jobid": check_job_id,
+    "jobname": lambda v: _check_text(v, "jobname"),
+    "message": lambda v: _check_text(v, "message"),
+    "tonumbers": lambda v: _check_numbers(v, "tonumbers"),
+    "toaddressbookcustomtagfilter": lambda v: _check_tag_filter(v, "toaddressbookcustomtagfilter"),
+    "toaddressbooktagfilterjson": lambda v: _check_json_filter(v, "toaddressbooktagfilterjson"),
+    "toaddressbooksavedtagfilters": lambda v: _check_names(v, "toaddressbooksavedtagfilters"),
+    "toaddressbookgroups": lambda v: _check_names(v, "toaddressbookgroups"),
+    "excludenumbers": lambda v: _check_numbers(v, "excludenumbers"),
+    "excludecustomtagfilter": lambda v: _check_tag_filter(v, "excludecustomtagfilter"),
+    "excludetagfilterjson": lambda v: _check_json_filter(v, "excludetagfilterjson"),
+    "tokeep": _check_tokeep,
+    "responsegoal": check_response_goal,
+}
+
+
+def _check_assigned_message(value: Any, generic_type: GenericType | None) -> str:
+    if not isinstance(value, str):
+        raise _error("assignedmessage", "must be text")
+    if generic_type is GenericType.GMA and not value.strip():
+        raise _error("assignedmessage", "is blank; leave it unset to keep the saved message")
+    return value
+
+
+def _rule_problems(
+    given: dict[str, Any], generic_type: GenericType | None
+) -> list[ValidationError]:
+    if generic_type is None:
+        return []
+    problems = []
+    for name, reason in DISALLOWED_FIELDS[generic_type].items():
+        if name not in given:
+            continue
+        if name == "assignedmessage" and not str(given[name]).strip():
+            continue  # the server accepts a blank assigned message for GMM
+        problems.append(_error(name, reason))
+    if generic_type is GenericType.GMA:
+        has_filter = any(name in given for name in NEW_FILTER_FIELDS)
+        if has_filter != ("responsegoal" in given):
+            missing = "responsegoal" if has_filter else "toaddressbookcustomtagfilter"
+            problems.append(_error(missing, GMA_GOAL_RULE))
+    return problems
+
+
+def find_problems(
+    request: StartJobRequest,
+    generic_type: GenericType | None = None,
+    *,
+    now: datetime | None = None,
+) -> tuple[dict[str, Any], list[ValidationError]]:
+    """Check every field; return the normalised parameters (POST key -> JSON value, unset
+    fields left out) and every problem found, in field order."""
+    params: dict[str, Any] = {}
+    problems: list[ValidationError] = []
+    for spec in fields(StartJobRequest):
+        value = getattr(request, spec.name)
+        if not is_set(value) and spec.name != "jobid":
+            continue
+        try:
+            if spec.name == "scheduledstart":
+                params[spec.name] = check_scheduled_start(value, now)
+            elif spec.name == "assignedmessage":
+                params[spec.name] = _check_assigned_message(value, generic_type)
+            else:
+                params[spec.name] = _FIELD_CHECKS[spec.name](value)
+        except ValidationError as exc:
+            problems.append(exc)
+    for first, second in (
+        ("toaddressbookcustomtagfilter", "toaddressbooktagfilterjson"),
+        ("excludecustomtagfilter", "excludetagfilterjson"),
+    ):
+        if is_set(getattr(request, first)) and is_set(getattr(request, second)):
+            problems.append(
+                _error(second, f"give the filter once, either here or as {label(first)}")
+            )
+    given = {
+        spec.name: getattr(request, spec.name)
+        for spec in fields(StartJobRequest)
+        if is_set(getattr(request, spec.name))
+    }
+    problems.extend(_rule_problems(given, generic_type))
+    return params, problems
+
+
+def validate_start_request(
+    request: StartJobRequest,
+    generic_type: GenericType | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Return the normalised parameters, or raise the first problem as
+    :class:`ValidationError`."""
+    params, problems = find_problems(request, generic_type, now=now)
+    if problems:
+        raise problems[0]
+    return params
