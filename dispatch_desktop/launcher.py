@@ -1,0 +1,169 @@
+"""One launch of a saved job, from the last check to the journal entry (no Qt).
+
+The GUI runs :func:`launch` on a worker thread. It sends the start request exactly once (F3),
+records the attempt in the journal *before* sending, so a crash mid-call leaves a "pending"
+entry, and maps every way the call can end to one :class:`LaunchOutcome`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from dispatch_desktop.api import (
+    AuthenticationError,
+    ConnectionFailed,
+    DispatchClient,
+    GenericType,
+    JobNotStarted,
+    OutcomeUnknown,
+    RequestRejected,
+    SavedJob,
+    StartJobRequest,
+    ValidationError,
+)
+from dispatch_desktop.api.validation import validate_start_request
+
+log = logging.getLogger(__name__)
+
+
+class OutcomeKind(enum.Enum):
+    """How a launch ended; the values are the journal's outcome names."""
+
+    OK = "ok"
+    NOT_STARTED = "not_started"
+    REJECTED = "rejected"
+    AUTH_FAILED = "auth_failed"
+    UNKNOWN = "unknown"
+    CONNECTION_FAILED = "connection_failed"
+    REFUSED_LOCALLY = "refused_locally"
+
+
+@dataclass(frozen=True)
+class LaunchOutcome:
+    """What the user is told. ``runtimeid`` is set only for :attr:`OutcomeKind.OK`."""
+
+    kind: OutcomeKind
+    message: str
+    runtimeid: int | None = None
+    jobname: str | None = None
+    journal_warning: str = ""
+
+
+class Journal(Protocol):
+    """The part of the launch journal a launch writes to."""
+
+    def record_attempt(
+        self,
+        *,
+        server: str,
+        user: str,
+        job_id: int,
+        job_name: str,
+        job_type: str,
+        generic_type: str | None,
+        parameters: dict[str, object],
+    ) -> int: ...
+
+    def record_outcome(
+        self,
+        attempt_id: int,
+        outcome: str,
+        *,
+        runtimeid: int | None = None,
+        jobname: str | None = None,
+        message: str | None = None,
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """Everything a launch needs: the checked request and who sends it where."""
+
+    job: SavedJob
+    request: StartJobRequest
+    generic_type: GenericType | None
+    server: str
+    user: str
+
+
+def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) -> LaunchOutcome:
+    """Check, journal, send once, journal the outcome. Blocking: call it off the GUI thread."""
+    try:
+        parameters = validate_start_request(plan.request, plan.generic_type)
+    except ValidationError as exc:
+        return LaunchOutcome(OutcomeKind.REFUSED_LOCALLY, str(exc))
+
+    attempt_id, warning = _record_attempt(journal, plan, parameters)
+    outcome = _send_once(client, plan)
+    if journal is not None and attempt_id is not None:
+        try:
+            journal.record_outcome(
+                attempt_id,
+                outcome.kind.value,
+                runtimeid=outcome.runtimeid,
+                jobname=outcome.jobname,
+                message=outcome.message,
+            )
+        except Exception:  # the launch happened; a journal failure must not hide its outcome
+            log.exception("could not record the launch outcome")
+            warning = warning or "The outcome could not be written to the launch journal."
+    if warning:
+        return LaunchOutcome(
+            outcome.kind, outcome.message, outcome.runtimeid, outcome.jobname, warning
+        )
+    return outcome
+
+
+def _record_attempt(
+    journal: Journal | None, plan: LaunchPlan, parameters: dict[str, object]
+) -> tuple[int | None, str]:
+    if journal is None:
+        return None, ""
+    try:
+        attempt_id = journal.record_attempt(
+            server=plan.server,
+            user=plan.user,
+            job_id=plan.job.id,
+            job_name=plan.job.name,
+            job_type=plan.job.type,
+            generic_type=plan.generic_type.value if plan.generic_type else None,
+            parameters=parameters,
+        )
+    except Exception:
+        # An emergency callout must not be blocked by a full disk: send, and say so.
+        log.exception("could not record the launch attempt")
+        return None, "This launch could not be written to the launch journal."
+    return attempt_id, ""
+
+
+def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
+    try:
+        result = client.start_saved_job(plan.request, plan.generic_type)
+    except JobNotStarted as exc:
+        return LaunchOutcome(OutcomeKind.NOT_STARTED, exc.errormessage or str(exc))
+    except AuthenticationError as exc:
+        return LaunchOutcome(OutcomeKind.AUTH_FAILED, str(exc))
+    except OutcomeUnknown as exc:
+        return LaunchOutcome(OutcomeKind.UNKNOWN, str(exc))
+    except ConnectionFailed as exc:
+        return LaunchOutcome(OutcomeKind.CONNECTION_FAILED, f"{exc} Nothing was sent.")
+    except RequestRejected as exc:
+        return LaunchOutcome(OutcomeKind.REJECTED, exc.server_text or str(exc))
+    except ValidationError as exc:
+        return LaunchOutcome(OutcomeKind.REFUSED_LOCALLY, str(exc))
+    except Exception as exc:
+        # Whatever broke, the request may have left: only "unknown" is honest (F3).
+        log.exception("unexpected error during the start call")
+        return LaunchOutcome(
+            OutcomeKind.UNKNOWN,
+            str(OutcomeUnknown(f"an unexpected error occurred: {type(exc).__name__}")),
+        )
+    return LaunchOutcome(
+        OutcomeKind.OK,
+        f"Job {result.jobname!r} started with runtime id {result.runtimeid}.",
+        runtimeid=result.runtimeid,
+        jobname=result.jobname,
+    )

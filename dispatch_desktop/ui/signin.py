@@ -1,0 +1,470 @@
+"""The sign-in dialog: server, credentials, how they travel, and the keyring.
+
+Signing in lists the saved jobs off the GUI thread; the keyring is also read and written off
+the GUI thread (an unlock prompt may block). Secrets go to the keyring only, never to settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.api import (
+    AuthMethod,
+    Credentials,
+    DispatchClient,
+    SavedJob,
+    ValidationError,
+)
+from dispatch_desktop.storage.secrets import (
+    SecretKind,
+    SecretStore,
+    SecretStoreStatus,
+    SecretStoreUnavailable,
+    SessionSecrets,
+)
+from dispatch_desktop.ui.common import demo_banner, error_sentence, window_title
+from dispatch_desktop.ui.settings import AppSettings
+from dispatch_desktop.ui.workers import Task, TaskRunner
+
+# The label under which an API key is kept in the keyring (one key per server).
+API_KEY_ACCOUNT = "default"
+
+_PASSWORD_METHODS = (AuthMethod.FIELDS, AuthMethod.BASIC, AuthMethod.LEKAB_HEADERS)
+_API_KEY_METHODS = (AuthMethod.API_KEY_FIELD, AuthMethod.API_KEY_HEADER)
+_METHOD_LABELS = {
+    AuthMethod.FIELDS: "In the request (username/password, U/P)",
+    AuthMethod.BASIC: "HTTP Basic authentication",
+    AuthMethod.LEKAB_HEADERS: "X-Lekab-Userid / X-Lekab-Password headers",
+    AuthMethod.API_KEY_FIELD: "In the request (apikey, key)",
+    AuthMethod.API_KEY_HEADER: "X-API-Key header",
+}
+
+
+@dataclass
+class SignedIn:
+    """The outcome of a successful sign-in."""
+
+    client: DispatchClient
+    server: str
+    user: str
+    jobs: list[SavedJob]
+    refreshed_at: datetime
+    keyring_message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignInForm:
+    """What the user typed, as plain values (for the background task)."""
+
+    server: str
+    use_api_key: bool
+    username: str
+    password: str
+    api_key: str
+    auth: AuthMethod
+    http_method: str
+    remember: bool
+
+    @property
+    def account(self) -> str:
+        """The keyring account of the secret."""
+        return API_KEY_ACCOUNT if self.use_api_key else self.username
+
+    @property
+    def kind(self) -> SecretKind:
+        """Which kind of secret this form carries."""
+        return SecretKind.API_KEY if self.use_api_key else SecretKind.PASSWORD
+
+    @property
+    def secret(self) -> str:
+        """The password or API key."""
+        return self.api_key if self.use_api_key else self.password
+
+    @property
+    def user_label(self) -> str:
+        """Who is signed in, as the journal and the status bar name it (never a secret)."""
+        return "API key" if self.use_api_key else self.username
+
+    def credentials(self) -> Credentials:
+        """The library's credentials for this form."""
+        if self.use_api_key:
+            return Credentials(api_key=self.api_key)
+        return Credentials(username=self.username, password=self.password)
+
+
+def sign_in(form: SignInForm, secrets: SecretStore, *, allow_insecure: bool = False) -> SignedIn:
+    """Blocking: list the saved jobs, then keep or forget the secret as asked."""
+    client = DispatchClient(
+        form.server,
+        form.credentials(),
+        auth=form.auth,
+        http_method=form.http_method,
+        allow_insecure=allow_insecure,
+    )
+    jobs = client.list_saved_jobs()
+    keyring_message = ""
+    try:
+        if form.remember:
+            secrets.save(form.server, form.account, form.kind, form.secret)
+        else:
+            secrets.forget(form.server, form.account, form.kind)
+    except SecretStoreUnavailable as exc:
+        keyring_message = str(exc)
+    return SignedIn(client, client.base_url, form.user_label, jobs, datetime.now(), keyring_message)
+
+
+class SignInDialog(QDialog):
+    """Asks for the server and credentials and signs in off the GUI thread."""
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        secrets: SecretStore,
+        session_secrets: SessionSecrets,
+        runner: TaskRunner,
+        *,
+        demo: bool = False,
+        demo_credentials: tuple[str, str] | None = None,
+        demo_server: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.secrets = secrets
+        self.session_secrets = session_secrets
+        self.runner = runner
+        self.demo = demo
+        self.result_session: SignedIn | None = None
+        self._task: Task | None = None
+        self._keyring_usable = True
+        self.setWindowTitle(window_title(self.tr("Sign in"), demo))
+        self._build()
+        self._load_settings(demo_server, demo_credentials)
+        self._check_keyring()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.server = QLineEdit(self)
+        self.server.setAccessibleName(self.tr("Server address"))
+        self.password_choice = QRadioButton(self.tr("&Username and password"), self)
+        self.api_key_choice = QRadioButton(self.tr("API &key"), self)
+        kinds = QButtonGroup(self)
+        kinds.addButton(self.password_choice)
+        kinds.addButton(self.api_key_choice)
+        self.password_choice.setChecked(True)
+        self.password_choice.toggled.connect(self._on_kind_changed)
+        self.username = QLineEdit(self)
+        self.username.setAccessibleName(self.tr("Username"))
+        self.username.editingFinished.connect(self._load_stored_secret)
+        self.password = QLineEdit(self)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key = QLineEdit(self)
+        self.api_key.setAccessibleName(self.tr("API key"))
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember = QCheckBox(self.tr("&Remember credentials in the system keyring"), self)
+        self.remember.setAccessibleName(self.tr("Remember credentials"))
+        self.forget_button = QPushButton(self.tr("&Forget"), self)
+        self.forget_button.setAccessibleName(self.tr("Forget stored credentials"))
+        self.forget_button.setToolTip(self.tr("Remove the stored secret from the keyring"))
+        self.forget_button.clicked.connect(self._forget)
+        self.keyring_label = QLabel(self)
+        self.keyring_label.setWordWrap(True)
+        self.keyring_label.setAccessibleName(self.tr("Keyring status"))
+
+        self.advanced = QGroupBox(self.tr("Ad&vanced"), self)
+        self.advanced.setCheckable(True)
+        self.advanced.setChecked(False)
+        self.auth_method = QComboBox(self.advanced)
+        self.auth_method.setAccessibleName(self.tr("Credentials travel"))
+        self.http_method = QComboBox(self.advanced)
+        self.http_method.setAccessibleName(self.tr("HTTP method"))
+        self.http_method.addItem(self.tr("POST (JSON body)"), "POST")
+        self.http_method.addItem(self.tr("GET (query parameters)"), "GET")
+        advanced_form = QFormLayout(self.advanced)
+        advanced_form.addRow(self.tr("Credentials travel:"), self.auth_method)
+        advanced_form.addRow(self.tr("Requests use:"), self.http_method)
+        self.advanced.toggled.connect(self._show_advanced)
+        self._show_advanced(False)
+
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName(self.tr("Sign-in error"))
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName(self.tr("Signing in"))
+        self.progress.hide()
+
+        self.sign_in_button = QPushButton(self.tr("&Sign in"), self)
+        self.sign_in_button.setAccessibleName(self.tr("Sign in"))
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self._cancel)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Se&rver address:"), self.server)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.password_choice)
+        kind_row.addWidget(self.api_key_choice)
+        kind_row.addStretch(1)
+        form.addRow(self.tr("Sign in with:"), kind_row)
+        form.addRow(self.tr("User&name:"), self.username)
+        form.addRow(self.tr("&Password:"), self.password)
+        form.addRow(self.tr("API ke&y:"), self.api_key)
+        self._form = form
+        remember_row = QHBoxLayout()
+        remember_row.addWidget(self.remember, 1)
+        remember_row.addWidget(self.forget_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        if self.demo:
+            layout.addWidget(demo_banner(self))
+        layout.addLayout(form)
+        layout.addLayout(remember_row)
+        layout.addWidget(self.keyring_label)
+        layout.addWidget(self.advanced)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(520)
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.auth_method.setVisible(shown)
+        self.http_method.setVisible(shown)
+        for widget in (self.auth_method, self.http_method):
+            label = self.advanced.layout().labelForField(widget)
+            if label is not None:
+                label.setVisible(shown)
+
+    def _fill_auth_methods(self, selected: AuthMethod) -> None:
+        methods = _API_KEY_METHODS if self.api_key_choice.isChecked() else _PASSWORD_METHODS
+        self.auth_method.clear()
+        for method in methods:
+            self.auth_method.addItem(self.tr(_METHOD_LABELS[method]), method)
+        index = self.auth_method.findData(selected)
+        self.auth_method.setCurrentIndex(max(index, 0))
+
+    def _on_kind_changed(self) -> None:
+        use_key = self.api_key_choice.isChecked()
+        for widget in (self.username, self.password):
+            widget.setVisible(not use_key)
+            self._form.labelForField(widget).setVisible(not use_key)
+        self.api_key.setVisible(use_key)
+        self._form.labelForField(self.api_key).setVisible(use_key)
+        self._fill_auth_methods(self.auth_method.currentData() or AuthMethod.FIELDS)
+        self._load_stored_secret()
+
+    # -- settings and keyring -------------------------------------------------------------------
+
+    def _load_settings(
+        self, demo_server: str | None, demo_credentials: tuple[str, str] | None
+    ) -> None:
+        s = self.settings
+        self.server.setText(demo_server or s.server_url)
+        auth = s.auth_method
+        self.api_key_choice.setChecked(auth.uses_api_key)
+        self.password_choice.setChecked(not auth.uses_api_key)
+        self._on_kind_changed()
+        self._fill_auth_methods(auth)
+        self.http_method.setCurrentIndex(max(self.http_method.findData(s.http_method), 0))
+        self.remember.setChecked(s.remember_credentials)
+        if demo_credentials is not None:
+            self.password_choice.setChecked(True)
+            self.username.setText(demo_credentials[0])
+            self.password.setText(demo_credentials[1])
+        else:
+            self.username.setText(s.username)
+            self._load_stored_secret()
+        focus = self.password if self.username.text() else self.username
+        focus.setFocus()
+
+    def _secret_field(self) -> QLineEdit:
+        return self.api_key if self.api_key_choice.isChecked() else self.password
+
+    def _secret_address(self) -> tuple[str, str, SecretKind] | None:
+        server = self.server.text().strip().rstrip("/")
+        if self.api_key_choice.isChecked():
+            return (server, API_KEY_ACCOUNT, SecretKind.API_KEY) if server else None
+        user = self.username.text().strip()
+        return (server, user, SecretKind.PASSWORD) if server and user else None
+
+    def _check_keyring(self) -> None:
+        self.runner.submit(
+            self.secrets.status, "keyring status", self._on_keyring_status, self._on_keyring_error
+        )
+
+    def _on_keyring_status(self, status: SecretStoreStatus) -> None:
+        self._keyring_usable = status.usable
+        self.remember.setEnabled(status.usable)
+        self.forget_button.setEnabled(status.usable)
+        if status.usable:
+            self.keyring_label.setText(
+                self.tr("Credentials are stored in: %1.").replace("%1", status.store)
+            )
+        else:
+            self.remember.setChecked(False)
+            self.remember.setToolTip(status.message)
+            self.keyring_label.setText(status.message)
+
+    def _on_keyring_error(self, error: BaseException) -> None:
+        self._on_keyring_status(SecretStoreStatus(False, "keyring", str(error)))
+
+    def _load_stored_secret(self) -> None:
+        address = self._secret_address()
+        if address is None or self._secret_field().text():
+            return
+        session_secret = self.session_secrets.load(*address)
+        if session_secret:
+            self._secret_field().setText(session_secret)
+            return
+        if not self._keyring_usable:
+            return
+        field_widget = self._secret_field()
+        self.runner.submit(
+            lambda: self.secrets.load(*address),
+            "read stored secret",
+            lambda secret: self._fill_secret(field_widget, address, secret),
+            lambda error: self.keyring_label.setText(str(error)),
+        )
+
+    def _fill_secret(
+        self, widget: QLineEdit, address: tuple[str, str, SecretKind], secret: Any
+    ) -> None:
+        if secret and not widget.text() and self._secret_address() == address:
+            widget.setText(secret)
+
+    def _forget(self) -> None:
+        address = self._secret_address()
+        if address is None:
+            self.keyring_label.setText(self.tr("Give the server and user whose secret to forget."))
+            return
+        self.session_secrets.forget(*address)
+        self._secret_field().clear()
+        self.remember.setChecked(False)
+        self.runner.submit(
+            lambda: self.secrets.forget(*address),
+            "forget stored secret",
+            lambda _: self.keyring_label.setText(
+                self.tr("The stored %1 was removed from the keyring.").replace(
+                    "%1", address[2].noun
+                )
+            ),
+            lambda error: self.keyring_label.setText(str(error)),
+        )
+
+    # -- signing in -----------------------------------------------------------------------------
+
+    def form_values(self) -> SignInForm:
+        """The dialog's current values."""
+        return SignInForm(
+            server=self.server.text().strip(),
+            use_api_key=self.api_key_choice.isChecked(),
+            username=self.username.text().strip(),
+            password=self.password.text(),
+            api_key=self.api_key.text().strip(),
+            auth=self.auth_method.currentData() or AuthMethod.FIELDS,
+            http_method=self.http_method.currentData() or "POST",
+            remember=self.remember.isChecked() and self._keyring_usable,
+        )
+
+    def _sign_in(self) -> None:
+        if self._task is not None:
+            return
+        form = self.form_values()
+        try:
+            # Checked here too, so a typo is named at once and not after a network round trip.
+            DispatchClient(
+                form.server,
+                form.credentials(),
+                auth=form.auth,
+                http_method=form.http_method,
+                allow_insecure=self.demo,
+            ).close()
+        except ValidationError as exc:
+            self._show_error(str(exc))
+            return
+        self._set_busy(True)
+        self._task = self.runner.submit(
+            lambda: sign_in(form, self.secrets, allow_insecure=self.demo),
+            "sign in",
+            lambda session: self._on_signed_in(form, session),
+            self._on_failed,
+        )
+
+    def _on_signed_in(self, form: SignInForm, session: SignedIn) -> None:
+        self._task = None
+        self._set_busy(False)
+        s = self.settings
+        if not self.demo:
+            s.server_url = session.server
+        s.username = form.username
+        s.auth_method = form.auth
+        s.http_method = form.http_method
+        s.remember_credentials = form.remember
+        self.session_secrets.save(form.server.rstrip("/"), form.account, form.kind, form.secret)
+        self.result_session = session
+        self.accept()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._task = None
+        self._set_busy(False)
+        self._show_error(error_sentence(error))
+
+    def _cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+            self._set_busy(False)
+            self._show_error(self.tr("Sign-in cancelled."))
+            return
+        self.reject()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.sign_in_button.setEnabled(not busy)
+        for widget in (self.server, self.username, self.password, self.api_key, self.advanced):
+            widget.setEnabled(not busy)
+        if busy:
+            self.error_label.hide()
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(
+            message or self.tr("Sign-in failed for an unexpected reason; see the log file.")
+        )
+        self.error_label.show()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        # Escape while signing in cancels the request instead of closing the dialog.
+        if event.key() == Qt.Key.Key_Escape and self._task is not None:
+            self._cancel()
+            return
+        super().keyPressEvent(event)
