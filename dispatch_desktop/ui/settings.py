@@ -23,6 +23,11 @@ class AppSettings:
         else:
             self._settings = QSettings(str(path), QSettings.Format.IniFormat)
 
+    @property
+    def path(self) -> Path:
+        """The settings file (or registry path on Windows without ``path``)."""
+        return Path(self._settings.fileName())
+
     def sync(self) -> None:
         """Write pending changes to disk."""
         self._settings.sync()

@@ -113,14 +113,13 @@ class SignInForm:
         return Credentials(username=self.username, password=self.password)
 
 
-def sign_in(form: SignInForm, secrets: SecretStore, *, allow_insecure: bool = False) -> SignedIn:
+def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
     """Blocking: list the saved jobs, then keep or forget the secret as asked."""
     client = DispatchClient(
         form.server,
         form.credentials(),
         auth=form.auth,
         http_method=form.http_method,
-        allow_insecure=allow_insecure,
     )
     jobs = client.list_saved_jobs()
     keyring_message = ""
@@ -407,14 +406,13 @@ class SignInDialog(QDialog):
                 form.credentials(),
                 auth=form.auth,
                 http_method=form.http_method,
-                allow_insecure=self.demo,
             ).close()
         except ValidationError as exc:
             self._show_error(str(exc))
             return
         self._set_busy(True)
         self._task = self.runner.submit(
-            lambda: sign_in(form, self.secrets, allow_insecure=self.demo),
+            lambda: sign_in(form, self.secrets),
             "sign in",
             lambda session: self._on_signed_in(form, session),
             self._on_failed,

@@ -1,0 +1,7 @@
+"""``python -m dispatch_desktop``: the desktop app."""
+
+import sys
+
+from dispatch_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,50 @@
+"""Command line of the desktop app: ``dispatch-desktop`` and ``python -m dispatch_desktop``.
+
+Parsing needs no Qt, so ``--help`` and ``--version`` answer at once, even on a machine where
+Qt cannot start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dispatch_desktop import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the desktop app."""
+    parser = argparse.ArgumentParser(
+        prog="dispatch-desktop",
+        description="Desktop client for the LEKAB Dispatch API: pick a saved job, adjust it, "
+        "launch it safely.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the built-in demo server and sign in to it (no real messages are sent)",
+    )
+    parser.add_argument(
+        "--server", metavar="URL", help="the Dispatch API address to offer at sign-in"
+    )
+    parser.add_argument(
+        "--demo-start-delay",
+        metavar="SECONDS",
+        type=float,
+        default=2.0,
+        help="with --demo: how long the demo server takes to start a job (default 2)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the app."""
+    args = build_parser().parse_args(argv)
+    from dispatch_desktop.ui.app import run  # Qt is imported only when the app really runs
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""The launch in flight and its outcome.
+
+:class:`LaunchController` holds the one in-flight launch: a second launch is refused by any
+means (button, shortcut, double click) until the first has an outcome (F3).
+:class:`OutcomePanel` shows the elapsed time while the start call runs, then the outcome.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.api import DispatchClient
+from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, OutcomeKind, launch
+from dispatch_desktop.ui.common import tr
+from dispatch_desktop.ui.workers import TaskRunner
+
+
+class LaunchController(QObject):
+    """Runs at most one launch at a time on a worker thread."""
+
+    busy_changed = Signal(bool)
+    finished = Signal(object, object)  # LaunchOutcome, LaunchPlan
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._plan: LaunchPlan | None = None
+        self.started_at = 0.0
+
+    @property
+    def in_flight(self) -> bool:
+        """True from the moment a launch is accepted until its outcome is known."""
+        return self._plan is not None
+
+    @property
+    def plan(self) -> LaunchPlan | None:
+        """The launch in flight, if any."""
+        return self._plan
+
+    def launch(self, client: DispatchClient, plan: LaunchPlan, journal: Journal | None) -> bool:
+        """Start ``plan`` unless a launch is already in flight; return whether it started."""
+        if self._plan is not None:
+            return False
+        self._plan = plan
+        self.started_at = time.monotonic()
+        self.busy_changed.emit(True)
+        self._runner.submit(
+            lambda: launch(client, plan, journal),
+            "start saved job",
+            self._on_outcome,
+            self._on_crash,
+        )
+        return True
+
+    def _on_outcome(self, outcome: LaunchOutcome) -> None:
+        plan, self._plan = self._plan, None
+        self.busy_changed.emit(False)
+        self.finished.emit(outcome, plan)
+
+    def _on_crash(self, error: BaseException) -> None:
+        # launch() maps every error to an outcome; reaching here means a bug after sending.
+        self._on_outcome(
+            LaunchOutcome(
+                OutcomeKind.UNKNOWN,
+                tr(
+                    "The outcome is unknown: an internal error (%1) occurred while starting the "
+                    "job. The job may have started; check the Dispatch dashboard before trying "
+                    "again."
+                ).replace("%1", type(error).__name__),
+            )
+        )
+
+
+_STYLES = {
+    OutcomeKind.OK: "background: #e8f5e9; border: 2px solid #2e7d32;",
+    OutcomeKind.NOT_STARTED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    OutcomeKind.REJECTED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    OutcomeKind.AUTH_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    OutcomeKind.CONNECTION_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    OutcomeKind.REFUSED_LOCALLY: "background: #fff3e0; border: 2px solid #ef6c00;",
+    OutcomeKind.UNKNOWN: "background: #ffebee; border: 3px solid #c62828;",
+}
+
+
+def outcome_title(kind: OutcomeKind) -> str:
+    """The headline of an outcome; each kind reads differently."""
+    return {
+        OutcomeKind.OK: tr("Job started"),
+        OutcomeKind.NOT_STARTED: tr("The job was NOT started"),
+        OutcomeKind.REJECTED: tr("The server rejected the request; nothing was sent"),
+        OutcomeKind.AUTH_FAILED: tr("Signed out: the server refused the credentials"),
+        OutcomeKind.CONNECTION_FAILED: tr("Could not reach the server; nothing was sent"),
+        OutcomeKind.REFUSED_LOCALLY: tr("Not sent: the form has a problem"),
+        OutcomeKind.UNKNOWN: tr("OUTCOME UNKNOWN — the job may have started"),
+    }[kind]
+
+
+class OutcomePanel(QFrame):
+    """Busy indicator with elapsed time, then the outcome of the last launch."""
+
+    sign_in_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(tr("Launch outcome"))
+        self.title = QLabel(self)
+        self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.title.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setAccessibleName(tr("Starting job"))
+        self.runtime_id = QLineEdit(self)
+        self.runtime_id.setReadOnly(True)
+        self.runtime_id.setAccessibleName(tr("Runtime id"))
+        self.copy_button = QPushButton(tr("Copy runtime id"), self)
+        self.copy_button.setAccessibleName(tr("Copy runtime id"))
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.runtime_id.text())
+        )
+        self.sign_in_button = QPushButton(tr("Sign in again…"), self)
+        self.sign_in_button.setAccessibleName(tr("Sign in again"))
+        self.sign_in_button.clicked.connect(self.sign_in_requested)
+        id_row = QHBoxLayout()
+        id_row.addWidget(QLabel(tr("Runtime id:"), self))
+        id_row.addWidget(self.runtime_id, 1)
+        id_row.addWidget(self.copy_button)
+        self._id_row = QWidget(self)
+        self._id_row.setLayout(id_row)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.detail)
+        layout.addWidget(self._id_row)
+        layout.addWidget(self.sign_in_button)
+        self._started = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self._tick)
+        self.kind: OutcomeKind | None = None
+        self.hide()
+
+    def show_busy(self, job_name: str, started_at: float) -> None:
+        """The start call is running: show the elapsed time, updated live."""
+        self.kind = None
+        self._started = started_at
+        self.setStyleSheet("OutcomePanel { background: #e3f2fd; border: 2px solid #1565c0; }")
+        self.title.setText(tr("Starting “%1”…").replace("%1", job_name))
+        self.progress.show()
+        self._id_row.hide()
+        self.sign_in_button.hide()
+        self._tick()
+        self._timer.start()
+        self.show()
+
+    def _tick(self) -> None:
+        elapsed = int(time.monotonic() - self._started)
+        self.detail.setText(
+            tr(
+                "Waiting for the server: %1 s. The server answers once the job has started; "
+                "this can take minutes. The form is locked until then."
+            ).replace("%1", str(elapsed))
+        )
+
+    def show_outcome(self, outcome: LaunchOutcome) -> None:
+        """Show how the launch ended."""
+        self._timer.stop()
+        self.kind = outcome.kind
+        self.progress.hide()
+        self.setStyleSheet(f"OutcomePanel {{ {_STYLES[outcome.kind]} }}")
+        self.title.setText(outcome_title(outcome.kind))
+        detail = outcome.message
+        if outcome.kind is OutcomeKind.UNKNOWN:
+            detail += "\n\n" + tr(
+                "Do NOT start the job again until you have checked the Dispatch dashboard or "
+                "the job monitor: starting again may send every message twice."
+            )
+        if outcome.journal_warning:
+            detail += "\n\n" + outcome.journal_warning
+        self.detail.setText(detail)
+        has_id = outcome.kind is OutcomeKind.OK and outcome.runtimeid is not None
+        self.runtime_id.setText(str(outcome.runtimeid) if has_id else "")
+        self._id_row.setVisible(has_id)
+        self.sign_in_button.setVisible(outcome.kind is OutcomeKind.AUTH_FAILED)
+        self.show()

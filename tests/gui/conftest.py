@@ -1,0 +1,132 @@
+"""Fixtures of the GUI tests: a real demo server on loopback, an in-memory keyring, settings
+and journal in a temporary folder, and a main window signed in to the demo server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from keyring_memory import InMemoryKeyring
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
+
+from dispatch_desktop.api import AuthMethod
+from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
+from dispatch_desktop.storage.journal import LaunchJournal
+from dispatch_desktop.storage.secrets import SecretStore
+from dispatch_desktop.ui.main_window import AppContext, MainWindow
+from dispatch_desktop.ui.settings import AppSettings
+from dispatch_desktop.ui.signin import SignInForm, sign_in
+from dispatch_desktop.ui.workers import TaskRunner
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[InMemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = InMemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def demo_server() -> Iterator[DemoServer]:
+    with DemoServer(start_delay=0.0, speed=1000.0) as server:
+        yield server
+
+
+@pytest.fixture
+def context(
+    tmp_path: Path, demo_server: DemoServer, memory_keyring: InMemoryKeyring
+) -> Iterator[AppContext]:
+    runner = TaskRunner()
+    context = AppContext(
+        settings=AppSettings(tmp_path / "settings.ini"),
+        secrets=SecretStore(),
+        runner=runner,
+        journal=LaunchJournal(tmp_path / "journal.sqlite3"),
+        demo=True,
+        demo_server=demo_server.url,
+        demo_credentials=(DEMO_USERNAME, DEMO_PASSWORD),
+        demo_vocabulary=tag_vocabulary(),
+    )
+    yield context
+    runner.wait_for_done(30_000)
+
+
+def demo_form(server: DemoServer, **changes: object) -> SignInForm:
+    """A sign-in form for the demo account, with ``changes`` applied."""
+    values: dict[str, object] = {
+        "server": server.url,
+        "use_api_key": False,
+        "username": DEMO_USERNAME,
+        "password": DEMO_PASSWORD,
+        "api_key": "",
+        "auth": AuthMethod.FIELDS,
+        "http_method": "POST",
+        "remember": False,
+    }
+    values.update(changes)
+    return SignInForm(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def window(qtbot, context: AppContext, demo_server: DemoServer) -> Iterator[MainWindow]:
+    session = sign_in(demo_form(demo_server), context.secrets)
+    main = MainWindow(context, session)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.history.status.text() != "", timeout=5000)
+    yield main
+    context.runner.wait_for_done(30_000)
+    session.client.close()
+
+
+class ModalClicker:
+    """Clicks a button of the next modal dialog as soon as it is open (``exec()`` blocks the
+    test, so the click comes from a timer). ``titles`` records the dialogs handled."""
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._poll)
+        self._find: Callable[[QDialog], QWidget | None] | None = None
+
+    def click(self, find: Callable[[QDialog], QWidget | None]) -> None:
+        """Arm: click ``find(dialog)`` in the next modal dialog."""
+        self._find = find
+        self._timer.start()
+
+    def _poll(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog) or self._find is None:
+            return
+        self._timer.stop()
+        button = self._find(dialog)
+        assert isinstance(button, QPushButton), f"no such button in {dialog.windowTitle()}"
+        self.titles.append(dialog.windowTitle())
+        self._find = None
+        button.click()
+
+    def stop(self) -> None:
+        """Disarm."""
+        self._timer.stop()
+
+
+@pytest.fixture
+def modal() -> Iterator[ModalClicker]:
+    clicker = ModalClicker()
+    yield clicker
+    clicker.stop()
