@@ -89,6 +89,17 @@ class _RedactingFilter(logging.Filter):
 logging.getLogger("urllib3.connectionpool").addFilter(_RedactingFilter())
 
 
+class _NoNetrc(requests.auth.AuthBase):
+    """Given as ``auth`` so that requests never adds a ~/.netrc login: only the credentials
+    of the chosen method may travel (F6)."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+_NO_NETRC = _NoNetrc()
+
+
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
@@ -117,6 +128,12 @@ def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
             "Server address: give only the address, without '?', '#' or a user name in it.",
             "server",
         )
+    try:
+        parts.port  # noqa: B018 - reading it validates it
+    except ValueError:
+        raise ValidationError(
+            f"Server address {url!r} has an invalid port number.", "server"
+        ) from None
     if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
         raise ValidationError(
             f"Server address {url!r} uses plain http://, which would send credentials "
@@ -152,9 +169,18 @@ def _describe(exc: BaseException) -> str:
     return redact(f"{type(exc).__name__}: {exc}")
 
 
+# Raised while the request is being prepared, before any byte leaves.
+_PREPARATION_ERRORS = (
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+)
+
+
 def _never_connected(exc: requests.RequestException) -> bool:
     """True if the request failed before a connection existed, so nothing was delivered."""
-    if isinstance(exc, requests.ConnectTimeout):
+    if isinstance(exc, (requests.ConnectTimeout, *_PREPARATION_ERRORS)):
         return True
     if isinstance(exc, requests.exceptions.SSLError):
         # The request body is written only after a successful TLS handshake.
@@ -271,18 +297,17 @@ class DispatchClient:
                     )
             if params.get("tokeep") is False:
                 del params["tokeep"]  # K only has true values (F5); false is the default
-        # A fresh session: a stale pooled connection must not turn a request that was never
-        # delivered into an unknown outcome.
-        with requests.Session() as session:
-            try:
-                response = self._send(
-                    "startsavedjob", params, GET_NAMES, self.start_timeout, session=session
-                )
-            except requests.RequestException as exc:
-                if _never_connected(exc):
-                    raise _connection_problem(exc, self.base_url) from None
-                log.warning("startsavedjob: no complete answer (%s)", _describe(exc))
-                raise OutcomeUnknown(_unknown_reason(exc)) from None
+        # Empty the connection pool first: a stale kept-alive connection must not turn a
+        # request that was never delivered into an unknown outcome. The session (with its CA
+        # bundle, proxies and adapters) stays usable.
+        self._session.close()
+        try:
+            response = self._send("startsavedjob", params, GET_NAMES, self.start_timeout)
+        except requests.RequestException as exc:
+            if _never_connected(exc):
+                raise _connection_problem(exc, self.base_url) from None
+            log.warning("startsavedjob: no complete answer (%s)", _describe(exc))
+            raise OutcomeUnknown(_unknown_reason(exc)) from None
         if response.status_code in _AMBIGUOUS_GATEWAY_STATUSES:
             raise OutcomeUnknown(
                 f"a gateway answered HTTP {response.status_code}: {_server_text(response)}"
@@ -326,22 +351,26 @@ class DispatchClient:
         params: Mapping[str, Any],
         get_names: Mapping[str, str],
         read_timeout: float,
-        *,
-        session: requests.Session | None = None,
     ) -> requests.Response:
         body_fields, query_fields, headers = self._auth_fields()
         headers = {"Accept": "application/json", **headers}
         url = f"{self.base_url}/{endpoint}"
-        timeout = (self.connect_timeout, read_timeout)
-        session = session or self._session
+        session = self._session
+        options: dict[str, Any] = {
+            "timeout": (self.connect_timeout, read_timeout),
+            "allow_redirects": False,
+            "auth": _NO_NETRC,
+            # requests lets REQUESTS_CA_BUNDLE override the session's own CA bundle.
+            "verify": session.verify,
+        }
         log.info("%s %s", self.http_method, url)
         if self.http_method == "GET":
             query = [*query_fields, *((get_names[k], _get_value(v)) for k, v in params.items())]
             full_url = f"{url}?{_encode_query(query)}" if query else url
-            return session.get(full_url, headers=headers, timeout=timeout, allow_redirects=False)
+            return session.get(full_url, headers=headers, **options)
         body = json.dumps({**body_fields, **params}, ensure_ascii=False).encode("utf-8")
         headers["Content-Type"] = "application/json; charset=utf-8"
-        return session.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
+        return session.post(url, data=body, headers=headers, **options)
 
     @staticmethod
     def _raise_for_status(response: requests.Response) -> None:
@@ -352,11 +381,26 @@ class DispatchClient:
             raise RequestRejected(response.status_code, _server_text(response))
 
 
+_API_KEY_CHARACTERS = re.compile(r"[!-~]+")  # printable ASCII, no blanks
+
+
 def _check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
     if auth.uses_api_key:
         if not credentials.api_key:
             raise ValidationError("API key: give the API key from the Web Portal.", "api_key")
+        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
+            raise ValidationError(
+                "API key: it contains a blank, a line break or a character an API key never "
+                "has; copy it again from the Web Portal.",
+                "api_key",
+            )
         return
+    for name, value in (("Username", credentials.username), ("Password", credentials.password)):
+        if value and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValidationError(
+                f"{name}: it contains a line break or another control character.",
+                name.lower(),
+            )
     if not credentials.username:
         raise ValidationError("Username: give the username of the API account.", "username")
     if not credentials.password:
@@ -399,7 +443,9 @@ def _connection_problem(exc: requests.RequestException, base_url: str) -> Connec
 def _unknown_reason(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.Timeout):
         return "no answer before the time limit"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.ContentDecodingError):
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
         return "the answer was cut off"
     return "the connection was lost"
 
@@ -425,7 +471,10 @@ def _parse_saved_jobs(response: requests.Response) -> list[SavedJob]:
     jobs = []
     for item in items:
         try:
-            job = SavedJob(id=_parse_id(item["id"]), name=str(item["name"]), type=str(item["type"]))
+            name, job_type = item["name"], item["type"]
+            if not isinstance(name, str) or not isinstance(job_type, str):
+                raise TypeError("name and type must be text")
+            job = SavedJob(id=_parse_id(item["id"]), name=name, type=job_type)
         except (KeyError, TypeError):
             raise DispatchError(
                 f"The server listed a saved job that lacks an integer id, a name or a type: "

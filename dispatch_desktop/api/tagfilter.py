@@ -148,7 +148,7 @@ class TagFilter:
                 or not all(isinstance(v, str) for v in item["tagvalues"])
             ):
                 raise ValidationError(
-                    f"JSON tag filter part {json.dumps(item)} must look like "
+                    f"JSON tag filter part {item!r} must look like "
                     '{"tagtype": "Base", "tagvalues": ["STO"]}.',
                     field,
                 )

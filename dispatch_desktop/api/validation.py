@@ -7,7 +7,7 @@ names the field and the rule, so the GUI can show it on the offending field.
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -231,9 +231,13 @@ def find_problems(
     now: datetime | None = None,
 ) -> tuple[dict[str, Any], list[ValidationError]]:
     """Check every field; return the normalised parameters (POST key -> JSON value, unset
-    fields left out) and every problem found, in field order."""
+    fields and ``tokeep=False`` left out) and every problem found: those of single fields
+    first, in field order, then those of the generic type's rules."""
     params: dict[str, Any] = {}
     problems: list[ValidationError] = []
+    if request.tokeep is False:
+        # Replacing is the default: "false" says nothing, and a GMA job refuses the key.
+        request = replace(request, tokeep=None)
     for spec in fields(StartJobRequest):
         value = getattr(request, spec.name)
         if not is_set(value) and spec.name != "jobid":

@@ -18,9 +18,14 @@ APP_NAME = "Dispatch Desktop"
 DEMO_TAG = "DEMO"
 
 
-def tr(text: str) -> str:
-    """Translate a string of the shared context."""
-    return QCoreApplication.translate("DispatchDesktop", text)
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """Translate a string of the shared context; ``%n`` in it becomes ``n``."""
+    return QCoreApplication.translate("DispatchDesktop", text, disambiguation, n)
+
+
+def count_text(count: int, one: str, many: str) -> str:
+    """``one`` or ``many`` by ``count``, with ``%1`` replaced by the count."""
+    return (tr(one) if count == 1 else tr(many)).replace("%1", str(count))
 
 
 def window_title(base: str, demo: bool) -> str:

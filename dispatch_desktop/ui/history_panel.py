@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchRecord, Outcome
-from dispatch_desktop.ui.common import error_sentence, tr
+from dispatch_desktop.ui.common import count_text, error_sentence, tr
 from dispatch_desktop.ui.workers import TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -161,7 +161,9 @@ class HistoryPanel(QWidget):
 
     def _show(self, records: list[LaunchRecord]) -> None:
         self.model.set_records(records)
-        self.status.setText(tr("%n launch attempt(s) recorded.", "", len(records)))
+        self.status.setText(
+            count_text(len(records), "%1 launch attempt recorded.", "%1 launch attempts recorded.")
+        )
         self.loaded.emit()
 
     def _failed(self, error: BaseException) -> None:

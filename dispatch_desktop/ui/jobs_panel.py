@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.api import JobTypeMapping, SavedJob
+from dispatch_desktop.ui.common import count_text
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -116,13 +117,15 @@ class SavedJobsFilter(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         """Keep rows whose name, type or id contains ``text`` (case-insensitive)."""
+        self.beginFilterChange()
         self._search = text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_job_type(self, job_type: str) -> None:
         """Keep only jobs of ``job_type`` (``ALL_TYPES`` for all)."""
+        self.beginFilterChange()
         self._job_type = job_type
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
         job = self.sourceModel().index(source_row, 0, source_parent).data(JOB_ROLE)
@@ -322,7 +325,7 @@ class SavedJobsPanel(QWidget):
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         if total == shown:
-            self.count_label.setText(self.tr("%n saved job(s)", "", total))
+            self.count_label.setText(count_text(total, "%1 saved job", "%1 saved jobs"))
         else:
             self.count_label.setText(
                 self.tr("Showing %1 of %2 saved jobs")

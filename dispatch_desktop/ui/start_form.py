@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest
+from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter
 from dispatch_desktop.api.sms import count_sms
 from dispatch_desktop.api.validation import DISALLOWED_FIELDS, find_problems
+from dispatch_desktop.ui.common import count_text
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -165,7 +166,6 @@ class StartJobForm(QWidget):
         self.scheduledstart.setAccessibleName(self.tr("Scheduled start"))
         self.scheduledstart.setCalendarPopup(True)
         self.scheduledstart.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.scheduledstart.setTimeSpec(Qt.TimeSpec.LocalTime)
         self.scheduledstart.setEnabled(False)
         self.utc_label = QLabel(self)
         self.utc_label.setAccessibleName(self.tr("Scheduled start in UTC"))
@@ -367,7 +367,7 @@ class StartJobForm(QWidget):
             message=message or None,
             assignedmessage=allowed("assignedmessage", assigned or None),
             tonumbers=allowed("tonumbers", split_numbers(self.tonumbers.text())),
-            toaddressbookcustomtagfilter=self.tagfilter.tag_filter(),
+            toaddressbookcustomtagfilter=_valid_filter(self.tagfilter),
             toaddressbooksavedtagfilters=allowed(
                 "toaddressbooksavedtagfilters", split_lines(self.savedfilters.toPlainText())
             ),
@@ -376,7 +376,7 @@ class StartJobForm(QWidget):
             ),
             excludenumbers=allowed("excludenumbers", split_numbers(self.excludenumbers.text())),
             excludecustomtagfilter=allowed(
-                "excludecustomtagfilter", self.excludefilter.tag_filter()
+                "excludecustomtagfilter", _valid_filter(self.excludefilter)
             ),
             tokeep=allowed("tokeep", True if self.tokeep.isChecked() else None),
             responsegoal=goal or None,
@@ -424,7 +424,11 @@ class StartJobForm(QWidget):
         self.status_label.setText(
             ""
             if not count
-            else self.tr("%n problem(s) to fix before the job can start.", "", count)
+            else count_text(
+                count,
+                "%1 problem to fix before the job can start.",
+                "%1 problems to fix before the job can start.",
+            )
         )
 
     def request_launch(self) -> None:
@@ -463,7 +467,7 @@ class StartJobForm(QWidget):
         """Tag types and values in both filters, to remember for completion."""
         used: dict[str, list[str]] = {}
         for builder in (self.tagfilter, self.excludefilter):
-            tag_filter = builder.tag_filter() if builder.is_valid() else None
+            tag_filter = _valid_filter(builder)
             for part in tag_filter.parts if tag_filter else ():
                 used.setdefault(part.tagtype, []).extend(part.values)
         return used
@@ -506,6 +510,12 @@ class StartJobForm(QWidget):
     def _copy_id(self) -> None:
         if self.job is not None:
             QGuiApplication.clipboard().setText(str(self.job.id))
+
+
+def _valid_filter(builder: TagFilterBuilder) -> TagFilter | None:
+    """The builder's filter, or ``None`` while it is invalid: its own error then blocks the
+    launch (an invalid exclude filter must never read as "exclude nobody")."""
+    return builder.tag_filter() if builder.is_valid() else None
 
 
 def _in_words(delta: timedelta) -> str:

@@ -1,0 +1,373 @@
+"""The local launch journal: every attempt to start a saved job, and what came of it.
+
+An attempt is written with outcome ``pending`` *before* the start request is sent, and
+updated when the answer (or the failure) is known. /startsavedjob is not idempotent (F3), so a
+row left ``pending`` by a crash or a killed process is evidence that messages may have gone
+out: show it as "outcome unknown", never as "not sent".
+
+Storage is SQLite (stdlib ``sqlite3``) in WAL mode, schema version in ``PRAGMA user_version``.
+Saved-job and runtime ids are SQLite INTEGERs (64-bit signed), so ids above 2**53 stay exact
+(F1); they never pass through a float.
+
+Thread safety: every method opens its own connection and closes it before returning, so one
+:class:`LaunchJournal` may be shared by any number of threads, and several processes may use the
+same file; SQLite's locking and a busy timeout serialise the writers. Every method blocks on
+disk I/O: call it off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+log = logging.getLogger(__name__)
+
+API_KEY_USER = "API key"
+"""The ``user`` of an attempt signed in with an API key."""
+
+MAX_ID = 2**63 - 1
+"""Largest id SQLite's INTEGER holds; the Dispatch ids are in range (validation.MAX_JOB_ID)."""
+
+SECRET_PARAMETER_NAMES = frozenset(
+    {
+        "username",
+        "password",
+        "apikey",
+        "key",
+        "u",
+        "p",
+        "authorization",
+        "x-api-key",
+        "x-lekab-userid",
+        "x-lekab-password",
+    }
+)
+"""Parameter names (compared case-insensitively, at any depth) that are never journaled: the
+credential fields, query parameters and headers of F6."""
+
+BUSY_TIMEOUT_SECONDS = 10.0
+"""How long a call waits for another thread or process that is writing."""
+
+
+class Outcome(enum.StrEnum):
+    """What came of a launch attempt; the values are stored in the journal."""
+
+    PENDING = "pending"
+    """Written before the request is sent. If it stays, the outcome is unknown (F3)."""
+    OK = "ok"
+    """The server answered ``result`` "OK": the job started."""
+    NOT_STARTED = "not_started"
+    """HTTP 200 with ``result`` other than "OK" (F4, ``JobNotStarted``)."""
+    REJECTED = "rejected"
+    """The server refused the request with an error status (``RequestRejected``)."""
+    AUTH_FAILED = "auth_failed"
+    """HTTP 401 (``AuthenticationError``)."""
+    UNKNOWN = "unknown"
+    """Sent, but no complete answer came back (``OutcomeUnknown``): messages may be out."""
+    CONNECTION_FAILED = "connection_failed"
+    """The server could not be reached (``ConnectionFailed``): nothing was delivered."""
+    REFUSED_LOCALLY = "refused_locally"
+    """Stopped by the client's own checks (``ValidationError``): never sent."""
+
+
+class JournalError(Exception):
+    """The journal file could not be opened, read or written; the message is a sentence that
+    names the file."""
+
+
+# _MIGRATIONS[n] brings a journal from schema version n to n + 1. Append, never edit: the
+# outcome list is spelled out, not computed from Outcome, so that a new outcome needs a
+# migration of existing files too.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE launches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attempted_at TEXT NOT NULL,
+            server TEXT NOT NULL,
+            user TEXT NOT NULL,
+            job_id INTEGER NOT NULL CHECK (typeof(job_id) = 'integer'),
+            job_name TEXT,
+            job_type TEXT,
+            generic_type TEXT,
+            parameters TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'ok', 'not_started',
+                'rejected', 'auth_failed', 'unknown', 'connection_failed', 'refused_locally')),
+            runtime_id INTEGER CHECK (runtime_id IS NULL OR typeof(runtime_id) = 'integer'),
+            result_job_name TEXT,
+            message TEXT,
+            finished_at TEXT
+        )
+        """,
+        "CREATE INDEX launches_by_runtime_id ON launches (runtime_id)",
+    ),
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class LaunchRecord:
+    """One launch attempt as journaled. Times are aware UTC datetimes."""
+
+    id: int
+    attempted_at: datetime
+    server: str
+    user: str
+    """The username, or :data:`API_KEY_USER`."""
+    job_id: int
+    job_name: str | None
+    job_type: str | None
+    generic_type: str | None
+    parameters: str
+    """The request parameters as JSON text, credentials removed."""
+    outcome: Outcome
+    runtime_id: int | None
+    result_job_name: str | None
+    message: str | None
+    """The server's errormessage or the error shown to the user."""
+    finished_at: datetime | None
+
+    @property
+    def outcome_known(self) -> bool:
+        """False while the attempt is pending or its outcome is unknown: the job may have
+        started, so it must not simply be launched again."""
+        return self.outcome not in (Outcome.PENDING, Outcome.UNKNOWN)
+
+    def parameter_values(self) -> dict[str, Any]:
+        """The journaled parameters, parsed (ids stay exact ``int``)."""
+        return json.loads(self.parameters)
+
+    @classmethod
+    def _from_row(cls, row: sqlite3.Row) -> LaunchRecord:
+        values = dict(row)
+        values["attempted_at"] = datetime.fromisoformat(values["attempted_at"])
+        if values["finished_at"] is not None:
+            values["finished_at"] = datetime.fromisoformat(values["finished_at"])
+        values["outcome"] = Outcome(values["outcome"])
+        return cls(**values)
+
+
+# The record's fields are the table's columns, in order; also the CSV header.
+_COLUMNS = tuple(field.name for field in fields(LaunchRecord))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _check_id(value: Any, name: str) -> int:
+    """``value`` if it is an exact id SQLite can hold; a float or a string is refused (F1)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise ValueError(f"The {name} {value!r} is not a positive 64-bit whole number.")
+    return value
+
+
+def _without_secrets(value: Any) -> Any:
+    """``value`` with every mapping entry named like a credential removed, at any depth."""
+    if isinstance(value, Mapping):
+        dropped = [key for key in value if str(key).lower() in SECRET_PARAMETER_NAMES]
+        if dropped:
+            # A caller bug: say which names, never the values.
+            log.warning("Launch journal: credential parameters %s were not recorded.", dropped)
+        return {
+            str(key): _without_secrets(item)
+            for key, item in value.items()
+            if str(key).lower() not in SECRET_PARAMETER_NAMES
+        }
+    if isinstance(value, list | tuple):
+        return [_without_secrets(item) for item in value]
+    return value
+
+
+def parameters_json(parameters: Mapping[str, Any] | None) -> str:
+    """The JSON text the journal stores for ``parameters``: credentials removed, keys sorted,
+    non-JSON values (datetimes, tag filters) as their text form."""
+    if parameters is not None and not isinstance(parameters, Mapping):
+        # A list of (name, value) pairs (the wire form) would slip past the credential check.
+        raise TypeError("The journaled parameters must be a mapping of names to values.")
+    return json.dumps(
+        _without_secrets(parameters or {}), sort_keys=True, ensure_ascii=False, default=str
+    )
+
+
+class LaunchJournal:
+    """The launch journal in the SQLite file ``path`` (created with its folder if missing)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(
+                f"The folder of the launch journal ({self.path.parent}) could not be "
+                f"created: {exc.strerror or exc}."
+            ) from exc
+        self._migrate()
+
+    @contextmanager
+    def _connect(self, action: str) -> Iterator[sqlite3.Connection]:
+        """A fresh autocommit connection, closed afterwards; SQLite errors become
+        :class:`JournalError` saying what could not be done."""
+        connection = None
+        try:
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+            )
+            connection.row_factory = sqlite3.Row
+            # A pending row must be on disk before the request goes out, even if the machine
+            # then loses power; FULL syncs the WAL at every commit.
+            connection.execute("PRAGMA synchronous = FULL")
+            yield connection
+        except sqlite3.Error as exc:
+            raise JournalError(
+                f"The launch journal ({self.path}) could not {action}: {exc}."
+            ) from exc
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def _migrate(self) -> None:
+        """Create or upgrade the schema, once, even when several processes start together."""
+        with self._connect("be opened") as connection:
+            # WAL lets readers (the journal view) run while a worker writes. It is a property
+            # of the file, so setting it once suffices; it cannot change inside a transaction.
+            connection.execute("PRAGMA journal_mode = WAL")
+            # IMMEDIATE takes the write lock before reading the version, so a second process
+            # waits and then sees the schema done. On any error, closing the connection rolls
+            # the whole migration back.
+            connection.execute("BEGIN IMMEDIATE")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise JournalError(
+                    f"The launch journal ({self.path}) was written by a newer version of "
+                    f"Dispatch Desktop (schema {version}, this version knows "
+                    f"{SCHEMA_VERSION}); update Dispatch Desktop to read it."
+                )
+            for statements in _MIGRATIONS[version:]:
+                for statement in statements:
+                    connection.execute(statement)
+            # PRAGMA takes no bound parameters; the value is our own integer.
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+
+    def record_attempt(
+        self,
+        *,
+        server: str,
+        user: str,
+        job_id: int,
+        job_name: str | None = None,
+        job_type: str | None = None,
+        generic_type: str | None = None,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Journal an attempt as ``pending`` and return its id. Call it before the request is
+        sent. When it raises, the caller decides: the desktop app sends anyway and warns the
+        user, because an emergency callout must not fail on a full disk (launcher.py).
+
+        ``generic_type`` is "GMM", "GMA" or ``None`` when unknown; ``parameters`` are the
+        normalised request parameters (credentials are dropped even if present).
+        """
+        row = (
+            _now(),
+            server,
+            user,
+            _check_id(job_id, "saved job id"),
+            job_name,
+            job_type,
+            generic_type,
+            parameters_json(parameters),
+            Outcome.PENDING.value,
+        )
+        with self._connect("record the launch attempt") as connection:
+            cursor = connection.execute(
+                "INSERT INTO launches (attempted_at, server, user, job_id, job_name, job_type,"
+                " generic_type, parameters, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            # Every successful INSERT sets lastrowid.
+            return cast(int, cursor.lastrowid)
+
+    def record_outcome(
+        self,
+        attempt_id: int,
+        outcome: Outcome | str,
+        runtimeid: int | None = None,
+        jobname: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Record what came of attempt ``attempt_id``: the outcome, the ``runtimeid`` and
+        ``jobname`` the server returned, and the server's errormessage or the error text.
+
+        Calling it again replaces the earlier outcome, e.g. when the user settles an unknown
+        outcome after checking the dashboard."""
+        outcome = Outcome(outcome)
+        if outcome is Outcome.PENDING:
+            raise ValueError("An outcome must be final; 'pending' is only set by record_attempt.")
+        if runtimeid is not None:
+            _check_id(runtimeid, "runtime id")
+        with self._connect("record the launch outcome") as connection:
+            cursor = connection.execute(
+                "UPDATE launches SET outcome = ?, runtime_id = ?, result_job_name = ?,"
+                " message = ?, finished_at = ? WHERE id = ?",
+                (outcome.value, runtimeid, jobname, message, _now(), attempt_id),
+            )
+            if cursor.rowcount == 0:
+                raise JournalError(
+                    f"The launch journal ({self.path}) has no attempt {attempt_id} to update."
+                )
+
+    def entries(self, limit: int | None = None) -> list[LaunchRecord]:
+        """The attempts, newest first (by id, so a clock change cannot reorder them); at most
+        ``limit`` when given."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"The limit {limit} is negative.")
+        with self._connect("be read") as connection:
+            rows = connection.execute(
+                "SELECT * FROM launches ORDER BY id DESC LIMIT ?",
+                (-1 if limit is None else limit,),  # SQLite: a negative LIMIT means none
+            ).fetchall()
+        return [LaunchRecord._from_row(row) for row in rows]
+
+    def find_by_runtime_id(self, runtimeid: int, server: str | None = None) -> LaunchRecord | None:
+        """The newest attempt that the server answered with ``runtimeid`` (a callback's
+        ``jobid``, F2), optionally only for ``server``; ``None`` when there is none."""
+        with self._connect("be searched") as connection:
+            row = connection.execute(
+                "SELECT * FROM launches WHERE runtime_id = ? AND (? IS NULL OR server = ?)"
+                " ORDER BY id DESC LIMIT 1",
+                (_check_id(runtimeid, "runtime id"), server, server),
+            ).fetchone()
+        return None if row is None else LaunchRecord._from_row(row)
+
+    def export_csv(self, target: str | os.PathLike[str] | TextIO) -> int:
+        """Write every attempt, oldest first, as CSV with a header row; return the number of
+        attempts. A path is written as UTF-8; an open file must be text opened with
+        ``newline=""``. Ids are written as exact digits and times as UTC ISO 8601 text."""
+        with self._connect("be read for export") as connection:
+            rows = connection.execute("SELECT * FROM launches ORDER BY id").fetchall()
+        if isinstance(target, str | os.PathLike):
+            with open(target, "w", encoding="utf-8", newline="") as file:
+                _write_csv(file, rows)
+        else:
+            _write_csv(target, rows)
+        return len(rows)
+
+
+def _write_csv(file: TextIO, rows: list[sqlite3.Row]) -> None:
+    writer = csv.writer(file)
+    writer.writerow(_COLUMNS)
+    # Raw column values: ids are Python ints, so str() gives their exact digits.
+    writer.writerows(
+        tuple("" if row[name] is None else row[name] for name in _COLUMNS) for row in rows
+    )
