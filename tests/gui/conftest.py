@@ -11,7 +11,7 @@ import pytest
 from keyring.backends import fail
 from keyring_memory import InMemoryKeyring
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 
 from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
@@ -85,48 +85,72 @@ def demo_form(server: DemoServer, **changes: object) -> SignInForm:
 def window(qtbot, context: AppContext, demo_server: DemoServer) -> Iterator[MainWindow]:
     session = sign_in(demo_form(demo_server), context.secrets)
     main = MainWindow(context, session)
-    qtbot.addWidget(main)
     main.show()
     qtbot.waitUntil(lambda: main.history.status.text() != "", timeout=5000)
     yield main
+    # Not closed by qtbot (which closes before fixtures end): closing with a launch in flight
+    # asks first, a modal question nobody would answer.
+    qtbot.waitUntil(lambda: not main.launcher.in_flight, timeout=30_000)
     context.runner.wait_for_done(30_000)
+    main.close()
+    main.deleteLater()
     session.client.close()
 
 
-class ModalClicker:
-    """Clicks a button of the next modal dialog as soon as it is open (``exec()`` blocks the
-    test, so the click comes from a timer). ``titles`` records the dialogs handled."""
+class ModalHandler:
+    """Acts on the next modal dialog as soon as it is open (``exec()`` blocks the test, so
+    the action comes from a timer). ``titles`` records the dialogs handled."""
 
     def __init__(self) -> None:
         self.titles: list[str] = []
         self._timer = QTimer()
         self._timer.setInterval(20)
         self._timer.timeout.connect(self._poll)
-        self._find: Callable[[QDialog], QWidget | None] | None = None
+        self._action: Callable[[QDialog], None] | None = None
+
+    def then(self, action: Callable[[QDialog], None]) -> None:
+        """Arm: run ``action(dialog)`` on the next modal dialog."""
+        self._action = action
+        self._timer.start()
 
     def click(self, find: Callable[[QDialog], QWidget | None]) -> None:
-        """Arm: click ``find(dialog)`` in the next modal dialog."""
-        self._find = find
-        self._timer.start()
+        """Arm: click the button ``find(dialog)`` returns in the next modal dialog."""
+
+        def press(dialog: QDialog) -> None:
+            button = find(dialog)
+            assert isinstance(button, QAbstractButton), f"no such button: {dialog.windowTitle()}"
+            button.click()
+
+        self.then(press)
 
     def _poll(self) -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QDialog) or self._find is None:
+        if not isinstance(dialog, QDialog) or self._action is None:
             return
         self._timer.stop()
-        button = self._find(dialog)
-        assert isinstance(button, QPushButton), f"no such button in {dialog.windowTitle()}"
+        action, self._action = self._action, None
         self.titles.append(dialog.windowTitle())
-        self._find = None
-        button.click()
+        action(dialog)
 
     def stop(self) -> None:
         """Disarm."""
         self._timer.stop()
 
 
+def button_named(name: str) -> Callable[[QDialog], QWidget | None]:
+    """Finds the button of a dialog by accessible name or by text without '&'."""
+
+    def find(dialog: QDialog) -> QWidget | None:
+        for button in dialog.findChildren(QAbstractButton):
+            if name in (button.accessibleName(), button.text().replace("&", "")):
+                return button
+        return None
+
+    return find
+
+
 @pytest.fixture
-def modal() -> Iterator[ModalClicker]:
-    clicker = ModalClicker()
-    yield clicker
-    clicker.stop()
+def modal() -> Iterator[ModalHandler]:
+    handler = ModalHandler()
+    yield handler
+    handler.stop()
