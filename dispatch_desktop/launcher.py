@@ -10,12 +10,11 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from dispatch_desktop.api import (
     AuthenticationError,
     ConnectionFailed,
-    DispatchClient,
     GenericType,
     JobNotStarted,
     OutcomeUnknown,
@@ -25,6 +24,9 @@ from dispatch_desktop.api import (
     ValidationError,
 )
 from dispatch_desktop.api.validation import validate_start_request
+
+if TYPE_CHECKING:
+    from dispatch_desktop.api.client import DispatchClient
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +123,7 @@ def _record_attempt(
     journal: Journal | None, plan: LaunchPlan, parameters: dict[str, object]
 ) -> tuple[int | None, str]:
     if journal is None:
-        return None, ""
+        return None, "The launch journal is not available, so this launch is not recorded."
     try:
         attempt_id = journal.record_attempt(
             server=plan.server,

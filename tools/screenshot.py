@@ -40,7 +40,7 @@ from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.cli import build_parser
 from dispatch_desktop.storage.paths import DATA_DIR_ENV
 from dispatch_desktop.storage.secrets import SecretStore
-from dispatch_desktop.ui.app import build_context
+from dispatch_desktop.ui.app import build_context, start_demo_server
 from dispatch_desktop.ui.common import APP_NAME
 from dispatch_desktop.ui.jobs_panel import JOB_ROLE
 from dispatch_desktop.ui.main_window import MainWindow
@@ -170,7 +170,9 @@ def make_screenshot(output: Path = DEFAULT_OUTPUT, size: tuple[int, int] = WINDO
         application_look(),
         ExitStack() as stack,
     ):
-        context = build_context(build_parser().parse_args(["--demo"]), stack)
+        args = build_parser().parse_args(["--demo"])
+        context = build_context(args)
+        start_demo_server(context, args, stack)
         context.secrets = SecretStore(MemoryKeyring())
         assert context.demo_server is not None
         assert context.demo_credentials is not None

@@ -8,7 +8,6 @@ an exception message.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import json
 import logging
 import re
@@ -36,11 +35,15 @@ from dispatch_desktop.api.models import (
     StartJobRequest,
     StartResult,
 )
-from dispatch_desktop.api.validation import validate_start_request
+from dispatch_desktop.api.redaction import redact
+from dispatch_desktop.api.validation import (
+    check_credentials,
+    check_server_url,
+    validate_start_request,
+)
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SERVER_URL = "https://secure.lekab.com/dispatch/api"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 30.0
 # The start call "does not return until the job has started" (reference 2): minutes, not seconds.
@@ -66,13 +69,7 @@ GET_NAMES: dict[str, str] = {
 
 # A gateway that times out or fails after forwarding may have delivered the start request.
 _AMBIGUOUS_GATEWAY_STATUSES = (502, 504)
-_SECRET_QUERY = re.compile(r"(?i)([?&](?:U|P|key|password|apikey)=)[^&\s'\"]*")
 _MAX_SERVER_TEXT = 500
-
-
-def redact(text: str) -> str:
-    """Hide credential values in a URL or a message that quotes one (GET sends U, P, key)."""
-    return _SECRET_QUERY.sub(r"\1***", text)
 
 
 class _RedactingFilter(logging.Filter):
@@ -102,45 +99,6 @@ _NO_NETRC = _NoNetrc()
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
-    """Return ``url`` without a trailing slash if it is usable: ``https://``, or ``http://``
-    only to a loopback host (or with ``allow_insecure``)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(
-            f"Server address {url!r} is not a web address; it should look like "
-            f"{DEFAULT_SERVER_URL}.",
-            "server",
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValidationError(
-            "Server address: give only the address, without '?', '#' or a user name in it.",
-            "server",
-        )
-    try:
-        parts.port  # noqa: B018 - reading it validates it
-    except ValueError:
-        raise ValidationError(
-            f"Server address {url!r} has an invalid port number.", "server"
-        ) from None
-    if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
-        raise ValidationError(
-            f"Server address {url!r} uses plain http://, which would send credentials "
-            "unencrypted; use https:// (plain http is allowed only to this computer).",
-            "server",
-        )
-    return url.strip().rstrip("/")
 
 
 def _encode_query(params: Iterable[tuple[str, Any]]) -> str:
@@ -229,7 +187,7 @@ class DispatchClient:
             raise ValidationError(
                 f"HTTP method {http_method!r} is not supported; use POST or GET.", "http_method"
             )
-        _check_credentials(credentials, auth)
+        check_credentials(credentials, auth)
         self.credentials = credentials
         self.auth = auth
         self.http_method = method
@@ -379,38 +337,6 @@ class DispatchClient:
             raise AuthenticationError()
         if response.status_code != 200:
             raise RequestRejected(response.status_code, _server_text(response))
-
-
-_API_KEY_CHARACTERS = re.compile(r"[!-~]+")  # printable ASCII, no blanks
-
-
-def _check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
-    if auth.uses_api_key:
-        if not credentials.api_key:
-            raise ValidationError("API key: give the API key from the Web Portal.", "api_key")
-        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
-            raise ValidationError(
-                "API key: it contains a blank, a line break or a character an API key never "
-                "has; copy it again from the Web Portal.",
-                "api_key",
-            )
-        return
-    for name, value in (("Username", credentials.username), ("Password", credentials.password)):
-        if value and any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ValidationError(
-                f"{name}: it contains a line break or another control character.",
-                name.lower(),
-            )
-    if not credentials.username:
-        raise ValidationError("Username: give the username of the API account.", "username")
-    if not credentials.password:
-        raise ValidationError("Password: give the password of the API account.", "password")
-    if auth is AuthMethod.BASIC and ":" in credentials.username:
-        raise ValidationError(
-            "Username: a name containing ':' cannot travel by HTTP Basic; choose another "
-            "way to send credentials.",
-            "username",
-        )
 
 
 def _get_value(value: Any) -> Any:

@@ -13,6 +13,8 @@ from typing import Any
 
 from dispatch_desktop.api.tagfilter import TagFilter
 
+DEFAULT_SERVER_URL = "https://secure.lekab.com/dispatch/api"
+
 
 class AuthMethod(enum.Enum):
     """How credentials travel (reference "Different authentication methods", F6)."""

@@ -6,13 +6,21 @@ names the field and the rule, so the GUI can show it on the offending field.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from dispatch_desktop.api.errors import ValidationError
-from dispatch_desktop.api.models import GenericType, StartJobRequest
+from dispatch_desktop.api.models import (
+    DEFAULT_SERVER_URL,
+    AuthMethod,
+    Credentials,
+    GenericType,
+    StartJobRequest,
+)
 from dispatch_desktop.api.tagfilter import TagFilter
 
 MAX_JOB_ID = 2**63 - 1
@@ -280,3 +288,75 @@ def validate_start_request(
     if problems:
         raise problems[0]
     return params
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
+    """Return ``url`` without a trailing slash if it is usable: ``https://``, or ``http://``
+    only to a loopback host (or with ``allow_insecure``)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(
+            f"Server address {url!r} is not a web address; it should look like "
+            f"{DEFAULT_SERVER_URL}.",
+            "server",
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValidationError(
+            "Server address: give only the address, without '?', '#' or a user name in it.",
+            "server",
+        )
+    try:
+        parts.port  # noqa: B018 - reading it validates it
+    except ValueError:
+        raise ValidationError(
+            f"Server address {url!r} has an invalid port number.", "server"
+        ) from None
+    if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
+        raise ValidationError(
+            f"Server address {url!r} uses plain http://, which would send credentials "
+            "unencrypted; use https:// (plain http is allowed only to this computer).",
+            "server",
+        )
+    return url.strip().rstrip("/")
+
+
+_API_KEY_CHARACTERS = re.compile(r"[!-~]+")  # printable ASCII, no blanks
+
+
+def check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
+    """Refuse credentials that are missing for ``auth`` or could not travel intact."""
+    if auth.uses_api_key:
+        if not credentials.api_key:
+            raise ValidationError("API key: give the API key from the Web Portal.", "api_key")
+        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
+            raise ValidationError(
+                "API key: it contains a blank, a line break or a character an API key never "
+                "has; copy it again from the Web Portal.",
+                "api_key",
+            )
+        return
+    for name, value in (("Username", credentials.username), ("Password", credentials.password)):
+        if value and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValidationError(
+                f"{name}: it contains a line break or another control character.",
+                name.lower(),
+            )
+    if not credentials.username:
+        raise ValidationError("Username: give the username of the API account.", "username")
+    if not credentials.password:
+        raise ValidationError("Password: give the password of the API account.", "password")
+    if auth is AuthMethod.BASIC and ":" in credentials.username:
+        raise ValidationError(
+            "Username: a name containing ':' cannot travel by HTTP Basic; choose another "
+            "way to send credentials.",
+            "username",
+        )

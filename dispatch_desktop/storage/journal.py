@@ -22,13 +22,15 @@ import enum
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+if TYPE_CHECKING:
+    import sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +220,8 @@ class LaunchJournal:
     def _connect(self, action: str) -> Iterator[sqlite3.Connection]:
         """A fresh autocommit connection, closed afterwards; SQLite errors become
         :class:`JournalError` saying what could not be done."""
+        import sqlite3  # here, not at the top: the app's start-up does not wait for it
+
         connection = None
         try:
             connection = sqlite3.connect(

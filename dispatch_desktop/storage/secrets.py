@@ -24,11 +24,13 @@ import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring is imported on first use, in the worker thread that talks to the keyring: importing
+# it costs more than a bare Qt window takes to appear, and start-up must not wait for it.
 
 SERVICE_NAME = "dispatch-desktop"
 
@@ -160,6 +162,8 @@ def _refused(reason: str, consequence: str) -> str:
 def _describe(error: Exception, store: str, consequence: str) -> tuple[str, Problem]:
     """One sentence for ``error``. Only the error's type is used, never its text: a backend
     may quote the secret it failed to store."""
+    import keyring.errors
+
     if isinstance(error, keyring.errors.NoKeyringError):
         return _refused(_REFUSED_BACKENDS[_FAIL_BACKEND], consequence), Problem.NO_KEYRING
     if isinstance(error, keyring.errors.KeyringLocked):
@@ -193,7 +197,11 @@ class SecretStore:
         self._backend = backend
 
     def _current(self) -> KeyringBackend:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
 
     def backend_name(self) -> str:
         """Human name of the keyring in use, e.g. "Secret Service" or "macOS Keychain"."""
@@ -277,6 +285,8 @@ def _probe(backend: KeyringBackend) -> None:
 def _delete(backend: KeyringBackend, key: str) -> None:
     """Delete ``key``; backends report a missing secret as PasswordDeleteError, which is not an
     error here. The re-read tells that case from a real failure."""
+    import keyring.errors
+
     try:
         backend.delete_password(SERVICE_NAME, key)
     except keyring.errors.PasswordDeleteError:

@@ -7,8 +7,9 @@ import logging
 import sys
 from contextlib import ExitStack
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop import __version__
 from dispatch_desktop.storage.journal import JournalError, LaunchJournal
@@ -33,52 +34,66 @@ def open_journal() -> LaunchJournal | None:
         return None
 
 
-def build_context(args: argparse.Namespace, stack: ExitStack) -> AppContext:
-    """Everything the windows share; in demo mode also the embedded demo server."""
+def build_context(args: argparse.Namespace) -> AppContext:
+    """Everything the windows share. The journal and, in demo mode, the demo server come
+    later, in :func:`first_sign_in`, once the window is on screen."""
     settings = AppSettings(config_dir() / SETTINGS_FILE_NAME)
     if args.server:
         settings.server_url = args.server
-    context = AppContext(
+    return AppContext(
         settings=settings,
         secrets=SecretStore(),
         runner=TaskRunner(),
-        journal=open_journal(),
+        journal=None,
+        demo=args.demo,
     )
-    if args.demo:
-        # Imported here: the demo server is only part of the app in demo mode.
-        from dispatch_desktop.demo import (
-            DEMO_PASSWORD,
-            DEMO_USERNAME,
-            DemoServer,
-            tag_vocabulary,
-        )
-
-        server = stack.enter_context(DemoServer(start_delay=args.demo_start_delay))
-        context.demo = True
-        context.demo_server = server.url
-        context.demo_credentials = (DEMO_USERNAME, DEMO_PASSWORD)
-        context.demo_vocabulary = tag_vocabulary()
-    return context
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the app until its window closes; return the exit code."""
+def start_demo_server(context: AppContext, args: argparse.Namespace, stack: ExitStack) -> None:
+    """Start the embedded demo server and pre-fill its account (``--demo``)."""
+    # Imported here: the demo server is only part of the app in demo mode.
+    from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
+
+    server = stack.enter_context(DemoServer(start_delay=args.demo_start_delay))
+    context.demo_server = server.url
+    context.demo_credentials = (DEMO_USERNAME, DEMO_PASSWORD)
+    context.demo_vocabulary = tag_vocabulary()
+
+
+def create_main_window(args: argparse.Namespace) -> MainWindow:
+    """The application object's settings, the crash handler and the (signed-out) main
+    window: what start-up does before the first paint."""
     log_file = configure_logging(log_dir())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon.fromTheme("mail-send"))
     CrashHandler(log_file).install()
+    return MainWindow(build_context(args))
+
+
+def first_sign_in(window: MainWindow, args: argparse.Namespace, stack: ExitStack) -> None:
+    """After the window is shown: open the journal (off the GUI thread), start the demo
+    server if asked, then ask to sign in."""
+    window.context.runner.submit(open_journal, "open launch journal", window.set_journal)
+    if args.demo:
+        start_demo_server(window.context, args, stack)
+        window.refresh_vocabulary()
+    window.sign_in_again()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the app until its window closes; return the exit code.
+
+    The main window appears at once, signed out, and the sign-in dialog opens over it: the
+    user sees the app before any network, keyring or demo-server work has begun.
+    """
     with ExitStack() as stack:
-        context = build_context(args, stack)
-        dialog = context.sign_in_dialog()
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_session is None:
-            context.runner.wait_for_done()
-            return 0
-        window = MainWindow(context, dialog.result_session)
+        window = create_main_window(args)
         window.show()
-        code = app.exec()
+        QTimer.singleShot(0, lambda: first_sign_in(window, args, stack))
+        code = QApplication.instance().exec()
         # A start call still running keeps its thread until it answers or times out; its
         # outcome still reaches the journal.
-        context.runner.wait_for_done()
+        window.context.runner.wait_for_done()
         return code

@@ -17,7 +17,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dispatch_desktop import __version__
-from dispatch_desktop.api.client import redact
+from dispatch_desktop.api.redaction import redact
 from dispatch_desktop.ui.common import tr
 
 log = logging.getLogger(__name__)

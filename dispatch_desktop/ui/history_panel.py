@@ -148,9 +148,21 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         if journal is None:
+            self.status.setText(tr("Opening the launch journal…"))
+            self._set_usable(False)
+
+    def set_journal(self, journal: LaunchJournal | None) -> None:
+        """Use ``journal`` once it is open; ``None`` means it could not be opened."""
+        self.journal = journal
+        self._set_usable(journal is not None)
+        if journal is None:
             self.status.setText(tr("The launch journal could not be opened; see the log file."))
-            self.export_button.setEnabled(False)
-            self.reload_button.setEnabled(False)
+        else:
+            self.reload()
+
+    def _set_usable(self, usable: bool) -> None:
+        self.export_button.setEnabled(usable)
+        self.reload_button.setEnabled(usable)
 
     def reload(self) -> None:
         """Read the journal again, off the GUI thread."""

@@ -176,6 +176,7 @@ class SavedJobsPanel(QWidget):
         self.proxy = SavedJobsFilter(self)
         self.proxy.setSourceModel(self.model)
         self._loaded = False
+        self._signed_out = False
         self._load_error = ""
         self._build()
         self._update_state()
@@ -245,12 +246,19 @@ class SavedJobsPanel(QWidget):
     def set_jobs(self, jobs: list[SavedJob], refreshed_at: datetime) -> None:
         """Show a freshly loaded list."""
         self._loaded = True
+        self._signed_out = False
         self._load_error = ""
         self.model.set_jobs(jobs)
         self._fill_type_filter(sorted({job.type for job in jobs}, key=str.casefold))
         self.refreshed_label.setText(
             self.tr("Last refreshed %1").replace("%1", refreshed_at.strftime("%H:%M:%S"))
         )
+        self._update_state()
+
+    def set_signed_out(self) -> None:
+        """No session yet: say how to sign in."""
+        self._signed_out = True
+        self.refreshed_label.setText("")
         self._update_state()
 
     def set_refreshing(self, refreshing: bool) -> None:
@@ -337,6 +345,8 @@ class SavedJobsPanel(QWidget):
         self.stack.setCurrentWidget(self.empty_label if empty_reason else self.table)
 
     def _empty_reason(self, total: int, shown: int) -> str:
+        if self._signed_out:
+            return self.tr("Not signed in. Choose File → Sign in… (Ctrl+L) to load saved jobs.")
         if self._load_error and total == 0:
             return self.tr("The saved jobs could not be loaded: %1").replace("%1", self._load_error)
         if not self._loaded:

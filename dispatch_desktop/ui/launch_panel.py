@@ -8,6 +8,7 @@ means (button, shortcut, double click) until the first has an outcome (F3).
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -22,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.api import DispatchClient
 from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, OutcomeKind, launch
 from dispatch_desktop.ui.common import tr
 from dispatch_desktop.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from dispatch_desktop.api.client import DispatchClient
 
 
 class LaunchController(QObject):

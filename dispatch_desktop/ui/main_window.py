@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,15 +24,16 @@ from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan, OutcomeKind
 from dispatch_desktop.storage.journal import LaunchJournal
 from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
 from dispatch_desktop.ui.common import APP_NAME, demo_banner, error_sentence, tr, window_title
-from dispatch_desktop.ui.confirm import ConfirmLaunchDialog
 from dispatch_desktop.ui.history_panel import HistoryPanel
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel
 from dispatch_desktop.ui.settings import AppSettings
-from dispatch_desktop.ui.settings_dialog import SettingsDialog
-from dispatch_desktop.ui.signin import SignedIn, SignInDialog
 from dispatch_desktop.ui.start_form import StartJobForm
 from dispatch_desktop.ui.workers import TaskRunner
+
+# The dialogs are imported where they open: start-up does not wait for code it does not run.
+if TYPE_CHECKING:
+    from dispatch_desktop.ui.signin import SignedIn, SignInDialog
 
 
 @dataclass
@@ -51,6 +52,8 @@ class AppContext:
 
     def sign_in_dialog(self, parent: QWidget | None = None) -> SignInDialog:
         """A sign-in dialog with this context's defaults."""
+        from dispatch_desktop.ui.signin import SignInDialog
+
         return SignInDialog(
             self.settings,
             self.secrets,
@@ -68,10 +71,10 @@ class MainWindow(QMainWindow):
 
     signed_out = Signal()
 
-    def __init__(self, context: AppContext, session: SignedIn) -> None:
+    def __init__(self, context: AppContext, session: SignedIn | None = None) -> None:
         super().__init__()
         self.context = context
-        self.session = session
+        self.session: SignedIn | None = None
         self.mapping = context.settings.job_type_mapping()
         self.launcher = LaunchController(context.runner, self)
         self.launcher.busy_changed.connect(self._on_busy)
@@ -82,7 +85,10 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_actions()
         self._restore_geometry()
-        self._apply_session(session)
+        if session is not None:
+            self._apply_session(session)
+        else:
+            self.jobs_panel.set_signed_out()
         self.history.reload()
 
     # -- layout -------------------------------------------------------------------------------
@@ -119,7 +125,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
-        self.sign_in_action = self._action(tr("Sign in &again…"), self.sign_in_again)
+        self.sign_in_action = self._action(tr("&Sign in…"), self.sign_in_again, "Ctrl+L")
         file_menu.addAction(self.sign_in_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit))
@@ -145,6 +151,15 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
+    def set_journal(self, journal: LaunchJournal | None) -> None:
+        """The launch journal, once opened off the GUI thread (``None``: it could not be)."""
+        self.context.journal = journal
+        self.history.set_journal(journal)
+
+    def refresh_vocabulary(self) -> None:
+        """Offer the tag types and values known now (e.g. once the demo server runs)."""
+        self.form.set_vocabulary(self._vocabulary())
+
     def _vocabulary(self) -> dict[str, list[str]]:
         vocabulary = {t: list(vs) for t, vs in self.context.demo_vocabulary.items()}
         for tag_type, values in self.context.settings.tag_vocabulary().items():
@@ -160,20 +175,31 @@ class MainWindow(QMainWindow):
         message = tr("Signed in as %1 on %2").replace("%1", session.user)
         self.statusBar().showMessage(message.replace("%2", session.server))
         if session.keyring_message:
-            QMessageBox.information(
-                self, window_title(tr("Keyring"), self.context.demo), session.keyring_message
+            # Not exec(): the user reads it while the window already works.
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                window_title(tr("Keyring"), self.context.demo),
+                session.keyring_message,
+                QMessageBox.StandardButton.Ok,
+                self,
             )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
 
     def sign_in_again(self) -> None:
         """Open the sign-in dialog; on success the new session replaces the old one."""
         dialog = self.context.sign_in_dialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_session is not None:
-            self.session.client.close()
+            if self.session is not None:
+                self.session.client.close()
             self._apply_session(dialog.result_session)
 
     def refresh(self) -> None:
         """F5: reload the saved jobs off the GUI thread."""
         if self._refreshing:
+            return
+        if self.session is None:
+            self.sign_in_again()
             return
         self._refreshing = True
         self.jobs_panel.set_refreshing(True)
@@ -213,8 +239,10 @@ class MainWindow(QMainWindow):
     def confirm_launch(self, request: StartJobRequest) -> None:
         """Show the confirmation; launch only on an explicit "Start job now"."""
         job = self.form.job
-        if job is None or self.launcher.in_flight or self._confirming:
+        if job is None or self.session is None or self.launcher.in_flight or self._confirming:
             return
+        from dispatch_desktop.ui.confirm import ConfirmLaunchDialog
+
         self._confirming = True
         try:
             dialog = ConfirmLaunchDialog(
@@ -232,6 +260,8 @@ class MainWindow(QMainWindow):
             self._launch(job, request)
 
     def _launch(self, job: SavedJob, request: StartJobRequest) -> None:
+        if self.session is None:
+            return
         plan = LaunchPlan(
             job=job,
             request=request,
@@ -264,6 +294,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Edit the job-type mapping (G2)."""
+        from dispatch_desktop.ui.settings_dialog import SettingsDialog
+
         job_types = sorted({job.type for job in self.jobs_panel.model.jobs()})
         dialog = SettingsDialog(self.mapping, job_types, demo=self.context.demo, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

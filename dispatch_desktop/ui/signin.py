@@ -6,9 +6,10 @@ the GUI thread (an unlock prompt may block). Secrets go to the keyring only, nev
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,10 +32,10 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import (
     AuthMethod,
     Credentials,
-    DispatchClient,
     SavedJob,
     ValidationError,
 )
+from dispatch_desktop.api.validation import check_credentials, check_server_url
 from dispatch_desktop.storage.secrets import (
     SecretKind,
     SecretStore,
@@ -45,6 +46,11 @@ from dispatch_desktop.storage.secrets import (
 from dispatch_desktop.ui.common import demo_banner, error_sentence, window_title
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.workers import Task, TaskRunner
+
+if TYPE_CHECKING:
+    from dispatch_desktop.api.client import DispatchClient
+
+log = logging.getLogger(__name__)
 
 # The label under which an API key is kept in the keyring (one key per server).
 API_KEY_ACCOUNT = "default"
@@ -115,6 +121,8 @@ class SignInForm:
 
 def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
     """Blocking: list the saved jobs, then keep or forget the secret as asked."""
+    from dispatch_desktop.api.client import DispatchClient  # requests: only when signing in
+
     client = DispatchClient(
         form.server,
         form.credentials(),
@@ -129,7 +137,12 @@ def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
         else:
             secrets.forget(form.server, form.account, form.kind)
     except SecretStoreUnavailable as exc:
-        keyring_message = str(exc)
+        # Only a failed "remember" concerns the user: without a keyring nothing is stored
+        # that would need forgetting.
+        if form.remember:
+            keyring_message = str(exc)
+        else:
+            log.info("could not forget a stored secret: %s", exc)
     return SignedIn(client, client.base_url, form.user_label, jobs, datetime.now(), keyring_message)
 
 
@@ -400,13 +413,9 @@ class SignInDialog(QDialog):
             return
         form = self.form_values()
         try:
-            # Checked here too, so a typo is named at once and not after a network round trip.
-            DispatchClient(
-                form.server,
-                form.credentials(),
-                auth=form.auth,
-                http_method=form.http_method,
-            ).close()
+            # The client's own checks, here at once rather than after a network round trip.
+            check_server_url(form.server)
+            check_credentials(form.credentials(), form.auth)
         except ValidationError as exc:
             self._show_error(str(exc))
             return
