@@ -183,7 +183,8 @@ class SavedJobsPanel(QWidget):
 
     def _build(self) -> None:
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search name, type or id  (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Search (Ctrl+F)"))
+        self.search.setToolTip(self.tr("Filter by name, type or id as you type (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Search saved jobs"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)

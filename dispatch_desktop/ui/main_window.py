@@ -322,8 +322,9 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.context.settings.window_state
-        if state is not None:
-            self.splitter.restoreState(state)
+        if state is None or not self.splitter.restoreState(state):
+            # The table's four columns, ids whole, beside a form that still reads well.
+            self.splitter.setSizes([560, 720])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.launcher.in_flight and not self._confirm_close():

@@ -109,6 +109,9 @@ class StartJobForm(QWidget):
         self.job_id_label = QLineEdit(self)
         self.job_id_label.setReadOnly(True)
         self.job_id_label.setAccessibleName(self.tr("Saved job id"))
+        # Wide enough for any 64-bit id: a cut-off id reads as another id (F1).
+        digits = self.job_id_label.fontMetrics().horizontalAdvance("9" * 20)
+        self.job_id_label.setMinimumWidth(digits + 16)
         self.copy_id_button = QPushButton(self.tr("Copy id"), self)
         self.copy_id_button.setAccessibleName(self.tr("Copy saved job id"))
         self.copy_id_button.clicked.connect(self._copy_id)
@@ -153,6 +156,9 @@ class StartJobForm(QWidget):
         self.responsegoal.setAccessibleName(self.tr("Response goal"))
         self.responsegoal.setRange(0, 1_000_000)
         self.responsegoal.setSpecialValueText(self.tr("Not set"))
+        self.responsegoal.setMaximumWidth(
+            self.responsegoal.fontMetrics().horizontalAdvance("9" * 12)
+        )
 
         self.start_now = QRadioButton(self.tr("&Now"), self)
         self.start_now.setAccessibleName(self.tr("Start now"))
