@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format demo-server bench screenshot clean
+.PHONY: run example test lint format demo-server bench screenshot clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
+	$(BIN)/dispatch-desktop --demo
+
+example: $(BIN)/.installed
 	$(BIN)/python examples/first_run.py
 
 test: $(BIN)/.installed
@@ -30,6 +33,13 @@ format: $(BIN)/.installed
 
 demo-server: $(BIN)/.installed
 	$(BIN)/python -m dispatch_desktop.demo
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/events.py
+
+screenshot: $(BIN)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshot.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -1,6 +1,6 @@
 """A first run with no account: start the demo server, list its saved jobs, start one.
 
-Run it with ``make run`` (or ``.venv/bin/python examples/first_run.py``).
+Run it with ``make example`` (or ``.venv/bin/python examples/first_run.py``).
 """
 
 from dispatch_desktop.api import (
