@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -68,8 +68,6 @@ class AppContext:
 
 class MainWindow(QMainWindow):
     """Saved jobs, the start-job form with the launch outcome, and the launch history."""
-
-    signed_out = Signal()
 
     def __init__(self, context: AppContext, session: SignedIn | None = None) -> None:
         super().__init__()

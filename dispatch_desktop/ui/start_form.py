@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter
 from dispatch_desktop.api.sms import count_sms
 from dispatch_desktop.api.validation import DISALLOWED_FIELDS, find_problems
-from dispatch_desktop.ui.common import count_text
+from dispatch_desktop.ui.common import count_text, tr
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -57,7 +57,11 @@ def split_lines(text: str) -> list[str]:
 def rule_tooltip(field: str, generic_type: GenericType) -> str:
     """The tooltip of a field that ``generic_type`` refuses, citing the rule."""
     reason = DISALLOWED_FIELDS[generic_type][field]
-    return f"Disabled: {reason[0].upper()}{reason[1:]} [{_RULE_TAGS[generic_type]}]."
+    return (
+        tr("Disabled: %1 [%2].")
+        .replace("%1", reason[0].upper() + reason[1:])
+        .replace("%2", _RULE_TAGS[generic_type])
+    )
 
 
 class StartJobForm(QWidget):
@@ -345,9 +349,6 @@ class StartJobForm(QWidget):
 
     # -- request ------------------------------------------------------------------------------
 
-    def _enabled(self, field: str) -> bool:
-        return self._field_widgets[field].isEnabled() or self._locked
-
     def _scheduled(self) -> datetime | None:
         if not self.start_at.isChecked():
             return None
@@ -527,10 +528,10 @@ def _valid_filter(builder: TagFilterBuilder) -> TagFilter | None:
 def _in_words(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 0:
-        return "in the past"
+        return tr("in the past")
     if minutes < 60:
-        return f"in {minutes} min"
+        return tr("in %1 min").replace("%1", str(minutes))
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"in {hours} h {minutes} min"
-    return f"in {hours // 24} days"
+        return tr("in %1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
+    return tr("in %1 days").replace("%1", str(hours // 24))

@@ -5,9 +5,21 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QMenuBar,
+    QPlainTextEdit,
+    QTabBar,
+    QWidget,
+)
 
-from dispatch_desktop.api import SavedJob
+from dispatch_desktop.api import GenericType, SavedJob
 from dispatch_desktop.ui.jobs_panel import JOB_ROLE
 from dispatch_desktop.ui.main_window import MainWindow
 
@@ -57,6 +69,35 @@ def test_every_required_widget_has_its_accessible_name(window: MainWindow) -> No
     names = {w.accessibleName() for w in window.findChildren(QWidget)}
     missing = [name for name in REQUIRED_ACCESSIBLE_NAMES if name not in names]
     assert missing == []
+
+
+INTERACTIVE = (
+    QAbstractButton,
+    QLineEdit,
+    QPlainTextEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QAbstractItemView,
+)
+
+
+COMPOSITE = (QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QMenuBar, QTabBar)
+
+
+def test_every_interactive_widget_has_an_accessible_name(qtbot, window: MainWindow) -> None:
+    select_job(qtbot, window, OFFICE_PARTY)
+    window.form.tagfilter.set_filter("Base:STO;On call:Yes")
+    unnamed = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) or widget.accessibleName():
+            continue
+        # Parts Qt builds inside a composite control (a spin box's editor, a line edit's clear
+        # button, a combo box's popup list) are announced as that control.
+        parent, grandparent = widget.parent(), widget.parent().parent()
+        if isinstance(parent, COMPOSITE) or isinstance(grandparent, COMPOSITE):
+            continue
+        unnamed.append(f"{type(widget).__name__} in {type(parent).__name__}")
+    assert unnamed == []
 
 
 def test_saved_jobs_are_listed_with_exact_ids_and_generic_types(window: MainWindow) -> None:
@@ -230,11 +271,19 @@ def test_message_counter_counts_sms_parts(qtbot, window: MainWindow) -> None:
 
 
 def test_settings_change_the_generic_type_mapping(qtbot, window: MainWindow, modal) -> None:
-    from dispatch_desktop.api import GenericType
+    def choose_gmm_for_surveys(dialog: QDialog) -> None:
+        combo = dialog._combos["SurveyMessage"]
+        combo.setCurrentIndex(combo.findData(GenericType.GMM))
+        dialog.accept()
 
-    window.context.settings.set_job_type_overrides({"SurveyMessage": GenericType.GMM})
-    window.mapping = window.context.settings.job_type_mapping()
-    window.jobs_panel.set_mapping(window.mapping)
+    modal.then(choose_gmm_for_surveys)
+    window.open_settings()
+    assert window.context.settings.job_type_mapping().overrides == {
+        "SurveyMessage": GenericType.GMM
+    }
+    rows = window.jobs_panel.model
+    surveys = [r for r in range(rows.rowCount()) if rows.index(r, 1).data() == "SurveyMessage"]
+    assert rows.index(surveys[0], 2).data() == "GMM"
     select_job(qtbot, window, SURVEY)
     assert window.form.generic_type is GenericType.GMM
     assert not window.form.assignedmessage.isEnabled()
