@@ -7,7 +7,6 @@ entry, and maps every way the call can end to one :class:`LaunchOutcome`.
 
 from __future__ import annotations
 
-import enum
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -24,6 +23,7 @@ from dispatch_desktop.api import (
     ValidationError,
 )
 from dispatch_desktop.api.validation import validate_start_request
+from dispatch_desktop.storage.journal import Outcome
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.client import DispatchClient
@@ -31,23 +31,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class OutcomeKind(enum.Enum):
-    """How a launch ended; the values are the journal's outcome names."""
-
-    OK = "ok"
-    NOT_STARTED = "not_started"
-    REJECTED = "rejected"
-    AUTH_FAILED = "auth_failed"
-    UNKNOWN = "unknown"
-    CONNECTION_FAILED = "connection_failed"
-    REFUSED_LOCALLY = "refused_locally"
-
-
 @dataclass(frozen=True)
 class LaunchOutcome:
-    """What the user is told. ``runtimeid`` is set only for :attr:`OutcomeKind.OK`."""
+    """What the user is told. ``kind`` is never ``PENDING``; ``runtimeid`` is set only for
+    :attr:`Outcome.OK`."""
 
-    kind: OutcomeKind
+    kind: Outcome
     message: str
     runtimeid: int | None = None
     jobname: str | None = None
@@ -96,7 +85,7 @@ def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) ->
     try:
         parameters = validate_start_request(plan.request, plan.generic_type)
     except ValidationError as exc:
-        return LaunchOutcome(OutcomeKind.REFUSED_LOCALLY, str(exc))
+        return LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc))
 
     attempt_id, warning = _record_attempt(journal, plan, parameters)
     outcome = _send_once(client, plan)
@@ -104,7 +93,7 @@ def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) ->
         try:
             journal.record_outcome(
                 attempt_id,
-                outcome.kind.value,
+                outcome.kind,
                 runtimeid=outcome.runtimeid,
                 jobname=outcome.jobname,
                 message=outcome.message,
@@ -145,26 +134,26 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
     try:
         result = client.start_saved_job(plan.request, plan.generic_type)
     except JobNotStarted as exc:
-        return LaunchOutcome(OutcomeKind.NOT_STARTED, exc.errormessage or str(exc))
+        return LaunchOutcome(Outcome.NOT_STARTED, exc.errormessage or str(exc))
     except AuthenticationError as exc:
-        return LaunchOutcome(OutcomeKind.AUTH_FAILED, str(exc))
+        return LaunchOutcome(Outcome.AUTH_FAILED, str(exc))
     except OutcomeUnknown as exc:
-        return LaunchOutcome(OutcomeKind.UNKNOWN, str(exc))
+        return LaunchOutcome(Outcome.UNKNOWN, str(exc))
     except ConnectionFailed as exc:
-        return LaunchOutcome(OutcomeKind.CONNECTION_FAILED, f"{exc} Nothing was sent.")
+        return LaunchOutcome(Outcome.CONNECTION_FAILED, f"{exc} Nothing was sent.")
     except RequestRejected as exc:
-        return LaunchOutcome(OutcomeKind.REJECTED, exc.server_text or str(exc))
+        return LaunchOutcome(Outcome.REJECTED, exc.server_text or str(exc))
     except ValidationError as exc:
-        return LaunchOutcome(OutcomeKind.REFUSED_LOCALLY, str(exc))
+        return LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc))
     except Exception as exc:
         # Whatever broke, the request may have left: only "unknown" is honest (F3).
         log.exception("unexpected error during the start call")
         return LaunchOutcome(
-            OutcomeKind.UNKNOWN,
+            Outcome.UNKNOWN,
             str(OutcomeUnknown(f"an unexpected error occurred: {type(exc).__name__}")),
         )
     return LaunchOutcome(
-        OutcomeKind.OK,
+        Outcome.OK,
         f"Job {result.jobname!r} started with runtime id {result.runtimeid}.",
         runtimeid=result.runtimeid,
         jobname=result.jobname,

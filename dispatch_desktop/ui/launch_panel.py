@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, OutcomeKind, launch
+from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, launch
+from dispatch_desktop.storage.journal import Outcome
 from dispatch_desktop.ui.common import tr
 from dispatch_desktop.ui.workers import TaskRunner
 
@@ -77,7 +78,7 @@ class LaunchController(QObject):
         # launch() maps every error to an outcome; reaching here means a bug after sending.
         self._on_outcome(
             LaunchOutcome(
-                OutcomeKind.UNKNOWN,
+                Outcome.UNKNOWN,
                 tr(
                     "The outcome is unknown: an internal error (%1) occurred while starting the "
                     "job. The job may have started; check the Dispatch dashboard before trying "
@@ -88,26 +89,26 @@ class LaunchController(QObject):
 
 
 _STYLES = {
-    OutcomeKind.OK: "background: #e8f5e9; border: 2px solid #2e7d32;",
-    OutcomeKind.NOT_STARTED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    OutcomeKind.REJECTED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    OutcomeKind.AUTH_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    OutcomeKind.CONNECTION_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    OutcomeKind.REFUSED_LOCALLY: "background: #fff3e0; border: 2px solid #ef6c00;",
-    OutcomeKind.UNKNOWN: "background: #ffebee; border: 3px solid #c62828;",
+    Outcome.OK: "background: #e8f5e9; border: 2px solid #2e7d32;",
+    Outcome.NOT_STARTED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    Outcome.REJECTED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    Outcome.AUTH_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    Outcome.CONNECTION_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
+    Outcome.REFUSED_LOCALLY: "background: #fff3e0; border: 2px solid #ef6c00;",
+    Outcome.UNKNOWN: "background: #ffebee; border: 3px solid #c62828;",
 }
 
 
-def outcome_title(kind: OutcomeKind) -> str:
+def outcome_title(kind: Outcome) -> str:
     """The headline of an outcome; each kind reads differently."""
     return {
-        OutcomeKind.OK: tr("Job started"),
-        OutcomeKind.NOT_STARTED: tr("The job was NOT started"),
-        OutcomeKind.REJECTED: tr("The server rejected the request; nothing was sent"),
-        OutcomeKind.AUTH_FAILED: tr("Signed out: the server refused the credentials"),
-        OutcomeKind.CONNECTION_FAILED: tr("Could not reach the server; nothing was sent"),
-        OutcomeKind.REFUSED_LOCALLY: tr("Not sent: the form has a problem"),
-        OutcomeKind.UNKNOWN: tr("OUTCOME UNKNOWN — the job may have started"),
+        Outcome.OK: tr("Job started"),
+        Outcome.NOT_STARTED: tr("The job was NOT started"),
+        Outcome.REJECTED: tr("The server rejected the request; nothing was sent"),
+        Outcome.AUTH_FAILED: tr("Signed out: the server refused the credentials"),
+        Outcome.CONNECTION_FAILED: tr("Could not reach the server; nothing was sent"),
+        Outcome.REFUSED_LOCALLY: tr("Not sent: the form has a problem"),
+        Outcome.UNKNOWN: tr("OUTCOME UNKNOWN — the job may have started"),
     }[kind]
 
 
@@ -155,7 +156,7 @@ class OutcomePanel(QFrame):
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self._tick)
-        self.kind: OutcomeKind | None = None
+        self.kind: Outcome | None = None
         self.hide()
 
     def show_busy(self, job_name: str, started_at: float) -> None:
@@ -188,7 +189,7 @@ class OutcomePanel(QFrame):
         self.setStyleSheet(f"OutcomePanel {{ {_STYLES[outcome.kind]} }}")
         self.title.setText(outcome_title(outcome.kind))
         detail = outcome.message
-        if outcome.kind is OutcomeKind.UNKNOWN:
+        if outcome.kind is Outcome.UNKNOWN:
             detail += "\n\n" + tr(
                 "Do NOT start the job again until you have checked the Dispatch dashboard or "
                 "the job monitor: starting again may send every message twice."
@@ -196,8 +197,8 @@ class OutcomePanel(QFrame):
         if outcome.journal_warning:
             detail += "\n\n" + outcome.journal_warning
         self.detail.setText(detail)
-        has_id = outcome.kind is OutcomeKind.OK and outcome.runtimeid is not None
+        has_id = outcome.kind is Outcome.OK and outcome.runtimeid is not None
         self.runtime_id.setText(str(outcome.runtimeid) if has_id else "")
         self._id_row.setVisible(has_id)
-        self.sign_in_button.setVisible(outcome.kind is OutcomeKind.AUTH_FAILED)
+        self.sign_in_button.setVisible(outcome.kind is Outcome.AUTH_FAILED)
         self.show()

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
-from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan, OutcomeKind
-from dispatch_desktop.storage.journal import LaunchJournal
+from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
+from dispatch_desktop.storage.journal import LaunchJournal, Outcome
 from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
 from dispatch_desktop.ui.common import APP_NAME, demo_banner, error_sentence, tr, window_title
 from dispatch_desktop.ui.history_panel import HistoryPanel
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome.kind.value)
         )
-        if outcome.kind is OutcomeKind.AUTH_FAILED:
+        if outcome.kind is Outcome.AUTH_FAILED:
             self.statusBar().showMessage(tr("Signed out: sign in again to continue."))
 
     def show_history(self) -> None:

@@ -13,7 +13,6 @@ from test_main_window import OFFICE_PARTY, select_job
 
 from dispatch_desktop.api import Credentials, DispatchClient
 from dispatch_desktop.demo import DemoServer
-from dispatch_desktop.launcher import OutcomeKind
 from dispatch_desktop.storage.journal import Outcome
 from dispatch_desktop.ui.main_window import MainWindow
 
@@ -35,7 +34,7 @@ def launch_office_party(qtbot, window: MainWindow, modal: ModalHandler, **fields
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
 
 
-def wait_for_outcome(qtbot, window: MainWindow) -> OutcomeKind:
+def wait_for_outcome(qtbot, window: MainWindow) -> Outcome:
     qtbot.waitUntil(lambda: window.outcome.kind is not None, timeout=LAUNCH_TIMEOUT_MS)
     assert window.outcome.kind is not None
     return window.outcome.kind
@@ -45,7 +44,7 @@ def test_launch_ok_shows_the_runtime_id_and_journals_it(
     qtbot, window: MainWindow, modal: ModalHandler, demo_server: DemoServer
 ) -> None:
     launch_office_party(qtbot, window, modal, jobname="Xmas bash", message="Party at 5")
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.OK
+    assert wait_for_outcome(qtbot, window) is Outcome.OK
     started = demo_server.started_jobs[-1]
     assert window.outcome.runtime_id.text() == str(started.runtimeid)  # exact, F1
     assert started.jobname == "Xmas bash"
@@ -110,7 +109,7 @@ def test_scheduled_launch_shows_local_and_utc_time(
 
     modal.then(read_and_confirm)
     window.form.start_button.click()
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.OK
+    assert wait_for_outcome(qtbot, window) is Outcome.OK
     assert "local time" in seen[0]
     assert "UTC" in seen[0]
     assert demo_server.started_jobs[-1].scheduledstart is not None
@@ -147,7 +146,7 @@ def test_slow_start_keeps_the_window_responsive_and_refuses_a_second_launch(
     qtbot.waitUntil(lambda: bool(journal.entries()))
     assert journal.entries()[0].outcome is Outcome.PENDING  # written before sending
 
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.OK
+    assert wait_for_outcome(qtbot, window) is Outcome.OK
     timer.stop()
     gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
     assert len(ticks) > 50
@@ -161,7 +160,7 @@ def test_job_not_started_shows_the_servers_reason(
     qtbot, window: MainWindow, modal: ModalHandler
 ) -> None:
     launch_office_party(qtbot, window, modal, tagfilter="Base:NOWHERE")
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.NOT_STARTED
+    assert wait_for_outcome(qtbot, window) is Outcome.NOT_STARTED
     assert "NOT started" in window.outcome.title.text()
     assert "recipient" in window.outcome.detail.text().lower()
     assert not window.outcome.copy_button.isVisible()
@@ -171,7 +170,7 @@ def test_rejected_request_shows_the_servers_text(
     qtbot, window: MainWindow, modal: ModalHandler
 ) -> None:
     launch_office_party(qtbot, window, modal, groups="No such group")
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.REJECTED
+    assert wait_for_outcome(qtbot, window) is Outcome.REJECTED
     assert "No such group" in window.outcome.detail.text()
     assert "nothing was sent" in window.outcome.title.text()
 
@@ -183,7 +182,7 @@ def test_lost_authentication_offers_to_sign_in_again(
         demo_server.url, Credentials(username="demo", password="changed")
     )
     launch_office_party(qtbot, window, modal)
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.AUTH_FAILED
+    assert wait_for_outcome(qtbot, window) is Outcome.AUTH_FAILED
     assert window.outcome.sign_in_button.isVisible()
     assert "address book" in window.outcome.detail.text()
     window.session.client.close()
@@ -194,7 +193,7 @@ def test_lost_answer_is_outcome_unknown_with_a_strong_warning(
 ) -> None:
     demo_server.fault = "reset"
     launch_office_party(qtbot, window, modal)
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.UNKNOWN
+    assert wait_for_outcome(qtbot, window) is Outcome.UNKNOWN
     assert "OUTCOME UNKNOWN" in window.outcome.title.text()
     assert "may have started" in window.outcome.detail.text()
     assert "Do NOT start the job again" in window.outcome.detail.text()
@@ -213,7 +212,7 @@ def test_closing_during_a_launch_asks_first(
     window.close()
     assert window.isVisible()
     assert "A job is starting" in modal.titles[-1]
-    assert wait_for_outcome(qtbot, window) is OutcomeKind.OK
+    assert wait_for_outcome(qtbot, window) is Outcome.OK
 
 
 def test_history_exports_csv(qtbot, window: MainWindow, modal: ModalHandler, tmp_path) -> None:
