@@ -10,7 +10,6 @@ import json
 import logging
 import re
 import socket
-import socketserver
 import struct
 import sys
 import threading
@@ -20,7 +19,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +41,7 @@ from dispatch_desktop.demo.params import (
 )
 from dispatch_desktop.demo.records import StartedJob, pick_responders
 from dispatch_desktop.demo.rules import StartRequest, check_names, check_rules, resolve
+from dispatch_desktop.httpserver import TrackedHTTPServer
 
 logger = logging.getLogger(__name__)
 
@@ -361,39 +361,12 @@ class DemoServer:
             self._simulator.launch(reply.job)
 
 
-class _HttpServer(ThreadingHTTPServer):
-    """Keeps track of open connections, so that stop() can end them all at once."""
-
-    daemon_threads = True
+class _HttpServer(TrackedHTTPServer):
+    """The demo server's HTTP side; ``demo`` holds its state."""
 
     def __init__(self, address: tuple[str, int], demo: DemoServer) -> None:
         self.demo = demo
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks up the host's FQDN, which can stall on a bad resolver.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Shut down every open connection, so that no request thread blocks on it."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that went away mid-answer (e.g. its timeout ran out) is normal here.

@@ -21,20 +21,20 @@ import math
 import re
 import secrets
 import socket
-import socketserver
 import sys
 import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
 from dispatch_desktop.events.model import InvalidEvent, StoredEvent, parse_callback
 from dispatch_desktop.events.store import EventStore, EventStoreError
+from dispatch_desktop.httpserver import TrackedHTTPServer
 
 log = logging.getLogger(__name__)
 
@@ -372,44 +372,15 @@ def _poll_parameters(query: str) -> tuple[int, float, int]:
     return after, min(wait, MAX_WAIT_SECONDS), min(limit, MAX_LIMIT)
 
 
-class _HttpServer(ThreadingHTTPServer):
+class _HttpServer(TrackedHTTPServer):
     """A thread per connection; keeps track of open connections so that stop() can end
     them all at once."""
 
     daemon_threads = True
-    # socketserver's default backlog of 5 drops connections of a burst (a job with many
-    # responders, several desktops polling); a dropped SYN costs the client a 1 s retry.
-    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], receiver: CallbackReceiver) -> None:
         self.receiver = receiver
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks up the host's FQDN, which can stall on a bad resolver.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Shut down every open connection, so that no request thread blocks on it."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that went away mid-request is normal; anything else is a bug worth a trace,

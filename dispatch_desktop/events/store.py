@@ -20,17 +20,13 @@ processes; every method blocks on disk I/O.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import cast
 
 from dispatch_desktop.events.model import JobEvent, StoredEvent
+from dispatch_desktop.storage.sqlite import VersionedSqliteFile
 
-BUSY_TIMEOUT_SECONDS = 10.0
 """How long a call waits for another thread or process that is writing."""
 
 # _MIGRATIONS[n] brings a store from schema version n to n + 1. Append, never edit.
@@ -77,58 +73,12 @@ def _stored(row: sqlite3.Row) -> StoredEvent:
     return StoredEvent(**values)
 
 
-class EventStore:
+class EventStore(VersionedSqliteFile):
     """The job events in the SQLite file ``path`` (created with its folder if missing)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise EventStoreError(
-                f"The folder of the event store ({self.path.parent}) could not be created: "
-                f"{exc.strerror or exc}."
-            ) from exc
-        self._migrate()
-
-    @contextmanager
-    def _connect(self, action: str) -> Iterator[sqlite3.Connection]:
-        """A fresh autocommit connection, closed afterwards; SQLite errors become
-        :class:`EventStoreError` saying what could not be done."""
-        connection = None
-        try:
-            connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-            )
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA synchronous = FULL")  # see the module docstring
-            yield connection
-        except sqlite3.Error as exc:
-            raise EventStoreError(
-                f"The event store ({self.path}) could not {action}: {exc}."
-            ) from exc
-        finally:
-            if connection is not None:
-                connection.close()
-
-    def _migrate(self) -> None:
-        """Create or upgrade the schema, once, even when several processes start together."""
-        with self._connect("be opened") as connection:
-            # WAL is a property of the file: readers (long polls) never block the writer.
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("BEGIN IMMEDIATE")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise EventStoreError(
-                    f"The event store ({self.path}) was written by a newer version of Dispatch "
-                    f"Desktop (schema {version}, this version knows {SCHEMA_VERSION})."
-                )
-            for statements in _MIGRATIONS[version:]:
-                for statement in statements:
-                    connection.execute(statement)
-            # PRAGMA takes no bound parameters; the value is our own integer.
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("COMMIT")
+    description = "event store"
+    migrations = _MIGRATIONS
+    error = EventStoreError
 
     def add(self, event: JobEvent) -> tuple[int, bool]:
         """Store ``event`` durably and return ``(cursor, is_new)``. A body stored before (a

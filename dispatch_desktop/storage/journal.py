@@ -22,12 +22,12 @@ import enum
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from dispatch_desktop.storage.sqlite import VersionedSqliteFile
 
 if TYPE_CHECKING:
     import sqlite3
@@ -56,9 +56,6 @@ SECRET_PARAMETER_NAMES = frozenset(
 )
 """Parameter names (compared case-insensitively, at any depth) that are never journaled: the
 credential fields, query parameters and headers of F6."""
-
-BUSY_TIMEOUT_SECONDS = 10.0
-"""How long a call waits for another thread or process that is writing."""
 
 
 class Outcome(enum.StrEnum):
@@ -202,67 +199,12 @@ def parameters_json(parameters: Mapping[str, Any] | None) -> str:
     )
 
 
-class LaunchJournal:
+class LaunchJournal(VersionedSqliteFile):
     """The launch journal in the SQLite file ``path`` (created with its folder if missing)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise JournalError(
-                f"The folder of the launch journal ({self.path.parent}) could not be "
-                f"created: {exc.strerror or exc}."
-            ) from exc
-        self._migrate()
-
-    @contextmanager
-    def _connect(self, action: str) -> Iterator[sqlite3.Connection]:
-        """A fresh autocommit connection, closed afterwards; SQLite errors become
-        :class:`JournalError` saying what could not be done."""
-        import sqlite3  # here, not at the top: the app's start-up does not wait for it
-
-        connection = None
-        try:
-            connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-            )
-            connection.row_factory = sqlite3.Row
-            # A pending row must be on disk before the request goes out, even if the machine
-            # then loses power; FULL syncs the WAL at every commit.
-            connection.execute("PRAGMA synchronous = FULL")
-            yield connection
-        except sqlite3.Error as exc:
-            raise JournalError(
-                f"The launch journal ({self.path}) could not {action}: {exc}."
-            ) from exc
-        finally:
-            if connection is not None:
-                connection.close()
-
-    def _migrate(self) -> None:
-        """Create or upgrade the schema, once, even when several processes start together."""
-        with self._connect("be opened") as connection:
-            # WAL lets readers (the journal view) run while a worker writes. It is a property
-            # of the file, so setting it once suffices; it cannot change inside a transaction.
-            connection.execute("PRAGMA journal_mode = WAL")
-            # IMMEDIATE takes the write lock before reading the version, so a second process
-            # waits and then sees the schema done. On any error, closing the connection rolls
-            # the whole migration back.
-            connection.execute("BEGIN IMMEDIATE")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise JournalError(
-                    f"The launch journal ({self.path}) was written by a newer version of "
-                    f"Dispatch Desktop (schema {version}, this version knows "
-                    f"{SCHEMA_VERSION}); update Dispatch Desktop to read it."
-                )
-            for statements in _MIGRATIONS[version:]:
-                for statement in statements:
-                    connection.execute(statement)
-            # PRAGMA takes no bound parameters; the value is our own integer.
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("COMMIT")
+    description = "launch journal"
+    migrations = _MIGRATIONS
+    error = JournalError
 
     def record_attempt(
         self,

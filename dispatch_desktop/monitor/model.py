@@ -1,0 +1,414 @@
+"""The job monitor's state: one :class:`JobView` per runtime id, fed by job event callbacks
+(:class:`~dispatch_desktop.events.StoredEvent`) and by the launch journal
+(:class:`~dispatch_desktop.storage.journal.LaunchRecord`). No Qt.
+
+No endpoint reports a job's status after its start; callbacks are the only live source (G6).
+A launch from this desktop is correlated with its callbacks by runtime id: a callback's
+``jobid`` is the ``runtimeid`` the start call returned (F2). Without callbacks a launched job
+shows what the start call returned, and the GUI says that live status needs the receiver.
+
+Cost: callbacks may arrive by the hundred per second, so :meth:`JobMonitor.add_event` does a
+constant amount of work per event. A job's timeline is an append-only list and each view holds
+an O(1) snapshot of it (:class:`Timeline`), never a copy.
+
+Thread confinement: a :class:`JobMonitor` is not locked. Build it anywhere (:func:`rebuild` runs
+on a worker), then use it from one thread only (the GUI thread).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, overload
+
+from dispatch_desktop.storage.journal import LaunchRecord, Outcome
+
+if TYPE_CHECKING:
+    from dispatch_desktop.events import EventStore, StoredEvent
+    from dispatch_desktop.storage.journal import LaunchJournal
+
+log = logging.getLogger(__name__)
+
+JOB_START = "JOB_START"
+JOB_ASSIGN = "JOB_ASSIGN"
+JOB_FINISH = "JOB_FINISH"
+
+REBUILD_PAGE = 1000
+"""Events read from the store per query during :func:`rebuild`."""
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The current time, aware UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+class JobState(enum.StrEnum):
+    """Where a monitored job stands, from the callbacks seen and the journal."""
+
+    SCHEDULED = "scheduled"
+    """Started with a scheduled start that lies ahead, and no JOB_START yet."""
+    STARTED = "started"
+    """JOB_START seen, or the start call answered OK and no callback says more (G6)."""
+    FILLING = "filling"
+    """At least one JOB_ASSIGN; the response goal, if known, not reached."""
+    GOAL_REACHED = "goal_reached"
+    """As many JOB_ASSIGNs as the response goal, or more."""
+    FINISHED = "finished"
+    """JOB_FINISH seen."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One callback of a job, in words a GUI can phrase and translate itself.
+
+    ``kind`` is the callback's ``eventtype``, also for types the reference does not list;
+    ``time`` is the Dispatch server's timestamp, or the arrival time when it sent none."""
+
+    cursor: int
+    kind: str
+    time: datetime
+    recipient: str | None = None
+    """The assigned recipient's name (``sendname``); for a bare number, the number."""
+    contactid: int | None = None
+    agent: str | None = None
+
+
+class Timeline(Sequence[TimelineEntry]):
+    """An immutable, ordered-by-arrival prefix of a job's entries.
+
+    Taking one is O(1): it shares the job's entry list, which is only ever appended to, and
+    remembers its length. Compares equal to any timeline or tuple with the same entries."""
+
+    __slots__ = ("_entries", "_length")
+
+    def __init__(self, entries: list[TimelineEntry] | None = None, length: int = 0) -> None:
+        self._entries = entries if entries is not None else []
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> TimelineEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TimelineEntry, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TimelineEntry | tuple[TimelineEntry, ...]:
+        # range() turns negative indexes and slices into positions inside the prefix, and
+        # raises IndexError beyond it, even though the shared list may be longer by now.
+        positions = range(self._length)[index]
+        if isinstance(positions, range):
+            return tuple(self._entries[position] for position in positions)
+        return self._entries[positions]
+
+    def __iter__(self) -> Iterator[TimelineEntry]:
+        entries = self._entries
+        for position in range(self._length):
+            yield entries[position]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Timeline | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Timeline({tuple(self)!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """A job as the monitor sees it at one moment; a new view replaces it on each change.
+
+    ``name`` is the journal's name (the started job's name, else the saved job's), else the
+    callbacks' ``jobtype``; ``None`` when neither is known (the GUI says "Job <id>")."""
+
+    jobid: int
+    """The runtime id: a callback's ``jobid``, the start call's ``runtimeid`` (F1, F2)."""
+    name: str | None
+    job_type: str | None
+    state: JobState
+    started_at: datetime | None
+    """JOB_START's time; else the journal's scheduled start, else its attempt time; ``None``
+    when none is known."""
+    assigned: int
+    """How many JOB_ASSIGN callbacks arrived."""
+    goal: int | None
+    """The response goal given at the start, from the journal; ``None`` when unknown."""
+    finished_at: datetime | None
+    timeline: Timeline = field(default_factory=Timeline)
+    scheduled_for: datetime | None = None
+    """The scheduled start given at the start (journal), if any."""
+    launched_at: datetime | None = None
+    """When this desktop sent the start call (journal); ``None``: started elsewhere."""
+    last_recipient: str | None = None
+    """The name of the latest JOB_ASSIGN's recipient."""
+    event_count: int = 0
+    """Callbacks applied; 0 means the view rests on the start call's answer alone (G6)."""
+
+    @property
+    def has_callbacks(self) -> bool:
+        """Whether any callback arrived for this job (else live status needs the receiver)."""
+        return self.event_count > 0
+
+    @property
+    def goal_reached(self) -> bool:
+        """Whether the response goal is known and met (also after JOB_FINISH)."""
+        return self.goal is not None and self.assigned >= self.goal
+
+    @property
+    def active(self) -> bool:
+        """Not finished."""
+        return self.state is not JobState.FINISHED
+
+    def elapsed(self, entry: TimelineEntry) -> float | None:
+        """Seconds from the job's start to ``entry``: "the time it took". ``None`` while the
+        start is unknown (a JOB_START still on its way)."""
+        if self.started_at is None:
+            return None
+        return (entry.time - self.started_at).total_seconds()
+
+
+@dataclass(slots=True)
+class _Job:
+    """The mutable state behind a job's views."""
+
+    jobid: int
+    journal_name: str | None = None
+    journal_type: str | None = None
+    event_type: str | None = None
+    goal: int | None = None
+    scheduled_for: datetime | None = None
+    launched_at: datetime | None = None
+    start_time: datetime | None = None
+    finished_at: datetime | None = None
+    assigned: int = 0
+    last_recipient: str | None = None
+    event_count: int = 0
+    entries: list[TimelineEntry] = field(default_factory=list)
+
+    def state(self, clock: Clock) -> JobState:
+        if self.finished_at is not None:
+            return JobState.FINISHED
+        if self.assigned and self.goal is not None and self.assigned >= self.goal:
+            return JobState.GOAL_REACHED
+        if self.assigned:
+            return JobState.FILLING
+        if self.start_time is None and self.is_scheduled_ahead(clock):
+            return JobState.SCHEDULED
+        return JobState.STARTED
+
+    def is_scheduled_ahead(self, clock: Clock) -> bool:
+        return self.scheduled_for is not None and self.scheduled_for > clock()
+
+    def view(self, clock: Clock) -> JobView:
+        return JobView(
+            jobid=self.jobid,
+            name=self.journal_name or self.event_type,
+            job_type=self.journal_type or self.event_type,
+            state=self.state(clock),
+            started_at=self.started_at(),
+            assigned=self.assigned,
+            goal=self.goal,
+            finished_at=self.finished_at,
+            timeline=Timeline(self.entries, len(self.entries)),
+            scheduled_for=self.scheduled_for,
+            launched_at=self.launched_at,
+            last_recipient=self.last_recipient,
+            event_count=self.event_count,
+        )
+
+    def apply(self, event: StoredEvent) -> TimelineEntry:
+        """Fold ``event`` into the state; the earliest JOB_START/JOB_FINISH wins, so the order
+        of arrival does not matter."""
+        time = event.timestamp or event.received_at
+        kind = event.eventtype
+        if event.jobtype:  # only JOB_START carries it (3.1.1); the others send ""
+            self.event_type = event.jobtype
+        if kind == JOB_START and (self.start_time is None or time < self.start_time):
+            self.start_time = time
+        elif kind == JOB_ASSIGN:
+            self.assigned += 1
+            self.last_recipient = event.sendname or self.last_recipient
+        elif kind == JOB_FINISH and (self.finished_at is None or time < self.finished_at):
+            self.finished_at = time
+        self.event_count += 1
+        entry = TimelineEntry(
+            cursor=event.cursor,
+            kind=kind,
+            time=time,
+            recipient=event.sendname or None,
+            contactid=event.contactid,
+            agent=event.agent or None,
+        )
+        self.entries.append(entry)
+        return entry
+
+    def adopt(self, record: LaunchRecord) -> None:
+        """Take name, type, response goal and scheduled start from a journaled launch."""
+        self.journal_name = record.result_job_name or record.job_name or self.journal_name
+        self.journal_type = record.job_type or self.journal_type
+        self.launched_at = record.attempted_at
+        parameters = _parameters(record)
+        self.goal = _goal(parameters.get("responsegoal"))
+        self.scheduled_for = _when(parameters.get("scheduledstart"))
+
+    def started_at(self) -> datetime | None:
+        # Without a JOB_START, the start call's answer is all there is (G6): the job began at
+        # its scheduled start, or when this desktop started it (/startsavedjob "does not
+        # return until the job has started", F3).
+        return self.start_time or self.scheduled_for or self.launched_at
+
+    def sort_time(self) -> datetime | None:
+        """When the job began, as far as known: for ordering after a rebuild."""
+        started = self.started_at()
+        if started is not None:
+            return started
+        return min((entry.time for entry in self.entries), default=None)
+
+
+def _parameters(record: LaunchRecord) -> dict[str, Any]:
+    try:
+        values = record.parameter_values()
+    except ValueError:  # a hand-edited journal; the launch itself is still worth showing
+        log.warning("Launch %s has unreadable parameters", record.id)
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+def _goal(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
+
+
+def _when(value: Any) -> datetime | None:
+    """The journaled ``scheduledstart`` (ISO 8601 with an offset, F10) as an aware time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+class JobMonitor:
+    """The monitored jobs, newest first. Feed it with :meth:`add_launch` and :meth:`add_event`
+    in any order; each returns the job's new view. Not thread-safe (see the module)."""
+
+    def __init__(self, clock: Clock = utc_now) -> None:
+        self._clock = clock
+        self._jobs: dict[int, _Job] = {}  # in order of first sight
+        self._views: dict[int, JobView] = {}
+        self._cursors: set[int] = set()
+        self._scheduled: set[int] = set()  # jobs whose view says SCHEDULED
+        self._active = 0
+        self._last_cursor = 0
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    @property
+    def last_cursor(self) -> int:
+        """The highest cursor applied (0: none): a follower resumes after it."""
+        return self._last_cursor
+
+    def active_count(self) -> int:
+        """How many jobs have not finished."""
+        return self._active
+
+    def job(self, jobid: int) -> JobView | None:
+        """The current view of the job with runtime id ``jobid``, if monitored."""
+        return self._views.get(jobid)
+
+    def jobs(self) -> list[JobView]:
+        """Every job, newest first (the last seen first; by start time after a rebuild)."""
+        return [self._views[jobid] for jobid in reversed(self._jobs)]
+
+    def add_launch(self, record: LaunchRecord) -> JobView | None:
+        """Monitor a launch from the journal. Only a start the server answered OK has a runtime
+        id to correlate with callbacks (F2); any other record is ignored (``None``). Adding
+        the same record again (a journal reload) changes nothing."""
+        if record.outcome is not Outcome.OK or record.runtime_id is None:
+            return None
+        job = self._job(record.runtime_id)
+        job.adopt(record)
+        return self._refresh(job)
+
+    def add_event(self, event: StoredEvent) -> JobView | None:
+        """Apply a callback; return the job's new view. ``None`` for a cursor applied before
+        (a replay) or an event without ``jobid`` (nothing to correlate it with)."""
+        if event.cursor in self._cursors:
+            return None
+        self._cursors.add(event.cursor)
+        self._last_cursor = max(self._last_cursor, event.cursor)
+        if event.jobid is None:
+            return None
+        job = self._job(event.jobid)
+        was_finished = job.finished_at is not None
+        job.apply(event)
+        if not was_finished and job.finished_at is not None:
+            self._active -= 1
+        return self._refresh(job)
+
+    def refresh_schedules(self) -> list[JobView]:
+        """Re-evaluate the SCHEDULED jobs against the clock: the views of those whose
+        scheduled start has passed (they count as started: the call answered OK, G6)."""
+        due = [
+            self._jobs[jobid]
+            for jobid in self._scheduled
+            if not self._jobs[jobid].is_scheduled_ahead(self._clock)
+        ]
+        return [self._refresh(job) for job in due]
+
+    def _job(self, jobid: int) -> _Job:
+        job = self._jobs.get(jobid)
+        if job is None:
+            job = self._jobs[jobid] = _Job(jobid)
+            self._active += 1
+        return job
+
+    def _refresh(self, job: _Job) -> JobView:
+        view = job.view(self._clock)
+        self._views[job.jobid] = view
+        if view.state is JobState.SCHEDULED:
+            self._scheduled.add(job.jobid)
+        else:
+            self._scheduled.discard(job.jobid)
+        return view
+
+    def _order_by_start(self) -> None:
+        """Order the jobs by when they began, once, after a rebuild: there the journal and the
+        store are read one after the other, not in the order things happened."""
+        oldest = datetime.min.replace(tzinfo=UTC)
+        ordered = sorted(self._jobs.values(), key=lambda job: job.sort_time() or oldest)
+        self._jobs = {job.jobid: job for job in ordered}
+
+
+def rebuild(
+    store: EventStore | None, journal: LaunchJournal | None, clock: Clock = utc_now
+) -> JobMonitor:
+    """A monitor with every launch in ``journal`` and every event in ``store`` (either may be
+    ``None`` when it could not be opened). Blocking disk work: run it off the GUI thread, then
+    hand the monitor to the GUI, which replays what arrived meanwhile."""
+    monitor = JobMonitor(clock)
+    if journal is not None:
+        for record in reversed(journal.entries()):  # oldest first: the newest record wins
+            monitor.add_launch(record)
+    if store is not None:
+        cursor = 0
+        while page := store.events_after(cursor, limit=REBUILD_PAGE):
+            for event in page:
+                monitor.add_event(event)
+            cursor = page[-1].cursor
+    monitor._order_by_start()
+    return monitor

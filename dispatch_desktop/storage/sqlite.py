@@ -1,0 +1,93 @@
+"""A SQLite file with a versioned schema: what the launch journal and the event store share.
+
+Each call opens its own autocommit connection and closes it, so one object can be used from
+several threads (and files from several processes); WAL lets readers run beside a writer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import sqlite3
+
+BUSY_TIMEOUT_SECONDS = 10.0
+"""How long a call waits for another thread or process that is writing."""
+
+
+class VersionedSqliteFile:
+    """Base of a store in one SQLite file. Subclasses set ``description`` (how messages name
+    the file), ``migrations`` (``migrations[n]`` brings schema version n to n + 1: append,
+    never edit) and ``error`` (the exception type raised, with one sentence naming the file)."""
+
+    description: ClassVar[str]
+    migrations: ClassVar[tuple[tuple[str, ...], ...]]
+    error: ClassVar[type[Exception]]
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self.error(
+                f"The folder of the {self.description} ({self.path.parent}) could not be "
+                f"created: {exc.strerror or exc}."
+            ) from exc
+        self._migrate()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version this code writes."""
+        return len(self.migrations)
+
+    @contextmanager
+    def _connect(self, action: str) -> Iterator[sqlite3.Connection]:
+        """A fresh autocommit connection, closed afterwards; SQLite errors become ``error``
+        saying what could not be done."""
+        import sqlite3  # here, not at the top: the app's start-up does not wait for it
+
+        connection = None
+        try:
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+            )
+            connection.row_factory = sqlite3.Row
+            # What was acknowledged (a pending launch, a received event) must be on disk even
+            # if the machine then loses power; FULL syncs the WAL at every commit.
+            connection.execute("PRAGMA synchronous = FULL")
+            yield connection
+        except sqlite3.Error as exc:
+            raise self.error(
+                f"The {self.description} ({self.path}) could not {action}: {exc}."
+            ) from exc
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def _migrate(self) -> None:
+        """Create or upgrade the schema, once, even when several processes start together."""
+        with self._connect("be opened") as connection:
+            # WAL is a property of the file, so setting it once suffices; it cannot change
+            # inside a transaction.
+            connection.execute("PRAGMA journal_mode = WAL")
+            # IMMEDIATE takes the write lock before reading the version, so a second process
+            # waits and then sees the schema done. On any error, closing the connection rolls
+            # the whole migration back.
+            connection.execute("BEGIN IMMEDIATE")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > self.schema_version:
+                raise self.error(
+                    f"The {self.description} ({self.path}) was written by a newer version of "
+                    f"Dispatch Desktop (schema {version}, this version knows "
+                    f"{self.schema_version}); update Dispatch Desktop to read it."
+                )
+            for statements in self.migrations[version:]:
+                for statement in statements:
+                    connection.execute(statement)
+            # PRAGMA takes no bound parameters; the value is our own integer.
+            connection.execute(f"PRAGMA user_version = {self.schema_version}")
+            connection.execute("COMMIT")
