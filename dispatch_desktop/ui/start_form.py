@@ -490,7 +490,7 @@ class StartJobForm(QWidget):
     def _update_utc_label(self) -> None:
         when = self._scheduled()
         if when is None:
-            self.utc_label.setText(self.tr("as soon as the server has resolved the recipients"))
+            self.utc_label.setText(self.tr("right away"))
             return
         utc = when.astimezone(UTC)
         ahead = when - datetime.now(UTC)

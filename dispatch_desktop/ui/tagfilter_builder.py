@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -434,6 +435,7 @@ class TagFilterBuilder(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(self._rows_page())
         self._stack.addWidget(self._text_page())
+        self._fit_stack()
         footer = QHBoxLayout()
         footer.addWidget(QLabel(self.tr("As text:")))
         footer.addWidget(self._preview, 1)
@@ -442,6 +444,16 @@ class TagFilterBuilder(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
         layout.addLayout(footer)
+
+    def _fit_stack(self) -> None:
+        """Size the stack to the page shown: a stack is as tall as its tallest page, which
+        would leave an empty gap under a short list of rows."""
+        for index in range(self._stack.count()):
+            page = self._stack.widget(index)
+            shown = index == self._stack.currentIndex()
+            policy = QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self._stack.updateGeometry()
 
     def _rows_page(self) -> QWidget:
         page = QWidget()
@@ -522,6 +534,7 @@ class TagFilterBuilder(QWidget):
     def _set_mode(self, *, text: bool) -> None:
         self._text_mode = text
         self._stack.setCurrentIndex(1 if text else 0)
+        self._fit_stack()
         # The toggle follows the mode, also when the mode was refused or set by code.
         with QSignalBlocker(self._text_toggle):
             self._text_toggle.setChecked(text)
