@@ -6,5 +6,12 @@ Qt must see QT_QPA_PLATFORM before it is imported anywhere, so it is set here, f
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# Tests never touch the user's real data, settings or keyring.
-os.environ.setdefault("DISPATCH_DESKTOP_TESTING", "1")
+
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own settings, journal, event store and log folder."""
+    monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path_factory.mktemp("data")))

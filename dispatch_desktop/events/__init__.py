@@ -11,10 +11,38 @@
 Callbacks are the only live source of job status (G6).
 """
 
-from dispatch_desktop.events.follower import EventFollower, FollowerAuthError, FollowerError
-from dispatch_desktop.events.model import InvalidEvent, JobEvent, StoredEvent, parse_callback
-from dispatch_desktop.events.receiver import CallbackReceiver, EventListener, new_token
-from dispatch_desktop.events.store import EventStore, EventStoreError
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dispatch_desktop.events.follower import EventFollower, FollowerAuthError, FollowerError
+    from dispatch_desktop.events.model import InvalidEvent, JobEvent, StoredEvent, parse_callback
+    from dispatch_desktop.events.receiver import CallbackReceiver, EventListener, new_token
+    from dispatch_desktop.events.store import EventStore, EventStoreError
+
+# Loaded on first use: the desktop app imports the event model at start-up, and must not wait
+# for requests (used only by the follower).
+_HOMES = {
+    "EventFollower": "follower",
+    "FollowerAuthError": "follower",
+    "FollowerError": "follower",
+    "InvalidEvent": "model",
+    "JobEvent": "model",
+    "StoredEvent": "model",
+    "parse_callback": "model",
+    "CallbackReceiver": "receiver",
+    "EventListener": "receiver",
+    "new_token": "receiver",
+    "EventStore": "store",
+    "EventStoreError": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CallbackReceiver",

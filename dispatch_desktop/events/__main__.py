@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
-import stat
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from dispatch_desktop.events.receiver import CallbackReceiver, check_token, new_token
+from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
+from dispatch_desktop.events.tokens import stored_token
 
 log = logging.getLogger(__name__)
 
@@ -40,32 +39,6 @@ class _Terminate(Exception):
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise _Terminate
-
-
-def stored_token(path: Path, what: str) -> str:
-    """The token kept in ``path``; a new one, written there (mode 0600), when it is missing.
-
-    Raises ``ValueError`` when the file holds no valid token, ``OSError`` when it cannot be
-    read or written."""
-    try:
-        # O_EXCL: two receivers starting together cannot both create (and differ).
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_token(path, what)
-    token = new_token()
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(token + "\n")
-    log.info("Created a new %s in %s", what, path)
-    return token
-
-
-def _read_token(path: Path, what: str) -> str:
-    if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        log.warning("%s is readable by other users; restrict it with chmod 600.", path)
-    try:
-        return check_token(path.read_text(encoding="ascii").strip(), what)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{path} holds no valid {what}: {exc}") from exc
 
 
 def _port(text: str) -> int:

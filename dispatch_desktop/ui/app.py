@@ -54,8 +54,9 @@ def start_demo_server(context: AppContext, args: argparse.Namespace, stack: Exit
     # Imported here: the demo server is only part of the app in demo mode.
     from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
 
-    server = stack.enter_context(DemoServer(start_delay=args.demo_start_delay))
+    server = stack.enter_context(DemoServer(start_delay=args.demo_start_delay, speed=5.0))
     context.demo_server = server.url
+    context.set_demo_callback_url = lambda url: setattr(server, "callback_url", url)
     context.demo_credentials = (DEMO_USERNAME, DEMO_PASSWORD)
     context.demo_vocabulary = tag_vocabulary()
 
@@ -74,11 +75,12 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
 
 def first_sign_in(window: MainWindow, args: argparse.Namespace, stack: ExitStack) -> None:
     """After the window is shown: open the journal (off the GUI thread), start the demo
-    server if asked, then ask to sign in."""
+    server if asked and the job monitor, then ask to sign in."""
     window.context.runner.submit(open_journal, "open launch journal", window.set_journal)
     if args.demo:
         start_demo_server(window.context, args, stack)
         window.refresh_vocabulary()
+    window.start_monitor()
     window.sign_in_again()
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,20 +21,34 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
+from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
+from dispatch_desktop.monitor import JobMonitor, rebuild
 from dispatch_desktop.storage.journal import LaunchJournal, Outcome
-from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
+from dispatch_desktop.storage.paths import data_dir
+from dispatch_desktop.storage.secrets import (
+    SecretKind,
+    SecretStore,
+    SecretStoreUnavailable,
+    SessionSecrets,
+)
 from dispatch_desktop.ui.common import APP_NAME, demo_banner, error_sentence, tr, window_title
 from dispatch_desktop.ui.history_panel import HistoryPanel
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel
+from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.start_form import StartJobForm
+from dispatch_desktop.ui.tray import TrayNotifier
 from dispatch_desktop.ui.workers import TaskRunner
 
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
 if TYPE_CHECKING:
+    from dispatch_desktop.events.source import EventSource
     from dispatch_desktop.ui.signin import SignedIn, SignInDialog
+
+# The keyring account of a shared receiver's events token.
+FOLLOW_ACCOUNT = "event-follower"
 
 
 @dataclass
@@ -49,6 +64,8 @@ class AppContext:
     demo_server: str | None = None
     demo_credentials: tuple[str, str] | None = None
     demo_vocabulary: dict[str, list[str]] = field(default_factory=dict)
+    # In demo mode: tells the demo server where to post its callbacks.
+    set_demo_callback_url: Callable[[str], None] | None = None
 
     def sign_in_dialog(self, parent: QWidget | None = None) -> SignInDialog:
         """A sign-in dialog with this context's defaults."""
@@ -67,7 +84,11 @@ class AppContext:
 
 
 class MainWindow(QMainWindow):
-    """Saved jobs, the start-job form with the launch outcome, and the launch history."""
+    """Saved jobs, the start-job form with the launch outcome, the launch history and the
+    job monitor."""
+
+    # Emitted by the event source's threads; delivered in the GUI thread.
+    monitor_status = Signal(str)
 
     def __init__(self, context: AppContext, session: SignedIn | None = None) -> None:
         super().__init__()
@@ -105,9 +126,21 @@ class MainWindow(QMainWindow):
         start_layout.addWidget(self.form, 1)
         start_layout.addWidget(self.outcome)
         self.history = HistoryPanel(self.context.journal, self.context.runner, self)
+        self.history.loaded.connect(self._feed_launches_to_monitor)
+        self.monitor_panel = MonitorPanel(parent=self)
+        self.tray = TrayNotifier(self, enabled=self.context.settings.notifications_enabled)
+        self.monitor_panel.job_changed.connect(self.tray.notify)
+        self.monitor_panel.active_jobs_changed.connect(self.tray.set_active_count)
+        self.tray.job_clicked.connect(self.show_monitored_job)
+        self.tray.notified.connect(self._show_notification)
+        self.event_bridge = EventBridge(self)
+        self.event_bridge.events_received.connect(self.monitor_panel.add_events)
+        self.monitor_status.connect(self._show_monitor_status)
+        self.event_source: EventSource | None = None
         self.tabs = QTabWidget(self)
         self.tabs.addTab(start_page, tr("&Start job"))
         self.tabs.addTab(self.history, tr("&History"))
+        self.tabs.addTab(self.monitor_panel, tr("&Monitor"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.jobs_panel)
         self.splitter.addWidget(self.tabs)
@@ -136,6 +169,11 @@ class MainWindow(QMainWindow):
             self._action(tr("&Search saved jobs"), self.jobs_panel.focus_search, "Ctrl+F")
         )
         view.addAction(self._action(tr("&History"), self.show_history, "Ctrl+H"))
+        view.addAction(
+            self._action(
+                tr("&Monitor"), lambda: self.tabs.setCurrentWidget(self.monitor_panel), "Ctrl+M"
+            )
+        )
         tools = self.menuBar().addMenu(tr("&Tools"))
         tools.addAction(self._action(tr("&Settings…"), self.open_settings, "Ctrl+,"))
         help_menu = self.menuBar().addMenu(tr("&Help"))
@@ -295,14 +333,50 @@ class MainWindow(QMainWindow):
         from dispatch_desktop.ui.settings_dialog import SettingsDialog
 
         job_types = sorted({job.type for job in self.jobs_panel.model.jobs()})
-        dialog = SettingsDialog(self.mapping, job_types, demo=self.context.demo, parent=self)
+        settings = self.context.settings
+        dialog = SettingsDialog(
+            self.mapping,
+            job_types,
+            demo=self.context.demo,
+            source=settings.event_source(),
+            callback_url=self.event_source.callback_url if self.event_source else None,
+            notifications=settings.notifications_enabled,
+            parent=self,
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.context.settings.set_job_type_overrides(dialog.overrides())
+        settings.set_job_type_overrides(dialog.overrides())
+        self._apply_monitor_settings(dialog.monitor.source(), dialog.monitor.notifications)
         self.mapping = self.context.settings.job_type_mapping()
         self.jobs_panel.set_mapping(self.mapping)
         if self.form.job is not None and not self.launcher.in_flight:
             self.form.set_job(self.form.job, self.mapping.generic_type_of(self.form.job.type))
+
+    def _apply_monitor_settings(self, source: SourceConfig, notifications: bool) -> None:
+        settings = self.context.settings
+        settings.notifications_enabled = notifications
+        self.tray.set_enabled(notifications)
+        changed = source != settings.event_source() or bool(source.follow_token)
+        settings.set_event_source(source)
+        if source.follow_token:
+            self._keep_follow_token(source)
+        if changed and not self.context.demo:
+            self.start_monitor()
+
+    def _keep_follow_token(self, source: SourceConfig) -> None:
+        """The events token goes to this session and, off the GUI thread, to the keyring."""
+        secrets = self.context.secrets
+        self.context.session_secrets.save(
+            source.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY, source.follow_token
+        )
+        self.context.runner.submit(
+            lambda: secrets.save(
+                source.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY, source.follow_token
+            ),
+            "keep events token",
+            None,
+            lambda error: self._show_monitor_status(str(error)),
+        )
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -312,6 +386,93 @@ class MainWindow(QMainWindow):
             .replace("%1", APP_NAME)
             .replace("%2", __version__),
         )
+
+    # -- job monitor --------------------------------------------------------------------------
+
+    def start_monitor(self) -> None:
+        """Start the configured event source and rebuild the monitor, off the GUI thread.
+        In demo mode a receiver of its own takes the demo server's callbacks."""
+        from dispatch_desktop.events.source import EventSource  # after start-up: requests
+
+        self.stop_monitor()
+        config = self.context.settings.event_source()
+        if self.context.demo:
+            config = SourceConfig(mode=SourceMode.EMBEDDED)
+        source = EventSource(
+            config,
+            data_dir(),
+            self.event_bridge.deliver_many,
+            self.monitor_status.emit,
+            demo=self.context.demo,
+        )
+        self.event_source = source
+
+        def start() -> JobMonitor:
+            if config.mode is SourceMode.FOLLOW and not config.follow_token:
+                source.config = replace(config, follow_token=self._follow_token(config))
+            source.start()
+            return rebuild(source.store, None)
+
+        self.context.runner.submit(
+            start, "start job monitor", self._on_monitor_ready, self._on_monitor_failed
+        )
+
+    def _follow_token(self, config: SourceConfig) -> str:
+        """Blocking: the shared receiver's events token, from this session or the keyring."""
+        token = self.context.session_secrets.load(
+            config.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY
+        )
+        if token:
+            return token
+        try:
+            return (
+                self.context.secrets.load(config.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY)
+                or ""
+            )
+        except SecretStoreUnavailable as exc:
+            self.monitor_status.emit(str(exc))
+            return ""
+
+    def _on_monitor_ready(self, monitor: JobMonitor) -> None:
+        self.monitor_panel.set_monitor(monitor)
+        self._feed_launches_to_monitor()
+        source = self.event_source
+        url = source.callback_url if source is not None else None
+        if url and self.context.demo and self.context.set_demo_callback_url is not None:
+            self.context.set_demo_callback_url(url)
+
+    def _on_monitor_failed(self, error: BaseException) -> None:
+        self.monitor_panel.set_monitor(JobMonitor())
+        from dispatch_desktop.events.source import SourceError
+
+        reason = str(error) if isinstance(error, SourceError) else error_sentence(error)
+        self._show_monitor_status(tr("The job monitor could not start: %1").replace("%1", reason))
+
+    def stop_monitor(self) -> None:
+        """Stop receiving or following job events."""
+        if self.event_source is not None:
+            self.event_source.stop()
+            self.event_source = None
+
+    def _feed_launches_to_monitor(self) -> None:
+        for record in reversed(self.history.model.records()):
+            self.monitor_panel.add_launch(record)
+
+    def _show_monitor_status(self, message: str) -> None:
+        self.monitor_panel.setToolTip(message)
+        self.statusBar().showMessage(message, 15_000)
+
+    def _show_notification(self, notification: Any) -> None:
+        if self.tray.tray is None:  # no system tray here: the status bar says it instead
+            self.statusBar().showMessage(f"{notification.title}: {notification.text}", 10_000)
+
+    def show_monitored_job(self, jobid: object) -> None:
+        """Raise the window on the monitor with ``jobid`` selected (a notification click)."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.tabs.setCurrentWidget(self.monitor_panel)
+        self.monitor_panel.select_job(jobid)
 
     # -- window state -------------------------------------------------------------------------
 
@@ -328,6 +489,7 @@ class MainWindow(QMainWindow):
         if self.launcher.in_flight and not self._confirm_close():
             event.ignore()
             return
+        self.stop_monitor()
         settings = self.context.settings
         settings.window_geometry = self.saveGeometry()
         settings.window_state = self.splitter.saveState()

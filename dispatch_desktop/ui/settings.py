@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType, JobTypeMapping
+from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
 
 _VOCABULARY_LIMIT = 200
 
@@ -129,6 +130,39 @@ class AppSettings:
         """Store the user's overrides of the mapping."""
         raw = {t: (g.value if g else "") for t, g in overrides.items()}
         self._settings.setValue("jobtypes/overrides", json.dumps(raw, sort_keys=True))
+
+    # -- job monitor (issue: live job events) -------------------------------------------------
+
+    def event_source(self) -> SourceConfig:
+        """How this desktop gets job events; the follow token is not here (keyring)."""
+        try:
+            mode = SourceMode(self._text("monitor/mode", SourceMode.OFF.value))
+        except ValueError:
+            mode = SourceMode.OFF
+        port_text = self._text("monitor/port", str(DEFAULT_PORT))
+        port = int(port_text) if port_text.isdigit() and int(port_text) <= 65535 else DEFAULT_PORT
+        return SourceConfig(
+            mode=mode,
+            bind=self._text("monitor/bind", "127.0.0.1") or "127.0.0.1",
+            port=port,
+            follow_url=self._text("monitor/follow_url"),
+        )
+
+    def set_event_source(self, config: SourceConfig) -> None:
+        """Store the choice, never the follow token."""
+        self._settings.setValue("monitor/mode", config.mode.value)
+        self._settings.setValue("monitor/bind", config.bind)
+        self._settings.setValue("monitor/port", str(config.port))
+        self._settings.setValue("monitor/follow_url", config.follow_url)
+
+    @property
+    def notifications_enabled(self) -> bool:
+        """Desktop notifications for assignments, goal reached and finish."""
+        return self._text("monitor/notifications", "true") == "true"
+
+    @notifications_enabled.setter
+    def notifications_enabled(self, value: bool) -> None:
+        self._settings.setValue("monitor/notifications", "true" if value else "false")
 
     # -- tag vocabulary -----------------------------------------------------------------------
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QRadioButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -18,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
+from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.ui.common import demo_banner, tr, window_title
 
 _CHOICES: tuple[tuple[str, GenericType | None], ...] = (
@@ -44,6 +54,9 @@ class SettingsDialog(QDialog):
         job_types: list[str],
         *,
         demo: bool,
+        source: SourceConfig | None = None,
+        callback_url: str | None = None,
+        notifications: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,8 +105,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(explanation)
         layout.addWidget(self.table, 1)
         layout.addWidget(reset)
+        self.monitor = MonitorSettings(source or SourceConfig(), callback_url, notifications, self)
+        layout.addWidget(self.monitor)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self.resize(640, 640)
 
     def _reset(self) -> None:
         defaults = JobTypeMapping()
@@ -111,3 +126,106 @@ class SettingsDialog(QDialog):
 
 def _choice_index(generic: GenericType | None) -> int:
     return next(i for i, (_, g) in enumerate(_CHOICES) if g == generic)
+
+
+class MonitorSettings(QGroupBox):
+    """Where job events come from (F12): off, a receiver on this computer, or a shared one."""
+
+    def __init__(
+        self,
+        source: SourceConfig,
+        callback_url: str | None,
+        notifications: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(tr("Job monitor (live job events)"), parent)
+        self.off = QRadioButton(tr("Off"), self)
+        self.embedded = QRadioButton(tr("Receive callbacks on this computer"), self)
+        self.follow = QRadioButton(tr("Follow a shared receiver"), self)
+        modes = QButtonGroup(self)
+        for button, name in (
+            (self.off, "Job monitor off"),
+            (self.embedded, "Receive callbacks on this computer"),
+            (self.follow, "Follow a shared receiver"),
+        ):
+            button.setAccessibleName(tr(name))
+            modes.addButton(button)
+        self.bind = QLineEdit(source.bind, self)
+        self.bind.setAccessibleName(tr("Receiver bind address"))
+        self.port = QSpinBox(self)
+        self.port.setRange(1, 65535)
+        self.port.setValue(source.port)
+        self.port.setAccessibleName(tr("Receiver port"))
+        self.callback_url = QLineEdit(callback_url or "", self)
+        self.callback_url.setReadOnly(True)
+        self.callback_url.setPlaceholderText(tr("shown once the receiver runs"))
+        self.callback_url.setAccessibleName(tr("Callback URL"))
+        self.copy_button = QPushButton(tr("Copy"), self)
+        self.copy_button.setAccessibleName(tr("Copy callback URL"))
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.callback_url.text())
+        )
+        self.follow_url = QLineEdit(source.follow_url, self)
+        self.follow_url.setAccessibleName(tr("Shared receiver address"))
+        self.follow_url.setPlaceholderText("https://receiver.example.com")
+        self.follow_token = QLineEdit(self)
+        self.follow_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.follow_token.setAccessibleName(tr("Events token"))
+        self.follow_token.setPlaceholderText(tr("unchanged"))
+        self.notifications = QCheckBox(tr("Desktop notifications for jobs"), self)
+        self.notifications.setAccessibleName(tr("Desktop notifications"))
+        self.notifications.setChecked(notifications)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.callback_url, 1)
+        url_row.addWidget(self.copy_button)
+        note = QLabel(
+            tr(
+                "The callback URL is set once per system user in its account settings at LEKAB "
+                "(callback type POST) and shared by every login of the company. Put a "
+                "TLS reverse proxy in front of a receiver reachable from the internet."
+            ),
+            self,
+        )
+        note.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.off)
+        form.addRow(self.embedded)
+        form.addRow(tr("Bind address:"), self.bind)
+        form.addRow(tr("Port:"), self.port)
+        form.addRow(tr("URL for LEKAB:"), url_row)
+        form.addRow(self.follow)
+        form.addRow(tr("Receiver address:"), self.follow_url)
+        form.addRow(tr("Events token:"), self.follow_token)
+        form.addRow(note)
+        form.addRow(self.notifications)
+        {
+            SourceMode.OFF: self.off,
+            SourceMode.EMBEDDED: self.embedded,
+            SourceMode.FOLLOW: self.follow,
+        }[source.mode].setChecked(True)
+        for button in (self.off, self.embedded, self.follow):
+            button.toggled.connect(self._enable_fields)
+        self._enable_fields()
+
+    def _enable_fields(self) -> None:
+        for widget in (self.bind, self.port):
+            widget.setEnabled(self.embedded.isChecked())
+        for widget in (self.follow_url, self.follow_token):
+            widget.setEnabled(self.follow.isChecked())
+
+    def source(self) -> SourceConfig:
+        """The chosen source; ``follow_token`` is empty when left unchanged."""
+        mode = (
+            SourceMode.EMBEDDED
+            if self.embedded.isChecked()
+            else SourceMode.FOLLOW
+            if self.follow.isChecked()
+            else SourceMode.OFF
+        )
+        return SourceConfig(
+            mode=mode,
+            bind=self.bind.text().strip() or "127.0.0.1",
+            port=self.port.value(),
+            follow_url=self.follow_url.text().strip(),
+            follow_token=self.follow_token.text().strip(),
+        )

@@ -1,0 +1,130 @@
+"""Where a desktop's job events come from: a receiver of its own, or a shared one (F12).
+
+The LEKAB callback URL is one per system user, so either this desktop runs the receiver (a
+single desktop, or the demo) or it follows the company's shared receiver over
+``GET /events``. :class:`EventSource` runs either and hands every new event to one callback,
+from a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from dispatch_desktop.events.config import SourceConfig, SourceMode
+from dispatch_desktop.events.follower import EventFollower, FollowerAuthError, FollowerError
+from dispatch_desktop.events.model import StoredEvent
+from dispatch_desktop.events.receiver import CallbackReceiver
+from dispatch_desktop.events.store import EventStore, EventStoreError
+from dispatch_desktop.events.tokens import stored_token
+
+log = logging.getLogger(__name__)
+
+STORE_FILE_NAME = "events.sqlite3"
+DEMO_STORE_FILE_NAME = "demo-events.sqlite3"
+TOKEN_FILE_NAME = "callback-token"  # noqa: S105 - a file name, not a token
+# After a failed poll: long enough not to hammer a receiver that is down.
+RETRY_SECONDS = 5.0
+
+EventsCallback = Callable[[list[StoredEvent]], None]
+StatusCallback = Callable[[str], None]
+
+
+class SourceError(Exception):
+    """The source could not start; the message is one sentence for the user."""
+
+
+class EventSource:
+    """Runs the configured source. ``start`` blocks (it opens files and binds a socket): call
+    it off the GUI thread. ``on_events`` and ``on_status`` are called from background
+    threads."""
+
+    def __init__(
+        self,
+        config: SourceConfig,
+        data_dir: Path,
+        on_events: EventsCallback,
+        on_status: StatusCallback,
+        *,
+        demo: bool = False,
+    ) -> None:
+        self.config = config
+        self.data_dir = data_dir
+        self.demo = demo
+        self._on_events = on_events
+        self._on_status = on_status
+        self.store: EventStore | None = None
+        self.receiver: CallbackReceiver | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def callback_url(self) -> str | None:
+        """The URL to enter at LEKAB (embedded mode), else ``None``."""
+        return self.receiver.callback_url if self.receiver is not None else None
+
+    def start(self) -> None:
+        """Open the store and start receiving or following; raises :class:`SourceError`."""
+        if self.config.mode is SourceMode.EMBEDDED:
+            try:
+                self._start_receiver()
+            except EventStoreError as exc:
+                raise SourceError(str(exc)) from exc
+            except (OSError, ValueError) as exc:
+                raise SourceError(
+                    f"The callback receiver could not start on {self.config.bind} port "
+                    f"{self.config.port}: {exc}. Choose another port in Settings."
+                ) from exc
+        elif self.config.mode is SourceMode.FOLLOW:
+            self._start_follower()
+        else:
+            self._on_status("Live job status is off: set up the job monitor in Settings.")
+
+    def _start_receiver(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Drills never mix with real callouts: the demo keeps its events apart.
+        name = DEMO_STORE_FILE_NAME if self.demo else STORE_FILE_NAME
+        self.store = EventStore(self.data_dir / name)
+        token = stored_token(self.data_dir / TOKEN_FILE_NAME, "callback token")
+        # The demo's receiver takes any free port: it only talks to the embedded demo server.
+        port = 0 if self.demo else self.config.port
+        receiver = CallbackReceiver(self.store, self.config.bind, port, token)
+        receiver.add_listener(lambda event: self._on_events([event]))
+        self.receiver = receiver.start()
+        self._on_status(f"Receiving job events at {receiver.base_url}/callbacks/…")
+
+    def _start_follower(self) -> None:
+        follower = EventFollower(self.config.follow_url, self.config.follow_token)
+        self._thread = threading.Thread(
+            target=self._follow, args=(follower,), name="event-follower", daemon=True
+        )
+        self._thread.start()
+
+    def _follow(self, follower: EventFollower) -> None:
+        cursor = 0
+        with follower:
+            while not self._stop.is_set():
+                try:
+                    events, cursor = follower.poll(cursor)
+                except FollowerAuthError:
+                    self._on_status(
+                        "The shared receiver refused the events token; check it in Settings."
+                    )
+                    self._stop.wait(RETRY_SECONDS * 6)
+                    continue
+                except FollowerError as exc:
+                    self._on_status(f"The shared receiver cannot be reached ({exc}); retrying.")
+                    self._stop.wait(RETRY_SECONDS)
+                    continue
+                self._on_status(f"Following job events from {self.config.follow_url}")
+                if events:
+                    self._on_events(events)
+
+    def stop(self) -> None:
+        """Stop receiving or following; a poll in progress ends on its own (daemon thread)."""
+        self._stop.set()
+        if self.receiver is not None:
+            self.receiver.stop()
+            self.receiver = None

@@ -1,0 +1,673 @@
+"""The Monitor panel: the jobs being followed, live from the callbacks (G6), and the timeline of
+the selected one.
+
+Callbacks can arrive by the hundred per second. The panel therefore never touches its models per
+event: :meth:`MonitorPanel.add_event` only queues, and a short timer applies the queue to the
+:class:`~dispatch_desktop.monitor.JobMonitor` and updates each changed row once. The receiver
+calls its listeners on a server thread; :class:`EventBridge` carries events to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_desktop.events.model import StoredEvent
+from dispatch_desktop.monitor import (
+    JOB_ASSIGN,
+    JOB_FINISH,
+    JOB_START,
+    JobMonitor,
+    JobState,
+    JobView,
+    TimelineEntry,
+)
+from dispatch_desktop.monitor.model import Clock, utc_now
+from dispatch_desktop.storage.journal import LaunchRecord
+from dispatch_desktop.ui.common import count_text, tr
+
+JOB_ROLE = Qt.ItemDataRole.UserRole + 1
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
+
+FLUSH_INTERVAL_MS = 50
+"""How long events are collected before the models change: short enough to feel live."""
+MAX_EVENTS_PER_FLUSH = 1000
+"""Events applied per flush; a larger backlog (a follower catching up) continues at the next
+turn of the event loop, so input and painting are never held up for long."""
+TICK_MS = 1000
+
+STATE_LABELS = {
+    JobState.SCHEDULED: "Scheduled",
+    JobState.STARTED: "Started",
+    JobState.FILLING: "Filling",
+    JobState.GOAL_REACHED: "Goal reached",
+    JobState.FINISHED: "Finished",
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def job_title(job: JobView) -> str:
+    """The job's name, or "Job <runtime id>" when no name is known."""
+    return job.name or tr("Job %1").replace("%1", str(job.jobid))
+
+
+def state_text(state: JobState) -> str:
+    """The state as the user reads it."""
+    return tr(STATE_LABELS[state])
+
+
+def duration_text(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss``; negative with a leading minus."""
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(int(abs(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02}:{secs:02}"
+    return f"{sign}{minutes}:{secs:02}"
+
+
+def local_time_text(when: datetime, now: datetime) -> str:
+    """``HH:MM:SS`` local time, with the date when it is not today."""
+    local = when.astimezone()
+    if local.date() == now.astimezone().date():
+        return local.strftime("%H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def assigned_text(job: JobView) -> str:
+    """``3`` or ``3 / 5`` when the response goal is known."""
+    if job.goal is None:
+        return str(job.assigned)
+    return tr("%1 / %2").replace("%1", str(job.assigned)).replace("%2", str(job.goal))
+
+
+def since_start_text(job: JobView, now: datetime) -> str:
+    """Time since the start (a finished job: how long it ran; a scheduled one: when)."""
+    if job.started_at is None:
+        return "—"
+    if job.state is JobState.SCHEDULED:
+        return tr("starts %1").replace("%1", local_time_text(job.started_at, now))
+    if job.finished_at is not None:
+        ran = duration_text((job.finished_at - job.started_at).total_seconds())
+        return tr("ran %1").replace("%1", ran)
+    return duration_text(max(0.0, (now - job.started_at).total_seconds()))
+
+
+def timeline_text(entry: TimelineEntry) -> str:
+    """What happened, in a sentence: "Anna Berg accepted"."""
+    if entry.kind == JOB_START:
+        if entry.agent:
+            return tr("Job started by %1").replace("%1", entry.agent)
+        return tr("Job started")
+    if entry.kind == JOB_ASSIGN:
+        if entry.recipient:
+            return tr("%1 accepted").replace("%1", entry.recipient)
+        return tr("A recipient accepted")
+    if entry.kind == JOB_FINISH:
+        return tr("Job finished")
+    return entry.kind  # a type the reference does not list: shown as the server named it
+
+
+class MonitoredJobsModel(QAbstractTableModel):
+    """Job views, newest first. Rows are kept in order of first sight, reversed, so a new job
+    is an insert at the top and an update is one ``dataChanged``: no sorting per event."""
+
+    COLUMNS = ("Job", "Runtime id", "State", "Assigned", "Since start")
+    SINCE_COLUMN = 4
+
+    def __init__(self, clock: Clock = utc_now, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._views: list[JobView] = []  # oldest first; row r is _views[-1 - r]
+        self._positions: dict[int, int] = {}
+
+    def set_jobs(self, jobs: list[JobView]) -> None:
+        """Replace every row; ``jobs`` newest first."""
+        self.beginResetModel()
+        self._views = list(reversed(jobs))
+        self._positions = {view.jobid: position for position, view in enumerate(self._views)}
+        self.endResetModel()
+
+    def upsert(self, views: Iterable[JobView]) -> None:
+        """Update the rows of known jobs, insert new jobs at the top (in the given order)."""
+        new: list[JobView] = []
+        changed: list[int] = []
+        for view in views:
+            position = self._positions.get(view.jobid)
+            if position is None:
+                new.append(view)
+            else:
+                self._views[position] = view
+                changed.append(self._row(position))
+        if changed:
+            last = len(self.COLUMNS) - 1
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+        if new:
+            self.beginInsertRows(QModelIndex(), 0, len(new) - 1)
+            for view in new:
+                self._positions[view.jobid] = len(self._views)
+                self._views.append(view)
+            self.endInsertRows()
+
+    def job(self, jobid: int) -> JobView | None:
+        """The view shown for the job with runtime id ``jobid``."""
+        position = self._positions.get(jobid)
+        return None if position is None else self._views[position]
+
+    def row_of(self, jobid: int) -> int | None:
+        """The row of the job with runtime id ``jobid``, if shown."""
+        position = self._positions.get(jobid)
+        return None if position is None else self._row(position)
+
+    def job_at(self, row: int) -> JobView:
+        """The job shown in ``row``."""
+        return self._views[-1 - row]
+
+    def refresh_times(self) -> None:
+        """Repaint the "Since start" column (the views only repaint the rows they show)."""
+        if self._views:
+            column = self.SINCE_COLUMN
+            self.dataChanged.emit(
+                self.index(0, column),
+                self.index(len(self._views) - 1, column),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def _row(self, position: int) -> int:
+        return len(self._views) - 1 - position
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._views)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        job = self.job_at(index.row())
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(job, column)
+        if role == JOB_ROLE:
+            return job
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 3, 4):
+            return _RIGHT
+        return None
+
+    def _text(self, job: JobView, column: int) -> str:
+        if column == 0:
+            return job_title(job)
+        if column == 1:
+            return str(job.jobid)  # text, never a number: a double would round it (F1)
+        if column == 2:
+            return state_text(job.state)
+        if column == 3:
+            return assigned_text(job)
+        return since_start_text(job, self._clock())
+
+
+class TimelineModel(QAbstractTableModel):
+    """The timeline of one job in order of arrival; new entries are appended as rows."""
+
+    COLUMNS = ("Time", "Event", "Recipient", "Time it took")
+
+    def __init__(self, clock: Clock = utc_now, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._job: JobView | None = None
+
+    @property
+    def job(self) -> JobView | None:
+        """The job shown."""
+        return self._job
+
+    def show_job(self, job: JobView | None) -> None:
+        """Show ``job``: a newer view of the same job only appends its new entries."""
+        old = self._job
+        if job is None or old is None or old.jobid != job.jobid:
+            self.beginResetModel()
+            self._job = job
+            self.endResetModel()
+            return
+        added = len(job.timeline) - len(old.timeline)
+        if added > 0:
+            self.beginInsertRows(QModelIndex(), len(old.timeline), len(job.timeline) - 1)
+            self._job = job
+            self.endInsertRows()
+        else:
+            self._job = job
+        if old.started_at != job.started_at and len(old.timeline):
+            # A late JOB_START moves every "time it took" (out-of-order callbacks).
+            last = len(old.timeline) - 1
+            self.dataChanged.emit(self.index(0, 3), self.index(last, 3))
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() or self._job is None else len(self._job.timeline)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        job = self._job
+        if not index.isValid() or job is None:
+            return None
+        entry = job.timeline[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(job, entry, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.time.astimezone().isoformat(timespec="milliseconds")
+        if role == ENTRY_ROLE:
+            return entry
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return _RIGHT
+        return None
+
+    def _text(self, job: JobView, entry: TimelineEntry, column: int) -> str:
+        if column == 0:
+            return local_time_text(entry.time, self._clock())
+        if column == 1:
+            return timeline_text(entry)
+        if column == 2:
+            return entry.recipient or ""
+        elapsed = job.elapsed(entry)
+        return "—" if elapsed is None else duration_text(elapsed)
+
+
+class TimelineByTime(QSortFilterProxyModel):
+    """Orders the timeline by the server's timestamps: callbacks may arrive out of order."""
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:  # noqa: N802 - Qt API
+        first, second = left.data(ENTRY_ROLE), right.data(ENTRY_ROLE)
+        return (first.time, first.cursor) < (second.time, second.cursor)
+
+
+class MonitorPanel(QWidget):
+    """The monitored jobs and the selected job's timeline.
+
+    Feed it on the GUI thread: :meth:`add_event`/:meth:`add_events` (queued, applied every
+    :data:`FLUSH_INTERVAL_MS`) and :meth:`add_launch`. Without a monitor at construction it
+    queues everything until :meth:`set_monitor` hands it the rebuilt one.
+
+    Signals, after each flush: ``job_updated(JobView)`` per changed job;
+    ``job_changed(JobView, JobView | None)`` the same with the view before the flush (for
+    notifications); ``model_updated(int)`` the last cursor applied; ``active_jobs_changed(int)``.
+    """
+
+    job_updated = Signal(object)
+    job_changed = Signal(object, object)
+    model_updated = Signal(int)
+    active_jobs_changed = Signal(int)
+
+    def __init__(
+        self,
+        monitor: JobMonitor | None = None,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(parent)
+        self._monitor = monitor
+        self._pending: list[StoredEvent] = []
+        self._pending_launches: list[LaunchRecord] = []
+        self._active = -1  # not yet announced
+        self.model = MonitoredJobsModel(clock, self)
+        self.timeline_model = TimelineModel(clock, self)
+        self.timeline_proxy = TimelineByTime(self)
+        self.timeline_proxy.setSourceModel(self.timeline_model)
+        self.timeline_proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self.flush)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(TICK_MS)
+        self._tick_timer.timeout.connect(self._tick)
+        self._build()
+        if monitor is not None:
+            self.set_monitor(monitor)
+        else:
+            self._update_state()
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.table = self._table(self.model, tr("Monitored jobs"))
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+        self.count_label = QLabel(self)
+
+        self.detail_title = QLabel(self)
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(tr("Response goal progress"))
+        self.no_callbacks_label = QLabel(self)
+        self.no_callbacks_label.setWordWrap(True)
+        self.timeline = self._table(self.timeline_proxy, tr("Job timeline"))
+        self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+
+        jobs = QWidget(self)
+        jobs_layout = QVBoxLayout(jobs)
+        jobs_layout.setContentsMargins(0, 0, 0, 0)
+        jobs_layout.addWidget(self.stack, 1)
+        jobs_layout.addWidget(self.count_label)
+        detail = QWidget(self)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.progress)
+        detail_layout.addWidget(self.no_callbacks_label)
+        detail_layout.addWidget(self.timeline, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(jobs)
+        self.splitter.addWidget(detail)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._show_detail(None)
+
+    def _table(self, model: QAbstractTableModel | QSortFilterProxyModel, name: str) -> QTableView:
+        table = QTableView(self)
+        table.setAccessibleName(name)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        # Fixed sizes: ResizeToContents would measure every row on every update, which at
+        # hundreds of callbacks per second is what freezes a window.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        digits = table.fontMetrics().horizontalAdvance("9" * 21)  # a whole 64-bit id (F1)
+        for column in range(1, model.columnCount()):
+            header.resizeSection(column, digits // 2 if column != 1 else digits)
+        header.resizeSection(0, digits)
+        return table
+
+    # -- feeding ------------------------------------------------------------------------------
+
+    @property
+    def monitor(self) -> JobMonitor | None:
+        """The monitor shown; ``None`` until :meth:`set_monitor`."""
+        return self._monitor
+
+    @property
+    def last_cursor(self) -> int:
+        """The highest event cursor applied to the models (0: none yet)."""
+        return 0 if self._monitor is None else self._monitor.last_cursor
+
+    @Slot(object)
+    def add_event(self, event: StoredEvent) -> None:
+        """Queue one callback; it reaches the table within :data:`FLUSH_INTERVAL_MS`."""
+        self._pending.append(event)
+        self._schedule_flush()
+
+    @Slot(object)
+    def add_events(self, events: list[StoredEvent]) -> None:
+        """Queue several callbacks (e.g. a batch from :class:`EventBridge` or a follower)."""
+        self._pending.extend(events)
+        self._schedule_flush()
+
+    def add_launch(self, record: LaunchRecord) -> None:
+        """Monitor a journaled launch (after a start, or a journal reload). Only one the
+        server answered OK has a runtime id to follow (F2); others are ignored."""
+        monitor = self._monitor
+        if monitor is None:
+            self._pending_launches.append(record)
+            return
+        view = monitor.add_launch(record)
+        if view is not None and view != self.model.job(view.jobid):
+            self._publish({view.jobid: view})
+
+    def set_monitor(self, monitor: JobMonitor) -> None:
+        """Show ``monitor`` (rebuilt from the stores off the GUI thread). Launches and events
+        queued while it was built are applied to it; those it already has are skipped."""
+        selected = self.selected_jobid()
+        self._monitor = monitor
+        self.model.set_jobs(monitor.jobs())
+        launches, self._pending_launches = self._pending_launches, []
+        for record in launches:
+            self.add_launch(record)
+        self._tick_timer.start()
+        if selected is None or not self.select_job(selected):
+            self._show_detail(None)
+        self._update_state()
+        self.flush()
+
+    def _schedule_flush(self) -> None:
+        if self._monitor is not None and not self._flush_timer.isActive():
+            self._flush_timer.start(FLUSH_INTERVAL_MS)
+
+    @Slot()
+    def flush(self) -> None:
+        """Apply the queued callbacks now (the timer does this; tests and shutdown may too)."""
+        monitor = self._monitor
+        if monitor is None or not self._pending:
+            return
+        batch = self._pending[:MAX_EVENTS_PER_FLUSH]
+        del self._pending[:MAX_EVENTS_PER_FLUSH]
+        latest: dict[int, JobView] = {}
+        for event in batch:
+            view = monitor.add_event(event)
+            if view is not None:
+                latest[view.jobid] = view
+        self._publish(latest)
+        self.model_updated.emit(monitor.last_cursor)
+        if self._pending:
+            self._flush_timer.start(0)  # the rest after pending input and paint events
+
+    def _publish(self, latest: dict[int, JobView]) -> None:
+        """Update the models once per changed job, then tell the listeners; "previous" is
+        the view the table showed before, so a notification sees every change once."""
+        if not latest:
+            return
+        previous = {jobid: self.model.job(jobid) for jobid in latest}
+        self.model.upsert(latest.values())
+        shown = self.timeline_model.job
+        if shown is not None and shown.jobid in latest:
+            self._show_detail(latest[shown.jobid])
+        for view in latest.values():
+            self.job_updated.emit(view)
+            self.job_changed.emit(view, previous[view.jobid])
+        self._update_state()
+
+    @Slot()
+    def _tick(self) -> None:
+        self.model.refresh_times()
+        if self._monitor is not None:
+            due = self._monitor.refresh_schedules()
+            self._publish({view.jobid: view for view in due})
+
+    # -- selection and detail -----------------------------------------------------------------
+
+    def select_job(self, jobid: int) -> bool:
+        """Select the job with runtime id ``jobid`` and show its timeline; False if unknown."""
+        row = self.model.row_of(jobid)
+        if row is None:
+            return False
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def selected_jobid(self) -> int | None:
+        """The runtime id of the job whose timeline is shown."""
+        job = self.timeline_model.job
+        return None if job is None else job.jobid
+
+    def selected_job(self) -> JobView | None:
+        """The current view of the selected job."""
+        jobid = self.selected_jobid()
+        return None if jobid is None or self._monitor is None else self._monitor.job(jobid)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        job = current.data(JOB_ROLE) if current.isValid() else None
+        self._show_detail(job if isinstance(job, JobView) else None)
+
+    def _show_detail(self, job: JobView | None) -> None:
+        self.timeline_model.show_job(job)
+        if job is None:
+            self.detail_title.setText(tr("Select a job to see its timeline."))
+            self.progress.hide()
+            self.no_callbacks_label.hide()
+            return
+        self.detail_title.setText(
+            tr("%1 (runtime id %2): %3")
+            .replace("%1", job_title(job))
+            .replace("%2", str(job.jobid))
+            .replace("%3", state_text(job.state))
+        )
+        self._show_progress(job)
+        self.no_callbacks_label.setVisible(not job.has_callbacks)
+        if not job.has_callbacks:
+            self.no_callbacks_label.setText(self._no_callbacks_text(job))
+
+    def _show_progress(self, job: JobView) -> None:
+        goal = job.goal
+        self.progress.setVisible(goal is not None)
+        if goal is None:
+            return
+        self.progress.setRange(0, goal)
+        self.progress.setValue(min(job.assigned, goal))
+        self.progress.setFormat(
+            tr("%1 of %2 assigned").replace("%1", str(job.assigned)).replace("%2", str(goal))
+        )
+
+    @staticmethod
+    def _no_callbacks_text(job: JobView) -> str:
+        # G6: no endpoint reports a job's status after its start; only callbacks do.
+        answer = tr("The start call answered OK at %1.").replace(
+            "%1",
+            "—"
+            if job.launched_at is None
+            else job.launched_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        )
+        return (
+            tr(
+                "Live status needs the callback receiver: no callback has arrived for this job "
+                "yet, so this is what the start call returned."
+            )
+            + " "
+            + answer
+            + " "
+            + tr(
+                "Enter the receiver's callback URL in the system user's account settings in the "
+                "Dispatch web portal; it is one URL for every account of that system user."
+            )
+        )
+
+    def _update_state(self) -> None:
+        monitor = self._monitor
+        if monitor is None:
+            self.empty_label.setText(tr("Loading the monitored jobs…"))
+            self.stack.setCurrentWidget(self.empty_label)
+            self.count_label.clear()
+            return
+        self.empty_label.setText(
+            tr(
+                "No jobs to monitor yet. Jobs started from this desktop appear here, and so "
+                "does every job the callback receiver reports."
+            )
+        )
+        self.stack.setCurrentWidget(self.table if len(monitor) else self.empty_label)
+        active = monitor.active_count()
+        self.count_label.setText(count_text(active, "%1 active job", "%1 active jobs"))
+        if active != self._active:
+            self._active = active
+            self.active_jobs_changed.emit(active)
+
+
+class EventBridge(QObject):
+    """Hands callbacks from any thread to the GUI thread, in batches.
+
+    :meth:`deliver` suits :meth:`CallbackReceiver.add_listener
+    <dispatch_desktop.events.CallbackReceiver.add_listener>` (called on a server thread) and
+    :meth:`deliver_many` a follower's polling thread. ``events_received(list[StoredEvent])``
+    is emitted in the thread this object lives in (create it on the GUI thread). Only one
+    wake-up is queued per batch, however many events arrive meanwhile."""
+
+    events_received = Signal(object)
+    _wake = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._pending: list[StoredEvent] = []
+        # Queued explicitly: the wake-up is emitted on a foreign thread, the drain must run
+        # on this object's thread.
+        self._wake.connect(self._drain, Qt.ConnectionType.QueuedConnection)
+
+    def deliver(self, event: StoredEvent) -> None:
+        """Pass on one event; any thread."""
+        self.deliver_many([event])
+
+    def deliver_many(self, events: list[StoredEvent]) -> None:
+        """Pass on several events; any thread."""
+        if not events:
+            return
+        with self._lock:
+            wake = not self._pending
+            self._pending.extend(events)
+        if wake:
+            self._wake.emit()
+
+    @Slot()
+    def _drain(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if batch:
+            self.events_received.emit(batch)

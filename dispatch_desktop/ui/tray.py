@@ -1,0 +1,213 @@
+"""The tray icon: how many monitored jobs are active, and a message when a job gets an
+assignment, reaches its response goal or finishes (turned off with :meth:`set_enabled`).
+
+Where there is no system tray (the offscreen platform of the tests, some Linux desktops), the
+notifier still counts and still makes its notifications: they are kept in
+:attr:`TrayNotifier.sent` and emitted as ``notified``, so the window can show them elsewhere.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from dispatch_desktop.monitor import JobState, JobView
+from dispatch_desktop.ui.common import APP_NAME, count_text, tr
+from dispatch_desktop.ui.monitor_panel import job_title
+
+ICON_SIZE = 64
+MAX_SENT = 500
+"""Notifications kept in :attr:`TrayNotifier.sent`; older ones are dropped."""
+ASSIGNMENT_QUIET_SECONDS = 3.0
+"""Least time between two assignment messages in the tray: at hundreds of callbacks per second a
+bubble per assignment would bury the ones that matter (goal reached, finished)."""
+MESSAGE_MILLISECONDS = 10_000
+_ACTIVE = QColor("#1565c0")
+_IDLE = QColor("#757575")
+
+
+class NotificationKind(enum.StrEnum):
+    """What a notification reports; in rising order of importance."""
+
+    ASSIGNED = "assigned"
+    GOAL_REACHED = "goal_reached"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One notification made for one transition of one job."""
+
+    kind: NotificationKind
+    jobid: int
+    title: str
+    text: str
+
+
+def count_icon(count: int) -> QIcon:
+    """A round icon with ``count`` on it ("99+" above 99), grey and blank at 0."""
+    pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_ACTIVE if count else _IDLE)
+        painter.drawEllipse(2, 2, ICON_SIZE - 4, ICON_SIZE - 4)
+        if count:
+            text = str(count) if count < 100 else "99+"
+            font = QFont()
+            font.setBold(True)
+            font.setPixelSize(ICON_SIZE // 2 if len(text) < 3 else ICON_SIZE // 3)
+            painter.setFont(font)
+            painter.setPen(QColor("white"))
+            area = QRectF(0, 0, ICON_SIZE, ICON_SIZE)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), text)
+    finally:
+        painter.end()
+    return QIcon(pixmap)
+
+
+def transitions(job: JobView, previous: JobView | None) -> list[Notification]:
+    """The notifications ``job`` deserves since ``previous`` (``None``: first seen): one per
+    kind of change, so a job reaching its goal is announced once, not per assignment."""
+    title = job_title(job)
+    found: list[Notification] = []
+    new = job.assigned - (previous.assigned if previous is not None else 0)
+    if new > 0:
+        found.append(Notification(NotificationKind.ASSIGNED, job.jobid, title, _assigned(job, new)))
+    if job.goal_reached and not (previous is not None and previous.goal_reached):
+        text = tr("Response goal reached: %1 of %2 assigned.")
+        text = text.replace("%1", str(job.assigned)).replace("%2", str(job.goal))
+        found.append(Notification(NotificationKind.GOAL_REACHED, job.jobid, title, text))
+    if job.state is JobState.FINISHED and (previous is None or previous.active):
+        text = tr("Finished with %1 assigned.").replace("%1", str(job.assigned))
+        found.append(Notification(NotificationKind.FINISHED, job.jobid, title, text))
+    return found
+
+
+def _assigned(job: JobView, new: int) -> str:
+    if new == 1 and job.last_recipient:
+        text = tr("%1 accepted.").replace("%1", job.last_recipient)
+    else:
+        text = count_text(new, "%1 new assignment.", "%1 new assignments.")
+    if job.goal is None:
+        return text
+    progress = tr("%1 of %2 assigned.").replace("%1", str(job.assigned))
+    return f"{text} {progress.replace('%2', str(job.goal))}"
+
+
+class TrayNotifier(QObject):
+    """The tray icon and its messages.
+
+    Signals: ``notified(Notification)`` for every notification made (also without a tray);
+    ``job_clicked(int)`` with the runtime id of a message the user clicked (as ``object``,
+    so the id stays exact: F1); ``show_requested()`` when the icon is clicked."""
+
+    notified = Signal(object)
+    job_clicked = Signal(object)
+    show_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None, *, enabled: bool = True) -> None:
+        super().__init__(parent)
+        self.sent: list[Notification] = []
+        self._enabled = enabled
+        self._active = 0
+        self._tooltip = ""
+        self._icon = QIcon()
+        self._shown_jobid: int | None = None
+        self._last_assignment_message = -ASSIGNMENT_QUIET_SECONDS
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self)
+            self.tray.messageClicked.connect(self._on_message_clicked)
+            self.tray.activated.connect(self._on_activated)
+        self.set_active_count(0)
+        if self.tray is not None:
+            self.tray.show()
+
+    @property
+    def enabled(self) -> bool:
+        """Whether notifications are made; the count is kept either way."""
+        return self._enabled
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Turn notifications on or off."""
+        self._enabled = enabled
+
+    @property
+    def active_count(self) -> int:
+        """The number of active (not finished) jobs shown."""
+        return self._active
+
+    def tooltip(self) -> str:
+        """The tooltip text, also kept without a tray."""
+        return self._tooltip
+
+    def icon(self) -> QIcon:
+        """The icon with the count, also kept without a tray."""
+        return self._icon
+
+    @Slot(int)
+    def set_active_count(self, count: int) -> None:
+        """Show ``count`` active jobs in the tooltip and on the icon."""
+        self._active = count
+        self._tooltip = (
+            f"{APP_NAME}\n{count_text(count, '%1 active job', '%1 active jobs')}"
+            if count
+            else f"{APP_NAME}\n{tr('No active jobs')}"
+        )
+        self._icon = count_icon(count)
+        if self.tray is not None:
+            self.tray.setIcon(self._icon)
+            self.tray.setToolTip(self._tooltip)
+
+    @Slot(object, object)
+    def notify(self, job: JobView, previous: JobView | None) -> list[Notification]:
+        """Make the notifications for ``job``'s change since ``previous``; returns them (none
+        when turned off). The tray shows the most important one, and assignment messages at
+        most every :data:`ASSIGNMENT_QUIET_SECONDS`."""
+        if not self._enabled:
+            return []
+        made = transitions(job, previous)
+        for notification in made:
+            self._record(notification)
+        if made:
+            self._show(made[-1])
+        return made
+
+    def _record(self, notification: Notification) -> None:
+        self.sent.append(notification)
+        del self.sent[:-MAX_SENT]
+        self.notified.emit(notification)
+
+    def _show(self, notification: Notification) -> None:
+        if self.tray is None:
+            return
+        if notification.kind is NotificationKind.ASSIGNED:
+            now = time.monotonic()
+            if now - self._last_assignment_message < ASSIGNMENT_QUIET_SECONDS:
+                return
+            self._last_assignment_message = now
+        self._shown_jobid = notification.jobid
+        self.tray.showMessage(
+            notification.title,
+            notification.text,
+            QSystemTrayIcon.MessageIcon.Information,
+            MESSAGE_MILLISECONDS,
+        )
+
+    @Slot()
+    def _on_message_clicked(self) -> None:
+        if self._shown_jobid is not None:
+            self.job_clicked.emit(self._shown_jobid)
+
+    @Slot(QSystemTrayIcon.ActivationReason)
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.show_requested.emit()
