@@ -267,19 +267,14 @@ class CallbackReceiver:
         with self._listeners_lock, suppress(ValueError):
             self._listeners.remove(listener)
 
-    def _notify(self, cursor: int) -> None:
+    def _notify(self, event: StoredEvent) -> None:
         with self._listeners_lock:
             listeners = list(self._listeners)
-        if not listeners:
-            return
-        event = self.store.event(cursor)
-        if event is None:  # deleted in between, by hand
-            return
         for listener in listeners:
             try:
                 listener(event)
             except Exception:
-                log.exception("An event listener failed on event %s", cursor)
+                log.exception("An event listener failed on event %s", event.cursor)
 
     # -- request handling (called by the handler threads) -----------------------------------
 
@@ -292,21 +287,21 @@ class CallbackReceiver:
     def _is_events_path(self, path: str) -> bool:
         return self.serve_events and path == EVENTS_PATH
 
-    def _accept(self, body: bytes) -> tuple[_Reply, int | None]:
-        """Store a callback body; the reply, and the cursor of a newly stored event."""
+    def _accept(self, body: bytes) -> tuple[_Reply, StoredEvent | None]:
+        """Store a callback body; the reply, and the event if it is newly stored."""
         try:
             event = parse_callback(body)
         except InvalidEvent as exc:
             raise _Rejection(400, str(exc)) from exc
         try:
-            cursor, is_new = self.store.add(event)
+            stored, is_new = self.store.add_event(event)
         except EventStoreError as exc:
             # Not acknowledged: whatever the sender does about it, we did not claim to have it.
             raise _Rejection(503, "The event could not be stored.", detail=str(exc)) from exc
         if not is_new:
             return _Reply(200, b"Already stored.\n", _TEXT), None
-        self._new_events.publish(cursor)
-        return _Reply(200, b"Stored.\n", _TEXT), cursor
+        self._new_events.publish(stored.cursor)
+        return _Reply(200, b"Stored.\n", _TEXT), stored
 
     def _check_bearer(self, authorization: str | None) -> None:
         scheme, _, credential = (authorization or "").strip().partition(" ")
@@ -463,11 +458,11 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self.close_connection = True
             return
-        reply, cursor = self.server.receiver._accept(body)
+        reply, stored = self.server.receiver._accept(body)
         self._send(reply)
-        if cursor is not None:
+        if stored is not None:
             # After the reply: the Dispatch server's 200 must not wait for a GUI.
-            self.server.receiver._notify(cursor)
+            self.server.receiver._notify(stored)
 
     def _content_length(self) -> int:
         """The announced body length, checked before anything is read."""

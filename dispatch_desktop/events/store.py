@@ -7,27 +7,29 @@ process and, as far as the disk allows, a power cut.
 
 Durability: WAL with ``synchronous = FULL``. In WAL mode ``NORMAL`` already survives a killed
 process (the commit is in the WAL file, in the OS cache), but not an OS crash or power loss,
-which can roll back the last commits; ``FULL`` syncs the WAL at every commit. Events arrive at
-human pace (a few per second at the most), so one fsync each costs nothing that matters.
+which can roll back the last commits; ``FULL`` syncs the WAL at every commit. Writes are
+committed in groups: the events of every handler waiting at the same moment go into one
+transaction and one sync, and each handler answers only after it (bench/events.py).
 
 A resent body (same canonical JSON, :attr:`JobEvent.fingerprint`) is stored once (UNIQUE).
 Ids are SQLite INTEGERs (64-bit), exact above 2**53 (F1).
 
-Thread safety: every method opens its own connection and closes it before returning (as the
-launch journal does), so one :class:`EventStore` may be shared by any number of threads, and
-processes; every method blocks on disk I/O.
+Thread safety: writes go through one long-lived connection under a lock; reads open their own
+connection and close it (as the launch journal does). One :class:`EventStore` may be shared by
+any number of threads, and the file by several processes; every method blocks on disk I/O.
+:meth:`EventStore.close` closes the writer connection.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from typing import cast
 
 from dispatch_desktop.events.model import JobEvent, StoredEvent
-from dispatch_desktop.storage.sqlite import VersionedSqliteFile
-
-"""How long a call waits for another thread or process that is writing."""
+from dispatch_desktop.storage.sqlite import VersionedSqliteFile, open_connection
 
 # _MIGRATIONS[n] brings a store from schema version n to n + 1. Append, never edit.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -80,45 +82,74 @@ class EventStore(VersionedSqliteFile):
     migrations = _MIGRATIONS
     error = EventStoreError
 
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__(path)
+        # Writes share one long-lived connection and are committed in groups: every caller
+        # waiting at the same moment is written in one transaction with one sync, and each
+        # gets its answer only once that sync is done (see :meth:`add_event`).
+        self._writer: sqlite3.Connection | None = None
+        self._write_lock = threading.Lock()
+        self._queue: list[_PendingWrite] = []
+        self._queue_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the writer connection; a later write opens it again."""
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+
     def add(self, event: JobEvent) -> tuple[int, bool]:
         """Store ``event`` durably and return ``(cursor, is_new)``. A body stored before (a
         retry) is not stored again: its first cursor comes back with ``is_new`` False."""
-        received_at = datetime.now(UTC).isoformat(timespec="milliseconds")
-        fingerprint = event.fingerprint
-        row = (
-            received_at,
-            fingerprint,
-            event.jobid,
-            event.eventtype,
-            event.timestamp_ms,
-            event.userid,
-            event.jobtype,
-            event.sendtaskid,
-            event.sendname,
-            event.contactid,
-            event.agent,
-            event.raw,
-        )
-        with self._connect("store the event") as connection:
-            # IMMEDIATE takes the write lock before the look-up, so a concurrent copy of the
-            # same body waits and then finds this one. (INSERT ... ON CONFLICT DO NOTHING would
-            # do as well, but burns AUTOINCREMENT values, leaving gaps in the cursors.)
+        stored, is_new = self.add_event(event)
+        return stored.cursor, is_new
+
+    def add_event(self, event: JobEvent) -> tuple[StoredEvent, bool]:
+        """:meth:`add`, returning the stored event itself (what listeners are given)."""
+        pending = _PendingWrite(event, datetime.now(UTC))
+        with self._queue_lock:
+            self._queue.append(pending)
+        with self._write_lock:
+            # The first caller to get the lock writes everything queued so far; the others
+            # find their write done when they get it in turn.
+            if not pending.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write_batch(batch)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.result is not None
+        return pending.result
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        if self._writer is None:
+            self._writer = open_connection(self.path, check_same_thread=False)
+        return self._writer
+
+    def _write_batch(self, batch: list[_PendingWrite]) -> None:
+        """Write ``batch`` in one transaction; every entry gets its result or the error."""
+        try:
+            connection = self._writer_connection()
+            # IMMEDIATE takes the write lock before the look-ups, so another process writing
+            # the same body waits and then finds this one.
             connection.execute("BEGIN IMMEDIATE")
-            existing = connection.execute(
-                "SELECT cursor FROM events WHERE fingerprint = ?", (fingerprint,)
-            ).fetchone()
-            if existing is not None:
+            try:
+                results = [_insert(connection, pending) for pending in batch]
+                connection.execute("COMMIT")  # synced to disk before anyone acknowledges
+            except BaseException:
                 connection.execute("ROLLBACK")
-                return existing["cursor"], False
-            cursor = connection.execute(
-                "INSERT INTO events (received_at, fingerprint, jobid, eventtype, timestamp_ms,"
-                " userid, jobtype, sendtaskid, sendname, contactid, agent, raw)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
+                raise
+        except sqlite3.Error as exc:
+            error = EventStoreError(
+                f"The event store ({self.path}) could not store the event: {exc}."
             )
-            connection.execute("COMMIT")  # synced to disk before the caller acknowledges
-            # Every successful INSERT sets lastrowid.
-            return cast(int, cursor.lastrowid), True
+            for pending in batch:
+                pending.finish(error=error)
+            self.close()
+            return
+        for pending, result in zip(batch, results, strict=True):
+            pending.finish(result=result)
 
     def events_after(self, cursor: int, limit: int = 100) -> list[StoredEvent]:
         """At most ``limit`` events stored after ``cursor``, oldest first (0: from the start)."""
@@ -152,3 +183,69 @@ class EventStore(VersionedSqliteFile):
         with self._connect("be read") as connection:
             row = connection.execute("SELECT max(cursor) FROM events").fetchone()
         return row[0] or 0
+
+
+class _PendingWrite:
+    """One caller's event, waiting in the group-commit queue."""
+
+    def __init__(self, event: JobEvent, received_at: datetime) -> None:
+        self.event = event
+        self.received_at = received_at
+        self.done = False
+        self.result: tuple[StoredEvent, bool] | None = None
+        self.error: EventStoreError | None = None
+
+    def finish(
+        self,
+        result: tuple[StoredEvent, bool] | None = None,
+        error: EventStoreError | None = None,
+    ) -> None:
+        self.result, self.error, self.done = result, error, True
+
+
+def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[StoredEvent, bool]:
+    """Insert one event unless the same body is stored (also earlier in this transaction).
+    (INSERT ... ON CONFLICT DO NOTHING would do as well, but burns AUTOINCREMENT values,
+    leaving gaps in the cursors.)"""
+    event = pending.event
+    fingerprint = event.fingerprint
+    existing = connection.execute(
+        _SELECT_EVENTS + " WHERE fingerprint = ?", (fingerprint,)
+    ).fetchone()
+    if existing is not None:
+        return _stored(existing), False
+    received_at = pending.received_at.isoformat(timespec="milliseconds")
+    cursor = connection.execute(
+        "INSERT INTO events (received_at, fingerprint, jobid, eventtype, timestamp_ms,"
+        " userid, jobtype, sendtaskid, sendname, contactid, agent, raw)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            received_at,
+            fingerprint,
+            event.jobid,
+            event.eventtype,
+            event.timestamp_ms,
+            event.userid,
+            event.jobtype,
+            event.sendtaskid,
+            event.sendname,
+            event.contactid,
+            event.agent,
+            event.raw,
+        ),
+    ).lastrowid
+    stored = StoredEvent(
+        cursor=cast(int, cursor),  # every successful INSERT sets lastrowid
+        received_at=datetime.fromisoformat(received_at),
+        jobid=event.jobid,
+        eventtype=event.eventtype,
+        timestamp_ms=event.timestamp_ms,
+        userid=event.userid,
+        jobtype=event.jobtype,
+        sendtaskid=event.sendtaskid,
+        sendname=event.sendname,
+        contactid=event.contactid,
+        agent=event.agent,
+        raw=event.raw,
+    )
+    return stored, True

@@ -19,6 +19,27 @@ BUSY_TIMEOUT_SECONDS = 10.0
 """How long a call waits for another thread or process that is writing."""
 
 
+def open_connection(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """An autocommit connection to ``path`` with rows by name and every commit synced."""
+    import sqlite3  # here, not at the top: the app's start-up does not wait for it
+
+    connection = sqlite3.connect(
+        path,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+    )
+    try:
+        connection.row_factory = sqlite3.Row
+        # What was acknowledged (a pending launch, a received event) must be on disk even if
+        # the machine then loses power; FULL syncs the WAL at every commit.
+        connection.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 class VersionedSqliteFile:
     """Base of a store in one SQLite file. Subclasses set ``description`` (how messages name
     the file), ``migrations`` (``migrations[n]`` brings schema version n to n + 1: append,
@@ -52,13 +73,7 @@ class VersionedSqliteFile:
 
         connection = None
         try:
-            connection = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-            )
-            connection.row_factory = sqlite3.Row
-            # What was acknowledged (a pending launch, a received event) must be on disk even
-            # if the machine then loses power; FULL syncs the WAL at every commit.
-            connection.execute("PRAGMA synchronous = FULL")
+            connection = open_connection(self.path)
             yield connection
         except sqlite3.Error as exc:
             raise self.error(

@@ -343,10 +343,10 @@ def test_an_event_that_cannot_be_stored_is_not_acknowledged(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def full_disk(event: object) -> tuple[int, bool]:
+    def full_disk(event: object) -> tuple[object, bool]:
         raise EventStoreError("The event store (x) could not store the event: disk I/O error.")
 
-    monkeypatch.setattr(receiver.store, "add", full_disk)
+    monkeypatch.setattr(receiver.store, "add_event", full_disk)
     answer = post(receiver.port, callback_path, JOB_START)
     assert answer.status == 503
     assert b"disk" not in answer.body  # the detail is for the log only
