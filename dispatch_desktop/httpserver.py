@@ -26,6 +26,7 @@ class TrackedHTTPServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self._serving = threading.Thread()
         super().__init__(address, handler)
 
     def server_bind(self) -> None:
@@ -42,6 +43,23 @@ class TrackedHTTPServer(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def serve_in_thread(self, name: str) -> None:
+        """Serve in a daemon thread until :meth:`stop`."""
+        self._serving = threading.Thread(
+            target=self.serve_forever,
+            kwargs={"poll_interval": 0.02},  # stop() waits up to one poll interval
+            name=name,
+            daemon=True,
+        )
+        self._serving.start()
+
+    def stop(self) -> None:
+        """Stop serving, end every open connection, close the socket, join the threads."""
+        self.shutdown()
+        self.close_connections()
+        self.server_close()  # joins the request threads, which are all ending now
+        self._serving.join()
 
     def close_connections(self) -> None:
         """Shut down every open connection, so that no request thread blocks on it."""

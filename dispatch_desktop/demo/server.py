@@ -150,7 +150,6 @@ class DemoServer:
             lambda: self.callback_url, lambda: self.speed, self._ids, self._stopping
         )
         self._httpd: _HttpServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -214,26 +213,17 @@ class DemoServer:
         if self._httpd is not None or self._stopping.is_set():
             raise RuntimeError("A demo server can be started once only.")
         self._httpd = _HttpServer((self.host, self._requested_port), self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.02},  # stop() waits up to one poll interval
-            name="demo-server",
-            daemon=True,
-        )
-        self._thread.start()
+        self._httpd.serve_in_thread("demo-server")
         logger.info("Dispatch demo server listening on %s", self.url)
         return self
 
     def stop(self) -> None:
         """Stop serving, close every connection (ending "hang"), and stop the callbacks."""
-        httpd, thread = self._httpd, self._thread
-        if httpd is None or thread is None or self._stopping.is_set():
+        httpd = self._httpd
+        if httpd is None or self._stopping.is_set():
             return
         self._stopping.set()  # wakes delayed and hanging requests and the callback threads
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()  # joins the request threads, which are all ending now
-        thread.join()
+        httpd.stop()
         self._simulator.join(SEND_TIMEOUT + 1)
         logger.info("Dispatch demo server stopped")
 

@@ -173,7 +173,6 @@ class CallbackReceiver:
         self._listeners_lock = threading.Lock()
         self._new_events = _NewEvents()
         self._httpd: _HttpServer | None = None
-        self._thread: threading.Thread | None = None
         self._stopped = False
 
     # -- life cycle -------------------------------------------------------------------------
@@ -184,27 +183,18 @@ class CallbackReceiver:
         if self._httpd is not None or self._stopped:
             raise RuntimeError("A callback receiver can be started once only.")
         self._httpd = _HttpServer((self.host, self._requested_port), self)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},  # stop() waits up to one poll interval
-            name="callback-receiver",
-            daemon=True,
-        )
-        self._thread.start()
+        self._httpd.serve_in_thread("callback-receiver")
         log.info("Callback receiver listening on %s", mask_token(self.callback_url))
         return self
 
     def stop(self) -> None:
         """Stop serving: end the long polls, close every connection. Idempotent."""
-        httpd, thread = self._httpd, self._thread
-        if httpd is None or thread is None or self._stopped:
+        httpd = self._httpd
+        if httpd is None or self._stopped:
             return
         self._stopped = True
         self._new_events.close()
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        thread.join()
+        httpd.stop()
         log.info("Callback receiver stopped")
 
     def __enter__(self) -> CallbackReceiver:
