@@ -194,6 +194,12 @@ class DispatchClient:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.start_timeout = start_timeout
+        if session is not None and session.verify is False:
+            raise ValidationError(
+                "The session turns TLS certificate checks off; Dispatch credentials and "
+                "messages must not travel that way. Give a CA bundle path instead.",
+                "session",
+            )
         self._session = session or requests.Session()
 
     def __repr__(self) -> str:

@@ -735,6 +735,14 @@ def test_every_call_has_a_timeout_and_start_waits_longest(mock: responses.Reques
     assert mock.calls[1].request.req_kwargs["timeout"] == (5.0, 900.0)
 
 
+def test_a_session_without_tls_verification_is_refused() -> None:
+    session = requests.Session()
+    session.verify = False
+    with pytest.raises(ValidationError, match="TLS"):
+        make_client(session=session)
+    session.close()
+
+
 def test_start_uses_the_session_given_to_the_client(mock: responses.RequestsMock) -> None:
     session = requests.Session()
     session.verify = "/etc/dispatch/company-ca.pem"
