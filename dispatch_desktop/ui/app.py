@@ -68,7 +68,7 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon.fromTheme("mail-send"))
+    app.setWindowIcon(QIcon.fromTheme("dispatch-desktop", QIcon.fromTheme("mail-send")))
     CrashHandler(log_file).install()
     return MainWindow(build_context(args))
 
