@@ -18,7 +18,7 @@ from dispatch_desktop.events.follower import EventFollower, FollowerAuthError, F
 from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
-from dispatch_desktop.events.tokens import stored_token
+from dispatch_desktop.events.tokens import renew_token, stored_token
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,12 @@ class EventSource:
     def callback_url(self) -> str | None:
         """The URL to enter at LEKAB (embedded mode), else ``None``."""
         return self.receiver.callback_url if self.receiver is not None else None
+
+    def renew_token(self) -> None:
+        """Blocking: give the embedded receiver a new callback token (before :meth:`start`);
+        the URL entered at LEKAB must then be updated."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        renew_token(self.data_dir / TOKEN_FILE_NAME, "callback token")
 
     def start(self) -> None:
         """Open the store and start receiving or following; raises :class:`SourceError`."""
@@ -128,3 +134,5 @@ class EventSource:
         if self.receiver is not None:
             self.receiver.stop()
             self.receiver = None
+        if self.store is not None:
+            self.store.close()

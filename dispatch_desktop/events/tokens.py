@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from contextlib import suppress
 from pathlib import Path
 
 from dispatch_desktop.events.receiver import check_token, new_token
@@ -36,3 +37,11 @@ def _read_token(path: Path, what: str) -> str:
         return check_token(path.read_text(encoding="ascii").strip(), what)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f"{path} holds no valid {what}: {exc}") from exc
+
+
+def renew_token(path: Path, what: str) -> str:
+    """Replace the token kept in ``path`` by a new one (mode 0600) and return it: the old URL
+    stops working at once, e.g. after it leaked."""
+    with suppress(FileNotFoundError):
+        path.unlink()
+    return stored_token(path, what)

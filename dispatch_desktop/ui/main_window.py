@@ -346,22 +346,28 @@ class MainWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         settings.set_job_type_overrides(dialog.overrides())
-        self._apply_monitor_settings(dialog.monitor.source(), dialog.monitor.notifications)
+        self._apply_monitor_settings(
+            dialog.monitor.source(),
+            dialog.monitor.notifications.isChecked(),
+            renew_token=dialog.monitor.renew_token,
+        )
         self.mapping = self.context.settings.job_type_mapping()
         self.jobs_panel.set_mapping(self.mapping)
         if self.form.job is not None and not self.launcher.in_flight:
             self.form.set_job(self.form.job, self.mapping.generic_type_of(self.form.job.type))
 
-    def _apply_monitor_settings(self, source: SourceConfig, notifications: bool) -> None:
+    def _apply_monitor_settings(
+        self, source: SourceConfig, notifications: bool, *, renew_token: bool = False
+    ) -> None:
         settings = self.context.settings
         settings.notifications_enabled = notifications
         self.tray.set_enabled(notifications)
-        changed = source != settings.event_source() or bool(source.follow_token)
+        changed = source != settings.event_source() or bool(source.follow_token) or renew_token
         settings.set_event_source(source)
         if source.follow_token:
             self._keep_follow_token(source)
         if changed and not self.context.demo:
-            self.start_monitor()
+            self.start_monitor(renew_token=renew_token)
 
     def _keep_follow_token(self, source: SourceConfig) -> None:
         """The events token goes to this session and, off the GUI thread, to the keyring."""
@@ -389,7 +395,7 @@ class MainWindow(QMainWindow):
 
     # -- job monitor --------------------------------------------------------------------------
 
-    def start_monitor(self) -> None:
+    def start_monitor(self, *, renew_token: bool = False) -> None:
         """Start the configured event source and rebuild the monitor, off the GUI thread.
         In demo mode a receiver of its own takes the demo server's callbacks."""
         from dispatch_desktop.events.source import EventSource  # after start-up: requests
@@ -410,6 +416,8 @@ class MainWindow(QMainWindow):
         def start() -> JobMonitor:
             if config.mode is SourceMode.FOLLOW and not config.follow_token:
                 source.config = replace(config, follow_token=self._follow_token(config))
+            if renew_token:
+                source.renew_token()
             source.start()
             return rebuild(source.store, None)
 

@@ -160,6 +160,13 @@ class MonitorSettings(QGroupBox):
         self.callback_url.setReadOnly(True)
         self.callback_url.setPlaceholderText(tr("shown once the receiver runs"))
         self.callback_url.setAccessibleName(tr("Callback URL"))
+        self.renew_button = QPushButton(tr("New token"), self)
+        self.renew_button.setAccessibleName(tr("New callback token"))
+        self.renew_button.setToolTip(
+            tr("Make a new secret token: the current callback URL stops working")
+        )
+        self.renew_button.clicked.connect(self._ask_renew)
+        self.renew_token = False
         self.copy_button = QPushButton(tr("Copy"), self)
         self.copy_button.setAccessibleName(tr("Copy callback URL"))
         self.copy_button.clicked.connect(
@@ -178,6 +185,7 @@ class MonitorSettings(QGroupBox):
         url_row = QHBoxLayout()
         url_row.addWidget(self.callback_url, 1)
         url_row.addWidget(self.copy_button)
+        url_row.addWidget(self.renew_button)
         note = QLabel(
             tr(
                 "The callback URL is set once per system user in its account settings at LEKAB "
@@ -207,8 +215,15 @@ class MonitorSettings(QGroupBox):
             button.toggled.connect(self._enable_fields)
         self._enable_fields()
 
+    def _ask_renew(self) -> None:
+        self.renew_token = True
+        self.callback_url.clear()
+        self.callback_url.setPlaceholderText(
+            tr("a new token is made on OK: enter the new URL at LEKAB")
+        )
+
     def _enable_fields(self) -> None:
-        for widget in (self.bind, self.port):
+        for widget in (self.bind, self.port, self.renew_button):
             widget.setEnabled(self.embedded.isChecked())
         for widget in (self.follow_url, self.follow_token):
             widget.setEnabled(self.follow.isChecked())
