@@ -69,7 +69,7 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon.fromTheme("dispatch-desktop", QIcon.fromTheme("mail-send")))
-    CrashHandler(log_file).install()
+    CrashHandler(log_file, demo=args.demo).install()
     return MainWindow(build_context(args))
 
 

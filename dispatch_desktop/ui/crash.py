@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dispatch_desktop import __version__
 from dispatch_desktop.api.redaction import redact
-from dispatch_desktop.ui.common import tr
+from dispatch_desktop.ui.common import tr, window_title
 
 log = logging.getLogger(__name__)
 LOG_FILE_NAME = "dispatch-desktop.log"
@@ -48,8 +48,9 @@ def crash_report(kind: type[BaseException], error: BaseException, tb: TracebackT
 class CrashHandler:
     """Installed as ``sys.excepthook`` and ``threading.excepthook``."""
 
-    def __init__(self, log_file: Path | None) -> None:
+    def __init__(self, log_file: Path | None, *, demo: bool = False) -> None:
         self.log_file = log_file
+        self.demo = demo
         self.shown = 0
 
     def install(self) -> None:
@@ -70,7 +71,8 @@ class CrashHandler:
         if QApplication.instance() is None:
             return
         self.shown += 1
-        box = QMessageBox(QMessageBox.Icon.Critical, tr("Unexpected error"), "")
+        title = window_title(tr("Unexpected error"), self.demo)
+        box = QMessageBox(QMessageBox.Icon.Critical, title, "")
         box.setText(
             tr(
                 "Something went wrong inside Dispatch Desktop (%1). Your work is not lost: the "

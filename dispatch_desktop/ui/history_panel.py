@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchRecord, Outcome
-from dispatch_desktop.ui.common import count_text, error_sentence, tr
+from dispatch_desktop.ui.common import APP_NAME, count_text, error_sentence, tr
 from dispatch_desktop.ui.workers import TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -182,8 +182,10 @@ class HistoryPanel(QWidget):
         self.status.setText(error_sentence(error) if not str(error) else str(error))
 
     def _ask_export(self) -> None:
+        # The window's title says whether this is a drill (demo mode); so does this one.
+        title = self.window().windowTitle().replace(APP_NAME, tr("Export launch history"))
         path, _ = QFileDialog.getSaveFileName(
-            self, tr("Export launch history"), "launch-history.csv", tr("CSV files (*.csv)")
+            self, title, "launch-history.csv", tr("CSV files (*.csv)")
         )
         if path:
             self.export_to(Path(path))

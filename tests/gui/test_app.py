@@ -113,11 +113,12 @@ def test_crash_report_masks_credentials() -> None:
 def test_unexpected_error_shows_a_sentence_and_logs_the_report(
     qtbot, tmp_path: Path, modal: ModalHandler, caplog: pytest.LogCaptureFixture
 ) -> None:
-    handler = CrashHandler(tmp_path / "dispatch-desktop.log")
+    handler = CrashHandler(tmp_path / "dispatch-desktop.log", demo=True)
     shown: list[str] = []
 
     def read_and_close(dialog: QDialog) -> None:
         assert isinstance(dialog, QMessageBox)
+        assert dialog.windowTitle().startswith("[DEMO]")
         shown.append(dialog.text())
         shown.append(dialog.detailedText())
         button_named("OK")(dialog).click()
