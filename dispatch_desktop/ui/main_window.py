@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,7 +25,6 @@ from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
-from dispatch_desktop.monitor import JobMonitor, rebuild
 from dispatch_desktop.storage.journal import LaunchJournal, Outcome
 from dispatch_desktop.storage.paths import data_dir
 from dispatch_desktop.storage.secrets import (
@@ -36,16 +37,17 @@ from dispatch_desktop.ui.common import APP_NAME, demo_banner, error_sentence, tr
 from dispatch_desktop.ui.history_panel import HistoryPanel
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel
-from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
 from dispatch_desktop.ui.settings import AppSettings
-from dispatch_desktop.ui.start_form import StartJobForm
-from dispatch_desktop.ui.tray import TrayNotifier
 from dispatch_desktop.ui.workers import TaskRunner
 
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
 if TYPE_CHECKING:
     from dispatch_desktop.events.source import EventSource
+    from dispatch_desktop.monitor import JobMonitor
+    from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
     from dispatch_desktop.ui.signin import SignedIn, SignInDialog
+    from dispatch_desktop.ui.start_form import StartJobForm
+    from dispatch_desktop.ui.tray import TrayNotifier
 
 # The keyring account of a shared receiver's events token.
 FOLLOW_ACCOUNT = "event-follower"
@@ -116,31 +118,35 @@ class MainWindow(QMainWindow):
         self.jobs_panel = SavedJobsPanel(self.mapping, self)
         self.jobs_panel.job_activated.connect(self.open_job)
         self.jobs_panel.refresh_requested.connect(self.refresh)
-        self.form = StartJobForm(self)
-        self.form.launch_requested.connect(self.confirm_launch)
-        self.form.set_vocabulary(self._vocabulary())
+        # The form is built when first needed (a job opened, the vocabulary known): until
+        # then the tab says what to do, and start-up does not wait for it.
+        self._form: StartJobForm | None = None
+        self._start_stack = QStackedWidget(self)
+        hint = QLabel(tr("Choose a saved job (Enter or double-click) to prepare its launch."), self)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        self._start_stack.addWidget(hint)
         self.outcome = OutcomePanel(self)
         self.outcome.sign_in_requested.connect(self.sign_in_again)
         start_page = QWidget(self)
         start_layout = QVBoxLayout(start_page)
-        start_layout.addWidget(self.form, 1)
+        start_layout.addWidget(self._start_stack, 1)
         start_layout.addWidget(self.outcome)
         self.history = HistoryPanel(self.context.journal, self.context.runner, self)
         self.history.loaded.connect(self._feed_launches_to_monitor)
-        self.monitor_panel = MonitorPanel(parent=self)
-        self.tray = TrayNotifier(self, enabled=self.context.settings.notifications_enabled)
-        self.monitor_panel.job_changed.connect(self.tray.notify)
-        self.monitor_panel.active_jobs_changed.connect(self.tray.set_active_count)
-        self.tray.job_clicked.connect(self.show_monitored_job)
-        self.tray.notified.connect(self._show_notification)
-        self.event_bridge = EventBridge(self)
-        self.event_bridge.events_received.connect(self.monitor_panel.add_events)
         self.monitor_status.connect(self._show_monitor_status)
         self.event_source: EventSource | None = None
+        # The monitor's widgets are built after the first paint (start_monitor): the tab
+        # holds a placeholder until then.
+        self.monitor_panel: MonitorPanel | None = None
+        self.tray: TrayNotifier | None = None
+        self.event_bridge: EventBridge | None = None
+        self._monitor_page = QStackedWidget(self)
+        self._monitor_page.addWidget(QLabel(tr("Starting the job monitor…"), self._monitor_page))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(start_page, tr("&Start job"))
         self.tabs.addTab(self.history, tr("&History"))
-        self.tabs.addTab(self.monitor_panel, tr("&Monitor"))
+        self.tabs.addTab(self._monitor_page, tr("&Monitor"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.jobs_panel)
         self.splitter.addWidget(self.tabs)
@@ -171,7 +177,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action(tr("&History"), self.show_history, "Ctrl+H"))
         view.addAction(
             self._action(
-                tr("&Monitor"), lambda: self.tabs.setCurrentWidget(self.monitor_panel), "Ctrl+M"
+                tr("&Monitor"), lambda: self.tabs.setCurrentWidget(self._monitor_page), "Ctrl+M"
             )
         )
         tools = self.menuBar().addMenu(tr("&Tools"))
@@ -192,9 +198,24 @@ class MainWindow(QMainWindow):
         self.context.journal = journal
         self.history.set_journal(journal)
 
+    @property
+    def form(self) -> StartJobForm:
+        """The start-job form, built on first use."""
+        if self._form is None:
+            from dispatch_desktop.ui import start_form as forms
+
+            form = forms.StartJobForm(self._start_stack)
+            form.launch_requested.connect(self.confirm_launch)
+            form.set_vocabulary(self._vocabulary())
+            self._start_stack.addWidget(form)
+            self._start_stack.setCurrentWidget(form)
+            self._form = form
+        return self._form
+
     def refresh_vocabulary(self) -> None:
         """Offer the tag types and values known now (e.g. once the demo server runs)."""
-        self.form.set_vocabulary(self._vocabulary())
+        if self._form is not None:
+            self._form.set_vocabulary(self._vocabulary())
 
     def _vocabulary(self) -> dict[str, list[str]]:
         vocabulary = {t: list(vs) for t, vs in self.context.demo_vocabulary.items()}
@@ -353,15 +374,16 @@ class MainWindow(QMainWindow):
         )
         self.mapping = self.context.settings.job_type_mapping()
         self.jobs_panel.set_mapping(self.mapping)
-        if self.form.job is not None and not self.launcher.in_flight:
-            self.form.set_job(self.form.job, self.mapping.generic_type_of(self.form.job.type))
+        form = self._form
+        if form is not None and form.job is not None and not self.launcher.in_flight:
+            form.set_job(form.job, self.mapping.generic_type_of(form.job.type))
 
     def _apply_monitor_settings(
         self, source: SourceConfig, notifications: bool, *, renew_token: bool = False
     ) -> None:
         settings = self.context.settings
         settings.notifications_enabled = notifications
-        self.tray.set_enabled(notifications)
+        self._build_monitor().tray.set_enabled(notifications)
         changed = source != settings.event_source() or bool(source.follow_token) or renew_token
         settings.set_event_source(source)
         if source.follow_token:
@@ -395,11 +417,35 @@ class MainWindow(QMainWindow):
 
     # -- job monitor --------------------------------------------------------------------------
 
+    def _build_monitor(self) -> MainWindow:
+        """Build the monitor's panel, tray icon and event bridge once; returns ``self``."""
+        if self.monitor_panel is not None:
+            return self
+        # Imported here, after the first paint: start-up does not wait for them.
+        from dispatch_desktop.ui import monitor_panel as monitoring
+        from dispatch_desktop.ui import tray as tray_icons
+
+        panel = monitoring.MonitorPanel(parent=self._monitor_page)
+        tray = tray_icons.TrayNotifier(self, enabled=self.context.settings.notifications_enabled)
+        panel.job_changed.connect(tray.notify)
+        panel.active_jobs_changed.connect(tray.set_active_count)
+        tray.job_clicked.connect(self.show_monitored_job)
+        tray.notified.connect(self._show_notification)
+        bridge = monitoring.EventBridge(self)
+        bridge.events_received.connect(panel.add_events)
+        self._monitor_page.addWidget(panel)
+        self._monitor_page.setCurrentWidget(panel)
+        self.monitor_panel, self.tray, self.event_bridge = panel, tray, bridge
+        return self
+
     def start_monitor(self, *, renew_token: bool = False) -> None:
         """Start the configured event source and rebuild the monitor, off the GUI thread.
         In demo mode a receiver of its own takes the demo server's callbacks."""
         from dispatch_desktop.events.source import EventSource  # after start-up: requests
+        from dispatch_desktop.monitor import rebuild
 
+        self._build_monitor()
+        assert self.event_bridge is not None
         self.stop_monitor()
         config = self.context.settings.event_source()
         if self.context.demo:
@@ -442,6 +488,7 @@ class MainWindow(QMainWindow):
             return ""
 
     def _on_monitor_ready(self, monitor: JobMonitor) -> None:
+        assert self.monitor_panel is not None
         self.monitor_panel.set_monitor(monitor)
         self._feed_launches_to_monitor()
         source = self.event_source
@@ -450,6 +497,9 @@ class MainWindow(QMainWindow):
             self.context.set_demo_callback_url(url)
 
     def _on_monitor_failed(self, error: BaseException) -> None:
+        from dispatch_desktop.monitor import JobMonitor
+
+        assert self.monitor_panel is not None
         self.monitor_panel.set_monitor(JobMonitor())
         from dispatch_desktop.events.source import SourceError
 
@@ -463,15 +513,18 @@ class MainWindow(QMainWindow):
             self.event_source = None
 
     def _feed_launches_to_monitor(self) -> None:
+        if self.monitor_panel is None:
+            return  # the monitor reads the journal's records when it starts
         for record in reversed(self.history.model.records()):
             self.monitor_panel.add_launch(record)
 
     def _show_monitor_status(self, message: str) -> None:
-        self.monitor_panel.setToolTip(message)
+        self._monitor_page.setToolTip(message)
         self.statusBar().showMessage(message, 15_000)
 
     def _show_notification(self, notification: Any) -> None:
-        if self.tray.tray is None:  # no system tray here: the status bar says it instead
+        if self.tray is None or self.tray.tray is None:
+            # No system tray here: the status bar says it instead.
             self.statusBar().showMessage(f"{notification.title}: {notification.text}", 10_000)
 
     def show_monitored_job(self, jobid: object) -> None:
@@ -479,8 +532,9 @@ class MainWindow(QMainWindow):
         self.showNormal()
         self.raise_()
         self.activateWindow()
-        self.tabs.setCurrentWidget(self.monitor_panel)
-        self.monitor_panel.select_job(jobid)
+        self.tabs.setCurrentWidget(self._monitor_page)
+        if self.monitor_panel is not None:
+            self.monitor_panel.select_job(jobid)
 
     # -- window state -------------------------------------------------------------------------
 

@@ -58,6 +58,11 @@ def select_job(qtbot, window: MainWindow, job_id: int) -> None:
     assert window.form.job.id == job_id
 
 
+def test_the_start_tab_says_what_to_do_before_a_job_is_chosen(window: MainWindow) -> None:
+    assert window._form is None
+    assert "Choose a saved job" in window._start_stack.currentWidget().text()
+
+
 def test_demo_mode_says_so_in_title_and_banner(window: MainWindow) -> None:
     assert window.windowTitle().startswith("[DEMO]")
     banners = [w for w in window.findChildren(QWidget) if w.accessibleName() == "Demo mode"]
@@ -65,7 +70,8 @@ def test_demo_mode_says_so_in_title_and_banner(window: MainWindow) -> None:
     assert banners[0].isVisible()
 
 
-def test_every_required_widget_has_its_accessible_name(window: MainWindow) -> None:
+def test_every_required_widget_has_its_accessible_name(qtbot, window: MainWindow) -> None:
+    select_job(qtbot, window, OFFICE_PARTY)  # the form exists once a job is open
     names = {w.accessibleName() for w in window.findChildren(QWidget)}
     missing = [name for name in REQUIRED_ACCESSIBLE_NAMES if name not in names]
     assert missing == []

@@ -79,8 +79,8 @@ def test_goal_progress_and_notifications(
 def test_notifications_can_be_turned_off(
     qtbot, window: MainWindow, modal: ModalHandler, demo_server: DemoServer
 ) -> None:
-    window.tray.set_enabled(False)
     start_monitor(qtbot, window, demo_server)
+    window.tray.set_enabled(False)
     launch_office_party(qtbot, window, modal, tagfilter="Base:STO")
     assert wait_for_outcome(qtbot, window) is Outcome.OK
     runtimeid = int(window.outcome.runtime_id.text())
