@@ -205,35 +205,40 @@ class _PendingWrite:
 
 def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[StoredEvent, bool]:
     """Insert one event unless the same body is stored (also earlier in this transaction).
-    (INSERT ... ON CONFLICT DO NOTHING would do as well, but burns AUTOINCREMENT values,
-    leaving gaps in the cursors.)"""
+
+    The UNIQUE fingerprint refuses a copy; the refused statement alone is undone, cursor
+    sequence included, so cursors have no gaps (INSERT ... ON CONFLICT DO NOTHING would burn
+    AUTOINCREMENT values). Trying the INSERT first spares new events, nearly all of them, a
+    look-up."""
     event = pending.event
-    fingerprint = event.fingerprint
-    existing = connection.execute(
-        _SELECT_EVENTS + " WHERE fingerprint = ?", (fingerprint,)
-    ).fetchone()
-    if existing is not None:
-        return _stored(existing), False
     received_at = pending.received_at.isoformat(timespec="milliseconds")
-    cursor = connection.execute(
-        "INSERT INTO events (received_at, fingerprint, jobid, eventtype, timestamp_ms,"
-        " userid, jobtype, sendtaskid, sendname, contactid, agent, raw)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            received_at,
-            fingerprint,
-            event.jobid,
-            event.eventtype,
-            event.timestamp_ms,
-            event.userid,
-            event.jobtype,
-            event.sendtaskid,
-            event.sendname,
-            event.contactid,
-            event.agent,
-            event.raw,
-        ),
-    ).lastrowid
+    try:
+        cursor = connection.execute(
+            "INSERT INTO events (received_at, fingerprint, jobid, eventtype, timestamp_ms,"
+            " userid, jobtype, sendtaskid, sendname, contactid, agent, raw)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                received_at,
+                event.fingerprint,
+                event.jobid,
+                event.eventtype,
+                event.timestamp_ms,
+                event.userid,
+                event.jobtype,
+                event.sendtaskid,
+                event.sendname,
+                event.contactid,
+                event.agent,
+                event.raw,
+            ),
+        ).lastrowid
+    except sqlite3.IntegrityError:
+        existing = connection.execute(
+            _SELECT_EVENTS + " WHERE fingerprint = ?", (event.fingerprint,)
+        ).fetchone()
+        if existing is None:  # another constraint failed: a real error
+            raise
+        return _stored(existing), False
     stored = StoredEvent(
         cursor=cast(int, cursor),  # every successful INSERT sets lastrowid
         received_at=datetime.fromisoformat(received_at),
