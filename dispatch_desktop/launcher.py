@@ -8,7 +8,8 @@ entry, and maps every way the call can end to one :class:`LaunchOutcome`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from dispatch_desktop.api import (
@@ -20,9 +21,10 @@ from dispatch_desktop.api import (
     RequestRejected,
     SavedJob,
     StartJobRequest,
+    TagFilter,
     ValidationError,
 )
-from dispatch_desktop.api.validation import validate_start_request
+from dispatch_desktop.api.validation import is_set, validate_start_request
 from dispatch_desktop.storage.journal import Outcome
 
 if TYPE_CHECKING:
@@ -81,14 +83,38 @@ class LaunchPlan:
 
 
 def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) -> LaunchOutcome:
-    """Check, journal, send once, journal the outcome. Blocking: call it off the GUI thread."""
+    """Check, journal, send once, journal the outcome. Blocking: call it off the GUI thread.
+
+    A launch refused by the checks (e.g. a scheduled start that passed while the
+    confirmation was open) is journaled too, as ``refused_locally``: nothing was sent."""
     try:
         parameters = validate_start_request(plan.request, plan.generic_type)
     except ValidationError as exc:
-        return LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc))
-
+        attempt_id, warning = _record_attempt(journal, plan, _as_given(plan.request))
+        refused = LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc))
+        return _record_outcome(journal, attempt_id, refused, warning)
     attempt_id, warning = _record_attempt(journal, plan, parameters)
-    outcome = _send_once(client, plan)
+    return _record_outcome(journal, attempt_id, _send_once(client, plan), warning)
+
+
+def _as_given(request: StartJobRequest) -> dict[str, object]:
+    """The request's set fields as JSON values, for the journal of a refused launch."""
+    given: dict[str, object] = {}
+    for spec in fields(request):
+        value = getattr(request, spec.name)
+        if not is_set(value):
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, TagFilter):
+            value = str(value)
+        given[spec.name] = value
+    return given
+
+
+def _record_outcome(
+    journal: Journal | None, attempt_id: int | None, outcome: LaunchOutcome, warning: str
+) -> LaunchOutcome:
     if journal is not None and attempt_id is not None:
         try:
             journal.record_outcome(
@@ -101,11 +127,7 @@ def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) ->
         except Exception:  # the launch happened; a journal failure must not hide its outcome
             log.exception("could not record the launch outcome")
             warning = warning or "The outcome could not be written to the launch journal."
-    if warning:
-        return LaunchOutcome(
-            outcome.kind, outcome.message, outcome.runtimeid, outcome.jobname, warning
-        )
-    return outcome
+    return replace(outcome, journal_warning=warning) if warning else outcome
 
 
 def _record_attempt(
