@@ -7,13 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -188,6 +190,8 @@ class SavedJobsPanel(QWidget):
         self.search.setAccessibleName(self.tr("Search saved jobs"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self._on_search_return)
+        self.search.installEventFilter(self)
 
         self.type_filter = QComboBox(self)
         self.type_filter.setAccessibleName(self.tr("Job type filter"))
@@ -311,6 +315,33 @@ class SavedJobsPanel(QWidget):
     def _on_search(self, text: str) -> None:
         self.proxy.set_search(text)
         self._update_state()
+
+    def _on_search_return(self) -> None:
+        """Enter in the search: open the job if exactly one matches; with several, go to the
+        list (never open one of several: it could be the wrong one)."""
+        if self.proxy.rowCount() == 1:
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+            self.job_activated.emit(self.proxy.index(0, 0).data(JOB_ROLE))
+        elif self.proxy.rowCount() > 1:
+            self._focus_results()
+
+    def _focus_results(self) -> None:
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # Down in the search field moves into the results, as in a browser's address bar.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.proxy.rowCount()
+        ):
+            self._focus_results()
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_type(self) -> None:
         self.proxy.set_job_type(self.type_filter.currentData() or ALL_TYPES)

@@ -169,6 +169,26 @@ def test_id_is_copyable(qtbot, window: MainWindow) -> None:
     assert QGuiApplication.clipboard().text() == str(OFFICE_PARTY)
 
 
+def test_search_then_enter_opens_the_only_match(qtbot, window: MainWindow) -> None:
+    window.jobs_panel.focus_search()
+    qtbot.keyClicks(window.jobs_panel.search, "oslo")
+    qtbot.keyClick(window.jobs_panel.search, Qt.Key.Key_Return)
+    assert window.form.job is not None
+    assert window.form.job.name == "Oslo Alert"
+
+
+def test_enter_with_several_matches_goes_to_the_list_and_opens_nothing(
+    qtbot, window: MainWindow
+) -> None:
+    panel = window.jobs_panel
+    qtbot.keyClicks(panel.search, "assign")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert window._form is None
+    assert panel.table.currentIndex().row() == 0
+    qtbot.keyClick(panel.search, Qt.Key.Key_Down)
+    assert panel.table.currentIndex().isValid()
+
+
 def test_double_click_opens_the_form(qtbot, window: MainWindow) -> None:
     panel = window.jobs_panel
     qtbot.keyClicks(panel.search, "Alarm")
