@@ -116,6 +116,7 @@ class OutcomePanel(QFrame):
     """Busy indicator with elapsed time, then the outcome of the last launch."""
 
     sign_in_requested = Signal()
+    monitor_requested = Signal(object)  # the runtime id (F1: not Signal(int))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +138,9 @@ class OutcomePanel(QFrame):
         self.copy_button.clicked.connect(
             lambda: QGuiApplication.clipboard().setText(self.runtime_id.text())
         )
+        self.monitor_button = QPushButton(tr("Show in monitor"), self)
+        self.monitor_button.setAccessibleName(tr("Show job in monitor"))
+        self.monitor_button.clicked.connect(self._request_monitor)
         self.sign_in_button = QPushButton(tr("Sign in again…"), self)
         self.sign_in_button.setAccessibleName(tr("Sign in again"))
         self.sign_in_button.clicked.connect(self.sign_in_requested)
@@ -144,6 +148,7 @@ class OutcomePanel(QFrame):
         id_row.addWidget(QLabel(tr("Runtime id:"), self))
         id_row.addWidget(self.runtime_id, 1)
         id_row.addWidget(self.copy_button)
+        id_row.addWidget(self.monitor_button)
         self._id_row = QWidget(self)
         self._id_row.setLayout(id_row)
         layout = QVBoxLayout(self)
@@ -158,6 +163,10 @@ class OutcomePanel(QFrame):
         self._timer.timeout.connect(self._tick)
         self.kind: Outcome | None = None
         self.hide()
+
+    def _request_monitor(self) -> None:
+        if self.runtime_id.text():
+            self.monitor_requested.emit(int(self.runtime_id.text()))
 
     def show_busy(self, job_name: str, started_at: float) -> None:
         """The start call is running: show the elapsed time, updated live."""

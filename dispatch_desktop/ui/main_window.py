@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self._start_stack.addWidget(hint)
         self.outcome = OutcomePanel(self)
         self.outcome.sign_in_requested.connect(self.sign_in_again)
+        self.outcome.monitor_requested.connect(self.show_monitored_job)
         start_page = QWidget(self)
         start_layout = QVBoxLayout(start_page)
         start_layout.addWidget(self._start_stack, 1)
@@ -528,8 +529,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{notification.title}: {notification.text}", 10_000)
 
     def show_monitored_job(self, jobid: object) -> None:
-        """Raise the window on the monitor with ``jobid`` selected (a notification click)."""
-        self.showNormal()
+        """Raise the window on the monitor with ``jobid`` selected (a notification click, or
+        "Show in monitor" after a launch)."""
+        if self.isMinimized():
+            self.showNormal()
         self.raise_()
         self.activateWindow()
         self.tabs.setCurrentWidget(self._monitor_page)

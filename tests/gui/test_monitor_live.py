@@ -4,6 +4,7 @@ embedded receiver."""
 from __future__ import annotations
 
 from conftest import ModalHandler
+from PySide6.QtCore import Qt
 from test_launch import CONFIRM, launch_office_party, wait_for_outcome
 from test_main_window import OFFICE_PARTY, select_job
 
@@ -42,7 +43,9 @@ def test_a_demo_launch_fills_the_timeline_to_the_goal_and_finishes(
     assert kinds[0] == "JOB_START"
     assert kinds[-1] == "JOB_FINISH"
     assert kinds.count("JOB_ASSIGN") == job.assigned
-    assert window.monitor_panel.select_job(runtimeid)
+    qtbot.mouseClick(window.outcome.monitor_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window._monitor_page
+    assert window.monitor_panel.selected_jobid() == runtimeid
     assert window.monitor_panel.timeline.model().rowCount() == len(job.timeline)
 
 
