@@ -218,6 +218,9 @@ def test_closing_during_a_launch_asks_first(
 def test_history_exports_csv(qtbot, window: MainWindow, modal: ModalHandler, tmp_path) -> None:
     launch_office_party(qtbot, window, modal, jobname="Export me")
     wait_for_outcome(qtbot, window)
+    # The reload after a launch sets the status line too; let it finish first.
+    qtbot.waitUntil(lambda: window.history.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.history.model.records()[0].outcome is Outcome.OK)
     target = tmp_path / "history.csv"
     window.history.export_to(target)
     qtbot.waitUntil(lambda: "Exported 1" in window.history.status.text())
