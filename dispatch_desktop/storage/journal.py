@@ -310,10 +310,22 @@ class LaunchJournal(VersionedSqliteFile):
         return len(rows)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A journal value as a CSV cell: ``None`` empty, ids as their exact digits (ints), and
+    text that a spreadsheet would take for a formula (a job name from the server, a message)
+    quoted with a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write_csv(file: TextIO, rows: list[sqlite3.Row]) -> None:
     writer = csv.writer(file)
     writer.writerow(_COLUMNS)
-    # Raw column values: ids are Python ints, so str() gives their exact digits.
-    writer.writerows(
-        tuple("" if row[name] is None else row[name] for name in _COLUMNS) for row in rows
-    )
+    writer.writerows(tuple(csv_cell(row[name]) for name in _COLUMNS) for row in rows)

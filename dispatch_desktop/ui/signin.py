@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -206,16 +206,22 @@ class SignInDialog(QDialog):
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setAccessibleName(self.tr("Keyring status"))
 
-        self.advanced = QGroupBox(self.tr("Ad&vanced"), self)
+        # A disclosure button, not a check box: it changes nothing by itself.
+        self.advanced = QToolButton(self)
+        self.advanced.setText(self.tr("Ad&vanced"))
+        self.advanced.setAccessibleName(self.tr("Advanced"))
         self.advanced.setCheckable(True)
-        self.advanced.setChecked(False)
-        self.auth_method = QComboBox(self.advanced)
+        self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced.setAutoRaise(True)
+        self.advanced_box = QWidget(self)
+        self.auth_method = QComboBox(self.advanced_box)
         self.auth_method.setAccessibleName(self.tr("Credentials travel"))
-        self.http_method = QComboBox(self.advanced)
+        self.http_method = QComboBox(self.advanced_box)
         self.http_method.setAccessibleName(self.tr("HTTP method"))
         self.http_method.addItem(self.tr("POST (JSON body)"), "POST")
         self.http_method.addItem(self.tr("GET (query parameters)"), "GET")
-        advanced_form = QFormLayout(self.advanced)
+        advanced_form = QFormLayout(self.advanced_box)
         advanced_form.addRow(self.tr("Credentials travel:"), self.auth_method)
         advanced_form.addRow(self.tr("Requests use:"), self.http_method)
         self.advanced.toggled.connect(self._show_advanced)
@@ -264,18 +270,15 @@ class SignInDialog(QDialog):
         layout.addLayout(remember_row)
         layout.addWidget(self.keyring_label)
         layout.addWidget(self.advanced)
+        layout.addWidget(self.advanced_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
 
     def _show_advanced(self, shown: bool) -> None:
-        self.auth_method.setVisible(shown)
-        self.http_method.setVisible(shown)
-        for widget in (self.auth_method, self.http_method):
-            label = self.advanced.layout().labelForField(widget)
-            if label is not None:
-                label.setVisible(shown)
+        self.advanced_box.setVisible(shown)
+        self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     def _fill_auth_methods(self, selected: AuthMethod) -> None:
         methods = _API_KEY_METHODS if self.api_key_choice.isChecked() else _PASSWORD_METHODS
@@ -308,6 +311,10 @@ class SignInDialog(QDialog):
         self._on_kind_changed()
         self._fill_auth_methods(auth)
         self.http_method.setCurrentIndex(max(self.http_method.findData(s.http_method), 0))
+        # Open "Advanced" when it holds a choice that is not the default, so it is seen.
+        self.advanced.setChecked(
+            auth not in (AuthMethod.FIELDS, AuthMethod.API_KEY_FIELD) or s.http_method != "POST"
+        )
         self.remember.setChecked(s.remember_credentials)
         if demo_credentials is not None:
             self.password_choice.setChecked(True)

@@ -65,6 +65,20 @@ def test_sign_in_with_username_and_password(qtbot, context, demo_server, auth, h
     assert context.settings.http_method == http
 
 
+def test_a_non_default_transport_is_remembered_and_shown(qtbot, context) -> None:
+    dialog = open_dialog(qtbot, context)
+    assert not dialog.advanced_box.isVisible()
+    qtbot.keyClicks(dialog.username, "demo")
+    qtbot.keyClicks(dialog.password, "demo")
+    choose_method(dialog, AuthMethod.LEKAB_HEADERS, "GET")
+    sign_in_and_wait(qtbot, dialog)
+    assert dialog.result_session is not None
+    again = open_dialog(qtbot, context)
+    assert again.advanced_box.isVisible()
+    assert again.auth_method.currentData() is AuthMethod.LEKAB_HEADERS
+    assert again.http_method.currentData() == "GET"
+
+
 @pytest.mark.parametrize("auth", [AuthMethod.API_KEY_HEADER, AuthMethod.API_KEY_FIELD])
 def test_sign_in_with_an_api_key(qtbot, context, auth) -> None:
     dialog = open_dialog(qtbot, context)

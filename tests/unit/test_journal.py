@@ -252,6 +252,17 @@ def test_csv_export_to_an_open_file(journal: LaunchJournal) -> None:
     assert "\r\n1," in buffer.getvalue()
 
 
+def test_csv_export_defuses_spreadsheet_formulas(journal: LaunchJournal) -> None:
+    attempt = _attempt(journal, job_name='=HYPERLINK("http://evil","Fire")')
+    journal.record_outcome(attempt, Outcome.NOT_STARTED, message="-1 recipients")
+    buffer = io.StringIO(newline="")
+    journal.export_csv(buffer)
+    row = next(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert row["job_name"] == '\'=HYPERLINK("http://evil","Fire")'
+    assert row["message"] == "'-1 recipients"
+    assert row["job_id"] == str(BIG_ID)  # ids stay plain digits
+
+
 def test_two_threads_write_concurrently(journal: LaunchJournal) -> None:
     per_thread = 40
     errors: list[BaseException] = []
