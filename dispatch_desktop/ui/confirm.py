@@ -143,7 +143,7 @@ class ConfirmLaunchDialog(QDialog):
         layout.addWidget(heading)
         self.summary = QTextBrowser(self)
         self.summary.setAccessibleName(self.tr("Launch summary"))
-        self.summary.setHtml(_summary_html(launch_summary(job, request, generic_type)))
+        self.summary.setHtml(_summary_html(launch_summary(job, request, generic_type), demo))
         self.summary.setMinimumSize(560, 320)
         layout.addWidget(self.summary, 1)
 
@@ -165,11 +165,15 @@ class ConfirmLaunchDialog(QDialog):
         self.back_button.setFocus()
 
 
-def _summary_html(rows: list[tuple[str, str]]) -> str:
+DEMO_NOTE = "Demo mode: the built-in demo server simulates the callout; no message reaches anyone."
+
+
+def _summary_html(rows: list[tuple[str, str]], demo: bool) -> str:
     body = "".join(
         f"<tr><td style='padding-right:12px'><b>{html.escape(label)}</b></td>"
         f"<td>{html.escape(text)}</td></tr>"
         for label, text in rows
     )
-    notes = "".join(f"<li>{html.escape(tr(note))}</li>" for note in NOTES)
+    shown = (*NOTES[:-1], DEMO_NOTE) if demo else NOTES
+    notes = "".join(f"<li>{html.escape(tr(note))}</li>" for note in shown)
     return f"<table>{body}</table><p><b>{html.escape(tr('Please note'))}</b></p><ul>{notes}</ul>"

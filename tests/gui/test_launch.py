@@ -89,8 +89,10 @@ def test_confirmation_shows_everything_and_enter_does_not_launch(
         "Now",
         "resolved",  # F11: recipients resolved at start
         "settings of the job type",  # F11
+        "Demo mode",  # a drill says so here too
     ):
         assert expected in summary
+    assert "real messages" not in summary
     qtbot.wait(200)
     assert demo_server.request_count("/startsavedjob") == 0
     assert window.outcome.kind is None
@@ -227,3 +229,19 @@ def test_history_exports_csv(qtbot, window: MainWindow, modal: ModalHandler, tmp
     text = target.read_text(encoding="utf-8")
     assert str(OFFICE_PARTY) in text
     assert "Export me" in text
+
+
+def test_a_real_launch_warns_that_messages_go_to_real_people(qtbot) -> None:
+    from dispatch_desktop.api import SavedJob, StartJobRequest
+    from dispatch_desktop.ui.confirm import ConfirmLaunchDialog
+
+    job = SavedJob(OFFICE_PARTY, "Office Party", "MonitoredMessage")
+    dialog = ConfirmLaunchDialog(
+        job, StartJobRequest(jobid=OFFICE_PARTY), None, server="https://x/api", demo=False
+    )
+    qtbot.addWidget(dialog)
+    assert not dialog.windowTitle().startswith("[DEMO]")
+    summary = dialog.summary.toPlainText()
+    assert "real messages to real people" in summary
+    assert "unknown" in summary  # the generic type the client does not know
+    assert dialog.back_button.isDefault()
