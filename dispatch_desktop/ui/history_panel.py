@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchRecord, Outcome
 from dispatch_desktop.ui.common import APP_NAME, count_text, error_sentence, tr
+from dispatch_desktop.ui.table_model import ColumnsModel, Index
 from dispatch_desktop.ui.workers import TaskRunner
-
-_Index = QModelIndex | QPersistentModelIndex
 
 OUTCOME_LABELS = {
     Outcome.PENDING: "Pending — outcome unknown",
@@ -56,7 +55,7 @@ def _cell(record: LaunchRecord, column: int) -> str:
     return values[column]
 
 
-class LaunchHistoryModel(QAbstractTableModel):
+class LaunchHistoryModel(ColumnsModel):
     """Journal records, newest first."""
 
     COLUMNS = (
@@ -85,20 +84,10 @@ class LaunchHistoryModel(QAbstractTableModel):
         """The rows shown."""
         return list(self._records)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._records)
+    def row_count(self) -> int:
+        return len(self._records)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         record = self._records[index.row()]

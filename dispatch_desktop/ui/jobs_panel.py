@@ -6,11 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -33,12 +31,11 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.api import JobTypeMapping, SavedJob
 from dispatch_desktop.ui.common import count_text
+from dispatch_desktop.ui.table_model import ColumnsModel, Index
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ALL_TYPES = ""
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
@@ -47,7 +44,7 @@ def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
     return generic.value if generic else "unknown"
 
 
-class SavedJobsModel(QAbstractTableModel):
+class SavedJobsModel(ColumnsModel):
     """Saved jobs as rows. Ids are shown as text and sorted as Python ints (F1)."""
 
     COLUMNS = ("Name", "Type", "Generic type", "Id")
@@ -74,20 +71,10 @@ class SavedJobsModel(QAbstractTableModel):
         """The jobs shown, in load order."""
         return list(self._jobs)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._jobs)
+    def row_count(self) -> int:
+        return len(self._jobs)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         job = self._jobs[index.row()]
@@ -129,7 +116,7 @@ class SavedJobsFilter(QSortFilterProxyModel):
         self._job_type = job_type
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         job = self.sourceModel().index(source_row, 0, source_parent).data(JOB_ROLE)
         if not isinstance(job, SavedJob):
             return False
@@ -140,7 +127,7 @@ class SavedJobsFilter(QSortFilterProxyModel):
         haystack = (job.name.casefold(), job.type.casefold(), str(job.id))
         return any(self._search in text for text in haystack)
 
-    def lessThan(self, left: _Index, right: _Index) -> bool:  # noqa: N802 - Qt API
+    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 - Qt API
         return left.data(SORT_ROLE) < right.data(SORT_ROLE)
 
 

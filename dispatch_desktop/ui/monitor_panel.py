@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -51,6 +50,7 @@ from dispatch_desktop.monitor import (
 from dispatch_desktop.monitor.model import Clock, utc_now
 from dispatch_desktop.storage.journal import LaunchRecord
 from dispatch_desktop.ui.common import count_text, tr
+from dispatch_desktop.ui.table_model import ColumnsModel, Index
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -70,7 +70,6 @@ STATE_LABELS = {
     JobState.FINISHED: "Finished",
 }
 
-_Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -136,7 +135,7 @@ def timeline_text(entry: TimelineEntry) -> str:
     return entry.kind  # a type the reference does not list: shown as the server named it
 
 
-class MonitoredJobsModel(QAbstractTableModel):
+class MonitoredJobsModel(ColumnsModel):
     """Job views, newest first. Rows are kept in order of first sight, reversed, so a new job
     is an insert at the top and an update is one ``dataChanged``: no sorting per event."""
 
@@ -204,20 +203,10 @@ class MonitoredJobsModel(QAbstractTableModel):
     def _row(self, position: int) -> int:
         return len(self._views) - 1 - position
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._views)
+    def row_count(self) -> int:
+        return len(self._views)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         job = self.job_at(index.row())
@@ -242,7 +231,7 @@ class MonitoredJobsModel(QAbstractTableModel):
         return since_start_text(job, self._clock())
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(ColumnsModel):
     """The timeline of one job in order of arrival; new entries are appended as rows."""
 
     COLUMNS = ("Time", "Event", "Recipient", "Time it took")
@@ -277,20 +266,10 @@ class TimelineModel(QAbstractTableModel):
             last = len(old.timeline) - 1
             self.dataChanged.emit(self.index(0, 3), self.index(last, 3))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() or self._job is None else len(self._job.timeline)
+    def row_count(self) -> int:
+        return 0 if self._job is None else len(self._job.timeline)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         job = self._job
         if not index.isValid() or job is None:
             return None
@@ -319,7 +298,7 @@ class TimelineModel(QAbstractTableModel):
 class TimelineByTime(QSortFilterProxyModel):
     """Orders the timeline by the server's timestamps: callbacks may arrive out of order."""
 
-    def lessThan(self, left: _Index, right: _Index) -> bool:  # noqa: N802 - Qt API
+    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 - Qt API
         first, second = left.data(ENTRY_ROLE), right.data(ENTRY_ROLE)
         return (first.time, first.cursor) < (second.time, second.cursor)
 
