@@ -7,7 +7,6 @@ the demo server really received (``started_jobs``, ``request_count``) against th
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import threading
@@ -15,11 +14,11 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import CallbackSink
 
 from dispatch_desktop.api import (
     AuthenticationError,
@@ -82,52 +81,6 @@ def make_client(server: DemoServer) -> Iterator[ClientFactory]:
     yield make
     for client in clients:
         client.close()
-
-
-class CallbackReceiver:
-    """A tiny callback endpoint (stdlib only) that keeps every JSON body it receives."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        self._condition = threading.Condition()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with receiver._condition:
-                    receiver.bodies.append(body)
-                    receiver._condition.notify_all()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,))
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/callback"
-
-    def wait_for(
-        self, done: Callable[[list[dict[str, Any]]], bool], timeout: float = 5.0
-    ) -> list[dict[str, Any]]:
-        with self._condition:
-            assert self._condition.wait_for(lambda: done(self.bodies), timeout), self.bodies
-            return list(self.bodies)
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
-
-
-@pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    receiver = CallbackReceiver()
-    yield receiver
-    receiver.close()
 
 
 def closed_port_url() -> str:
@@ -678,7 +631,7 @@ def test_get_mode_never_logs_or_raises_the_password(
 
 
 def test_callbacks_correlate_with_the_runtime_id(
-    receiver: CallbackReceiver, server: DemoServer, make_client: ClientFactory
+    receiver: CallbackSink, server: DemoServer, make_client: ClientFactory
 ) -> None:
     server.callback_url = receiver.url
     before_ms = time.time_ns() // 1_000_000

@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import CallbackSink
 
 from dispatch_desktop.api.tagfilter import TagFilter
 from dispatch_desktop.demo import (
@@ -169,55 +169,6 @@ def timezone_offset(hours: int) -> timezone:
 def server() -> Iterator[DemoServer]:
     with DemoServer(speed=1000) as demo:
         yield demo
-
-
-class CallbackReceiver:
-    """A tiny callback endpoint that keeps every JSON body it receives."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        self.content_types: list[str] = []
-        self._condition = threading.Condition()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers["Content-Length"])
-                body = json.loads(self.rfile.read(length))
-                with receiver._condition:
-                    receiver.bodies.append(body)
-                    receiver.content_types.append(self.headers["Content-Type"])
-                    receiver._condition.notify_all()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,))
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/callback"
-
-    def wait_for(
-        self, done: Callable[[list[dict[str, Any]]], bool], timeout: float = 5.0
-    ) -> list[dict[str, Any]]:
-        with self._condition:
-            assert self._condition.wait_for(lambda: done(self.bodies), timeout), self.bodies
-            return list(self.bodies)
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
-
-
-@pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    receiver = CallbackReceiver()
-    yield receiver
-    receiver.close()
 
 
 def finished(jobid: str) -> Callable[[list[dict[str, Any]]], bool]:
@@ -783,7 +734,7 @@ def test_unknown_fault_names_are_refused(server: DemoServer) -> None:
     ],
 )
 def test_callbacks_follow_the_reference(
-    receiver: CallbackReceiver, params: dict[str, Any], jobtype: str, goal: int
+    receiver: CallbackSink, params: dict[str, Any], jobtype: str, goal: int
 ) -> None:
     with DemoServer(callback_url=receiver.url, speed=1000) as server:
         before = time.time_ns() // 1_000_000
@@ -828,7 +779,7 @@ def test_callbacks_follow_the_reference(
     assert server.started_jobs[0].events == bodies
 
 
-def test_scheduled_job_starts_at_its_time(receiver: CallbackReceiver) -> None:
+def test_scheduled_job_starts_at_its_time(receiver: CallbackSink) -> None:
     moment = in_future(seconds=2)
     with DemoServer(callback_url=receiver.url, speed=1000) as server:
         value = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -839,7 +790,7 @@ def test_scheduled_job_starts_at_its_time(receiver: CallbackReceiver) -> None:
 
 
 def test_callback_url_can_be_set_later_and_failures_do_not_stop_the_job(
-    receiver: CallbackReceiver,
+    receiver: CallbackSink,
 ) -> None:
     with DemoServer(speed=1000) as server:
         server.callback_url = "http://127.0.0.1:9/unreachable"
@@ -855,7 +806,7 @@ def test_callback_url_can_be_set_later_and_failures_do_not_stop_the_job(
         DemoServer(callback_url="file:///etc/passwd")
 
 
-def test_stop_ends_pending_callbacks_and_threads(receiver: CallbackReceiver) -> None:
+def test_stop_ends_pending_callbacks_and_threads(receiver: CallbackSink) -> None:
     before = set(threading.enumerate())
     server = DemoServer(callback_url=receiver.url, speed=1).start()
     assert_ok(start(server, jobid=OSLO_ALERT))
