@@ -6,12 +6,34 @@ even while a client holds a connection open or a handler waits.
 
 from __future__ import annotations
 
+import signal
 import socket
 import socketserver
 import threading
+import time
 from contextlib import suppress
 from http.server import ThreadingHTTPServer
 from typing import Any
+
+
+class _Terminate(Exception):
+    """Raised in the main thread by the SIGTERM handler."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminate
+
+
+def wait_for_stop_request() -> None:
+    """Block the main thread until Ctrl+C or SIGTERM (a command-line server's life)."""
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        while True:
+            time.sleep(3600)
+    except (KeyboardInterrupt, _Terminate):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class TrackedHTTPServer(ThreadingHTTPServer):

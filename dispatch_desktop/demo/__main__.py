@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import time
 from collections.abc import Sequence
-from types import FrameType
 
 from dispatch_desktop.demo.data import (
     DEMO_API_KEY,
@@ -21,14 +18,7 @@ from dispatch_desktop.demo.data import (
     NO_ADDRESS_BOOK_USERNAME,
 )
 from dispatch_desktop.demo.server import DemoServer
-
-
-class _Terminate(Exception):
-    """Raised in the main thread by the SIGTERM handler."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminate
+from dispatch_desktop.httpserver import wait_for_stop_request
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,7 +55,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = DemoServer(args.host, args.port, args.callback_url, args.start_delay, args.speed)
     except ValueError as exc:
         parser.error(str(exc))
-    signal.signal(signal.SIGTERM, _on_sigterm)
     with server:
         print(f"Dispatch demo server listening on {server.url}", flush=True)
         print(f"Account: {DEMO_USERNAME} / password: {DEMO_PASSWORD}")
@@ -75,11 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "book and is refused (401)."
         )
         print(f"Callbacks: {args.callback_url or 'off'}; press Ctrl+C to stop.", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except (KeyboardInterrupt, _Terminate):
-            print("Stopping.", flush=True)
+        wait_for_stop_request()
+        print("Stopping.", flush=True)
     return 0
 
 

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import stored_token
+from dispatch_desktop.httpserver import wait_for_stop_request
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +29,6 @@ STORE_FILE_NAME = "events.sqlite3"
 # File names, not secrets.
 CALLBACK_TOKEN_FILE_NAME = "callback-token"  # noqa: S105
 EVENTS_TOKEN_FILE_NAME = "events-token"  # noqa: S105
-
-
-class _Terminate(Exception):
-    """Raised in the main thread by the SIGTERM handler."""
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise _Terminate
 
 
 def _port(text: str) -> int:
@@ -106,16 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, EventStoreError) as exc:
         print(f"dispatch-desktop-receiver: {exc}", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, _on_sigterm)
     with receiver:
         print(f"Dispatch callback receiver listening on {receiver.callback_url}", flush=True)
         print(f"Events for desktops: {receiver.events_url} (bearer token {token_source})")
         print(f"Events stored in {receiver.store.path}; press Ctrl+C to stop.", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except (KeyboardInterrupt, _Terminate):
-            print("Stopping.", flush=True)
+        wait_for_stop_request()
+        print("Stopping.", flush=True)
     return 0
 
 
