@@ -20,6 +20,7 @@ from dispatch_desktop.api import (
     OutcomeUnknown,
     RequestRejected,
     SavedJob,
+    StartedUnverifiable,
     StartJobRequest,
     TagFilter,
     ValidationError,
@@ -161,6 +162,8 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
         return LaunchOutcome(Outcome.AUTH_FAILED, str(exc))
     except OutcomeUnknown as exc:
         return LaunchOutcome(Outcome.UNKNOWN, str(exc))
+    except StartedUnverifiable as exc:
+        return LaunchOutcome(Outcome.STARTED_UNVERIFIABLE, str(exc), jobname=exc.jobname)
     except ConnectionFailed as exc:
         return LaunchOutcome(Outcome.CONNECTION_FAILED, f"{exc} Nothing was sent.")
     except RequestRejected as exc:

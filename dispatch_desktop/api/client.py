@@ -1,8 +1,11 @@
 """The HTTP client of the Dispatch API (reference sections 1 and 2).
 
 ``start_saved_job`` is sent exactly once and never retried (F3): a lost answer is reported as
-:class:`OutcomeUnknown`, never as a failure. Credentials never reach a ``repr``, a log line or
-an exception message.
+:class:`OutcomeUnknown`, never as a failure. Every call goes through
+:mod:`dispatch_desktop.api.transport` (no retries, no redirects, the proxy rules, a wall-clock
+deadline, a cap on the answer's size), whatever session the caller hands in. Credentials never
+reach a ``repr``, a log line or an exception message, and text that came from the server is
+scrubbed of them in every form before it goes anywhere.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import base64
 import json
 import logging
 import re
+import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -21,10 +26,12 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from dispatch_desktop.api.errors import (
     AuthenticationError,
     ConnectionFailed,
-    DispatchError,
     JobNotStarted,
+    MalformedAnswer,
     OutcomeUnknown,
     RequestRejected,
+    ServerTooSlow,
+    StartedUnverifiable,
     ValidationError,
 )
 from dispatch_desktop.api.models import (
@@ -35,7 +42,15 @@ from dispatch_desktop.api.models import (
     StartJobRequest,
     StartResult,
 )
-from dispatch_desktop.api.redaction import redact
+from dispatch_desktop.api.proxy import UnsupportedProxy
+from dispatch_desktop.api.redaction import Scrubber, redact, register_secret
+from dispatch_desktop.api.transport import (
+    Answer,
+    DeadlineExpired,
+    Limits,
+    TransportSettings,
+    exchange,
+)
 from dispatch_desktop.api.validation import (
     check_credentials,
     check_server_url,
@@ -48,6 +63,13 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 30.0
 # The start call "does not return until the job has started" (reference 2): minutes, not seconds.
 DEFAULT_START_TIMEOUT = 600.0
+DEFAULT_LIST_TIMEOUT = 120.0
+"""Wall-clock deadline of a list call, both attempts included."""
+MAX_LIST_ANSWER_BYTES = 32 * 1024 * 1024
+"""About 250,000 saved jobs; parsed, a list this size takes some 200 MB of memory."""
+MAX_START_ANSWER_BYTES = 1024 * 1024
+"""A start answer is a few hundred bytes (reference 2.2.3)."""
+MAX_ID = 2**63 - 1
 HTTP_METHODS = ("POST", "GET")
 
 # GET names of reference 2.2.1; the JSON filter fields have no GET form.
@@ -86,17 +108,6 @@ class _RedactingFilter(logging.Filter):
 logging.getLogger("urllib3.connectionpool").addFilter(_RedactingFilter())
 
 
-class _NoNetrc(requests.auth.AuthBase):
-    """Given as ``auth`` so that requests never adds a ~/.netrc login: only the credentials
-    of the chosen method may travel (F6)."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return request
-
-
-_NO_NETRC = _NoNetrc()
-
-
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
@@ -115,12 +126,14 @@ def _encode_query(params: Iterable[tuple[str, Any]]) -> str:
     return "&".join(pairs)
 
 
-def _server_text(response: requests.Response) -> str:
-    text = response.text or ""
-    if "html" in response.headers.get("Content-Type", "").lower() or text.lstrip().startswith("<"):
+def _server_text(answer: Answer, scrub: Scrubber) -> str:
+    """The answer as one line of at most 500 characters, tags stripped, secrets masked before
+    and after (stripping tags or folding blanks can change how an echoed secret looks)."""
+    text = scrub(answer.body.decode("utf-8", "replace"))
+    if "html" in answer.content_type.lower() or text.lstrip().startswith("<"):
         text = re.sub(r"<[^>]+>", " ", text)
     text = " ".join(text.split())
-    return text[:_MAX_SERVER_TEXT]
+    return scrub(text[:_MAX_SERVER_TEXT])
 
 
 def _describe(exc: BaseException) -> str:
@@ -140,8 +153,9 @@ def _never_connected(exc: requests.RequestException) -> bool:
     """True if the request failed before a connection existed, so nothing was delivered."""
     if isinstance(exc, (requests.ConnectTimeout, *_PREPARATION_ERRORS)):
         return True
-    if isinstance(exc, requests.exceptions.SSLError):
-        # The request body is written only after a successful TLS handshake.
+    if isinstance(exc, requests.exceptions.SSLError | requests.exceptions.ProxyError):
+        # The request is written only after a successful TLS handshake, and through a proxy
+        # only once the tunnel stands (urllib3 reports a ProxyError only before that).
         return True
     if isinstance(exc, requests.ConnectionError):
         reason = getattr(exc.args[0], "reason", None) if exc.args else None
@@ -150,22 +164,57 @@ def _never_connected(exc: requests.RequestException) -> bool:
 
 
 def _parse_id(value: Any) -> int:
-    """An id from JSON: an exact integer, or a string of digits (F1, F2); never a float."""
+    """An id from JSON: an exact positive 64-bit integer, or a string of its digits (F1, F2);
+    never a float or a boolean."""
     if isinstance(value, bool):
         raise TypeError("boolean id")
-    if isinstance(value, int):
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_ID:
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    raise TypeError(f"not an integer id: {value!r}")
+    raise TypeError("not a positive 64-bit integer id")
+
+
+def _parse_json(answer: Answer, scrub: Scrubber) -> Any:
+    """Any JSON document; everything malformed (invalid UTF-8, bad syntax, nesting deeper
+    than the interpreter allows, a number too long to convert) is a :class:`MalformedAnswer`."""
+    try:
+        return json.loads(answer.body.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError, JSONDecodeError, digits
+        raise MalformedAnswer(
+            f"The server's answer is not valid JSON ({_json_problem(exc)}); check the server "
+            f"address (the answer began: {_server_text(answer, scrub)[:120]!r})."
+        ) from None
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"syntax error at character {exc.pos}"
+    return "a value in it cannot be read"
+
+
+def _safe_text(value: Any) -> str:
+    """Text from the server, with lone surrogates (which JSON escapes can carry, and which no
+    file or widget can hold) replaced."""
+    text = str(value or "")
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 class DispatchClient:
     """Speaks the Dispatch API at ``base_url`` (e.g. ``https://secure.lekab.com/dispatch/api``).
 
     ``auth`` picks how credentials travel (F6) and ``http_method`` is ``"POST"`` (JSON body) or
-    ``"GET"`` (query parameters). Every call has a timeout; the start call's read timeout is
-    ``start_timeout`` because the server answers only once the job has started.
+    ``"GET"`` (query parameters). ``start_timeout`` is the wall-clock deadline of a whole start
+    call (the server answers only once the job has started), ``list_timeout`` that of a list
+    call; ``connect_timeout`` and ``read_timeout`` bound each connection attempt and each read.
+
+    ``session`` contributes its TLS settings (``verify``, ``cert``) and proxy choice
+    (``proxies``, ``trust_env``) only: its adapters, retries, hooks and redirects are never
+    used, and the proxy rules of :mod:`dispatch_desktop.api.proxy` apply.
     """
 
     def __init__(
@@ -178,6 +227,8 @@ class DispatchClient:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         start_timeout: float = DEFAULT_START_TIMEOUT,
+        list_timeout: float = DEFAULT_LIST_TIMEOUT,
+        max_list_bytes: int = MAX_LIST_ANSWER_BYTES,
         allow_insecure: bool = False,
         session: requests.Session | None = None,
     ) -> None:
@@ -194,13 +245,18 @@ class DispatchClient:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.start_timeout = start_timeout
+        self.list_timeout = list_timeout
+        self.max_list_bytes = max_list_bytes
         if session is not None and session.verify is False:
             raise ValidationError(
                 "The session turns TLS certificate checks off; Dispatch credentials and "
                 "messages must not travel that way. Give a CA bundle path instead.",
                 "session",
             )
-        self._session = session or requests.Session()
+        self._transport = TransportSettings.from_session(session)
+        secrets = (credentials.password, credentials.api_key)
+        self._scrub = Scrubber(secrets)
+        register_secret(*secrets)  # crash reports and log lines mask them too
 
     def __repr__(self) -> str:
         return (
@@ -209,8 +265,7 @@ class DispatchClient:
         )
 
     def close(self) -> None:
-        """Release pooled connections."""
-        self._session.close()
+        """Nothing to release: each call opens and closes its own connection."""
 
     def __enter__(self) -> DispatchClient:
         return self
@@ -223,22 +278,44 @@ class DispatchClient:
     def list_saved_jobs(self, jobtype: str | None = None) -> list[SavedJob]:
         """The saved jobs this account may start, optionally of one ``jobtype`` only.
 
-        Listing changes nothing on the server, so one failed connection is retried once.
-        """
+        Listing changes nothing on the server, so one failed connection is retried once,
+        within the same ``list_timeout``. Raises :class:`ServerTooSlow` when the deadline
+        passes and :class:`MalformedAnswer` for an answer that cannot be read."""
         params: dict[str, Any] = {}
         if jobtype is not None:
             params["jobtype"] = jobtype
         get_names = {"jobtype": "T"}
+        limits = Limits(
+            self.connect_timeout, self.read_timeout, self.list_timeout, self.max_list_bytes
+        )
+        deadline = time.monotonic() + self.list_timeout
         try:
-            response = self._send("listsavedjobs", params, get_names, self.read_timeout)
+            answer = self._send("listsavedjobs", params, get_names, limits)
+        except DeadlineExpired:
+            raise self._too_slow() from None
         except requests.RequestException as first:
             log.info("listsavedjobs failed (%s); retrying once", _describe(first))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self._too_slow() from None
             try:
-                response = self._send("listsavedjobs", params, get_names, self.read_timeout)
+                answer = self._send(
+                    "listsavedjobs", params, get_names, replace(limits, deadline=left)
+                )
+            except DeadlineExpired:
+                raise self._too_slow() from None
             except requests.RequestException as exc:
                 raise _connection_problem(exc, self.base_url) from None
-        self._raise_for_status(response)
-        return _parse_saved_jobs(response)
+        except UnsupportedProxy as exc:
+            raise ConnectionFailed(str(exc)) from None
+        self._raise_for_status(answer)
+        if answer.truncated:
+            raise MalformedAnswer(
+                f"The list of saved jobs is larger than {self.max_list_bytes // 2**20} MB, the "
+                "most this program reads; ask your Dispatch administrator to tidy the saved "
+                "jobs, or list one job type at a time."
+            )
+        return _parse_saved_jobs(answer, self._scrub)
 
     def start_saved_job(
         self, request: StartJobRequest, generic_type: GenericType | None = None
@@ -247,8 +324,9 @@ class DispatchClient:
 
         Raises :class:`ValidationError` (nothing sent), :class:`AuthenticationError`,
         :class:`RequestRejected`, :class:`JobNotStarted` (200 with result not OK, F4),
-        :class:`ConnectionFailed` (nothing delivered) or :class:`OutcomeUnknown` (the job may
-        have started).
+        :class:`ConnectionFailed` (nothing delivered), :class:`OutcomeUnknown` (the job may
+        have started) or :class:`StartedUnverifiable` (the job started; its runtime id is not
+        a valid id).
         """
         params = validate_start_request(request, generic_type)
         if self.http_method == "GET":
@@ -261,23 +339,24 @@ class DispatchClient:
                     )
             if params.get("tokeep") is False:
                 del params["tokeep"]  # K only has true values (F5); false is the default
-        # Empty the connection pool first: a stale kept-alive connection must not turn a
-        # request that was never delivered into an unknown outcome. The session (with its CA
-        # bundle, proxies and adapters) stays usable.
-        self._session.close()
+        limits = Limits(
+            self.connect_timeout, self.start_timeout, self.start_timeout, MAX_START_ANSWER_BYTES
+        )
         try:
-            response = self._send("startsavedjob", params, GET_NAMES, self.start_timeout)
+            answer = self._send("startsavedjob", params, GET_NAMES, limits)
+        except UnsupportedProxy as exc:
+            raise ConnectionFailed(f"{exc} Nothing was sent.") from None
         except requests.RequestException as exc:
             if _never_connected(exc):
                 raise _connection_problem(exc, self.base_url) from None
             log.warning("startsavedjob: no complete answer (%s)", _describe(exc))
-            raise OutcomeUnknown(_unknown_reason(exc)) from None
-        if response.status_code in _AMBIGUOUS_GATEWAY_STATUSES:
+            raise OutcomeUnknown(self._unknown_reason(exc)) from None
+        if answer.status in _AMBIGUOUS_GATEWAY_STATUSES:
             raise OutcomeUnknown(
-                f"a gateway answered HTTP {response.status_code}: {_server_text(response)}"
+                f"a gateway answered HTTP {answer.status}: {_server_text(answer, self._scrub)}"
             )
-        self._raise_for_status(response)
-        result = _parse_start_result(response)
+        self._raise_for_status(answer)
+        result = self._parse_start_result(answer)
         if not result.ok:
             raise JobNotStarted(result)
         return result
@@ -314,35 +393,87 @@ class DispatchClient:
         endpoint: str,
         params: Mapping[str, Any],
         get_names: Mapping[str, str],
-        read_timeout: float,
-    ) -> requests.Response:
+        limits: Limits,
+    ) -> Answer:
         body_fields, query_fields, headers = self._auth_fields()
         headers = {"Accept": "application/json", **headers}
         url = f"{self.base_url}/{endpoint}"
-        session = self._session
-        options: dict[str, Any] = {
-            "timeout": (self.connect_timeout, read_timeout),
-            "allow_redirects": False,
-            "auth": _NO_NETRC,
-            # requests lets REQUESTS_CA_BUNDLE override the session's own CA bundle.
-            "verify": session.verify,
-        }
         log.info("%s %s", self.http_method, url)
+        body = None
         if self.http_method == "GET":
             query = [*query_fields, *((get_names[k], _get_value(v)) for k, v in params.items())]
-            full_url = f"{url}?{_encode_query(query)}" if query else url
-            return session.get(full_url, headers=headers, **options)
-        body = json.dumps({**body_fields, **params}, ensure_ascii=False).encode("utf-8")
-        headers["Content-Type"] = "application/json; charset=utf-8"
-        return session.post(url, data=body, headers=headers, **options)
+            url = f"{url}?{_encode_query(query)}" if query else url
+        else:
+            body = json.dumps({**body_fields, **params}, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        return exchange(
+            self.http_method,
+            url,
+            headers=headers,
+            body=body,
+            limits=limits,
+            settings=self._transport,
+        )
+
+    def _raise_for_status(self, answer: Answer) -> None:
+        log.info("answer HTTP %s", answer.status)
+        if answer.status == 401:
+            raise AuthenticationError()
+        if answer.status != 200:
+            raise RequestRejected(answer.status, _server_text(answer, self._scrub))
+
+    def _too_slow(self) -> ServerTooSlow:
+        host = urlsplit(self.base_url).hostname
+        return ServerTooSlow(
+            f"The server {host} is too slow: the list of saved jobs did not arrive within "
+            f"{self.list_timeout:g} seconds. Try again later; if it keeps happening, tell your "
+            "Dispatch administrator."
+        )
 
     @staticmethod
-    def _raise_for_status(response: requests.Response) -> None:
-        log.info("answer HTTP %s", response.status_code)
-        if response.status_code == 401:
-            raise AuthenticationError()
-        if response.status_code != 200:
-            raise RequestRejected(response.status_code, _server_text(response))
+    def _unknown_reason(exc: requests.RequestException) -> str:
+        if isinstance(exc, requests.Timeout):  # DeadlineExpired included
+            return "no answer before the time limit"
+        if isinstance(
+            exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+        ):
+            return "the answer was cut off"
+        return "the connection was lost"
+
+    def _parse_start_result(self, answer: Answer) -> StartResult:
+        """A 200 that cannot be read may still mean a started job: it is an unknown outcome.
+        An OK whose runtime id is not a valid id is a started job that cannot be followed."""
+        excerpt = f"{_server_text(answer, self._scrub)[:120]!r}"
+        if answer.truncated:
+            raise OutcomeUnknown(f"the server's answer was too large to read: {excerpt}")
+        try:
+            data = _parse_json(answer, self._scrub)
+            if not isinstance(data, dict) or not isinstance(data.get("result"), str):
+                raise TypeError("no result")
+        except (MalformedAnswer, TypeError):
+            raise OutcomeUnknown(
+                f"the server answered 200 but the answer could not be read: {excerpt}"
+            ) from None
+        jobname = self._scrub(_safe_text(data.get("jobname")))
+        result = self._scrub(_safe_text(data["result"]))
+        errormessage = self._scrub(_safe_text(data.get("errormessage")))
+        try:
+            runtimeid = _parse_id(data.get("runtimeid"))
+        except TypeError:
+            if result == "OK":
+                raise StartedUnverifiable(jobname, _id_text(data.get("runtimeid"))) from None
+            runtimeid = None
+        return StartResult(
+            result=result, runtimeid=runtimeid, jobname=jobname, errormessage=errormessage
+        )
+
+
+def _id_text(value: Any) -> str:
+    """How an unusable runtime id is named to a user: short, and never the raw bytes."""
+    if value is None:
+        return "none given"
+    text = str(value) if type(value) is int else json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
 
 
 def _get_value(value: Any) -> Any:
@@ -353,7 +484,12 @@ def _get_value(value: Any) -> Any:
 
 def _connection_problem(exc: requests.RequestException, base_url: str) -> ConnectionFailed:
     host = urlsplit(base_url).hostname
-    if isinstance(exc, requests.exceptions.SSLError):
+    if isinstance(exc, requests.exceptions.ProxyError):
+        detail = (
+            f"Could not reach the server {host}: the proxy server could not be reached or "
+            "refused the connection. Check the proxy settings of this computer."
+        )
+    elif isinstance(exc, requests.exceptions.SSLError):
         detail = (
             f"The secure connection to {host} failed (TLS certificate or protocol problem). "
             "Check the server address and the computer's date and certificates."
@@ -372,69 +508,24 @@ def _connection_problem(exc: requests.RequestException, base_url: str) -> Connec
     return ConnectionFailed(detail)
 
 
-def _unknown_reason(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
-        return "no answer before the time limit"
-    if isinstance(
-        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
-    ):
-        return "the answer was cut off"
-    return "the connection was lost"
-
-
-def _json_object(response: requests.Response) -> dict[str, Any]:
-    try:
-        data = json.loads(response.content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise DispatchError(
-            "The server's answer is not the expected JSON; check the server address "
-            f"(answer began: {_server_text(response)[:120]!r})."
-        ) from None
-    if not isinstance(data, dict):
-        raise DispatchError("The server's answer is not a JSON object.")
-    return data
-
-
-def _parse_saved_jobs(response: requests.Response) -> list[SavedJob]:
-    data = _json_object(response)
-    items = data.get("savedJobs")
+def _parse_saved_jobs(answer: Answer, scrub: Scrubber) -> list[SavedJob]:
+    data = _parse_json(answer, scrub)
+    items = data.get("savedJobs") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise DispatchError("The server's answer has no list of saved jobs (savedJobs).")
+        raise MalformedAnswer("The server's answer has no list of saved jobs.")
     jobs = []
-    for item in items:
+    for position, item in enumerate(items, start=1):
         try:
             name, job_type = item["name"], item["type"]
             if not isinstance(name, str) or not isinstance(job_type, str):
                 raise TypeError("name and type must be text")
-            job = SavedJob(id=_parse_id(item["id"]), name=name, type=job_type)
+            job = SavedJob(
+                id=_parse_id(item["id"]), name=_safe_text(name), type=_safe_text(job_type)
+            )
         except (KeyError, TypeError):
-            raise DispatchError(
-                f"The server listed a saved job that lacks an integer id, a name or a type: "
-                f"{json.dumps(item)[:200]}"
+            raise MalformedAnswer(
+                f"Saved job number {position} in the server's list lacks a valid id (a whole "
+                "number), a name or a type."
             ) from None
         jobs.append(job)
     return jobs
-
-
-def _parse_start_result(response: requests.Response) -> StartResult:
-    """A 200 that cannot be read may still mean a started job: it is an unknown outcome."""
-    try:
-        data = _json_object(response)
-        result = data["result"]
-        if not isinstance(result, str):
-            raise TypeError("result is not text")
-        runtimeid = data.get("runtimeid")
-        parsed = StartResult(
-            result=result,
-            runtimeid=None if runtimeid is None else _parse_id(runtimeid),
-            jobname=str(data.get("jobname") or ""),
-            errormessage=str(data.get("errormessage") or ""),
-        )
-    except (DispatchError, KeyError, TypeError):
-        raise OutcomeUnknown(
-            "the server answered 200 but the answer could not be read: "
-            f"{_server_text(response)[:120]!r}"
-        ) from None
-    if parsed.ok and not parsed.runtimeid:
-        raise OutcomeUnknown("the server reported OK but gave no runtime id")
-    return parsed

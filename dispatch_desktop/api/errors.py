@@ -75,3 +75,26 @@ class OutcomeUnknown(DispatchError):
 
 class ConnectionFailed(DispatchError):
     """The server could not be reached at all; nothing was delivered."""
+
+
+class ServerTooSlow(ConnectionFailed):
+    """A call that changes nothing (listing) did not finish within its deadline."""
+
+
+class MalformedAnswer(DispatchError):
+    """The server's answer could not be read: not JSON, too large, nested too deep, invalid
+    UTF-8, or missing what the reference promises."""
+
+
+class StartedUnverifiable(DispatchError):
+    """The server answered ``OK`` to a start, but the runtime id it gave is not a positive
+    64-bit integer (F1): the job started, and it cannot be followed or referred to by id."""
+
+    def __init__(self, jobname: str, runtime_id_text: str) -> None:
+        self.jobname = jobname
+        self.runtime_id_text = runtime_id_text
+        super().__init__(
+            "The server reported the job as started, but the runtime id it gave "
+            f"({runtime_id_text}) is not a valid id, so the job cannot be followed here. "
+            "Messages are on their way; check the Dispatch dashboard for this job."
+        )

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from dispatch_desktop.api.proxy import UnsupportedProxy, choose_proxy
 from dispatch_desktop.demo.data import SYSTEM_USER_ID
 from dispatch_desktop.demo.ids import IdGenerator
 from dispatch_desktop.demo.records import StartedJob
@@ -33,6 +34,8 @@ START_AFTER_ANSWER = 1.0
 ASSIGN_INTERVAL = (2.0, 6.0)
 FINISH_AFTER_LAST = 2.0
 SEND_TIMEOUT = 5.0
+MAX_ANSWER_BYTES = 64 * 1024
+"""A receiver answers a callback with a few bytes; more is read no further."""
 
 
 def job_event(
@@ -57,6 +60,22 @@ def job_event(
     }
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A callback URL holds a receiver's token: it goes to that address and nowhere else."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _opener(url: str) -> urllib.request.OpenerDirector:
+    """An opener that follows the project's proxy rules (dispatch_desktop.api.proxy): never a
+    proxy for loopback or plain http, the system's for https."""
+    proxy = choose_proxy(url)
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({"https": proxy} if proxy else {}), _NoRedirect()
+    )
+
+
 def post_event(url: str, event: dict[str, Any]) -> None:
     """POST one callback body; failures are logged, never raised."""
     # The URL's scheme was checked to be http(s) when it was set (DemoServer.callback_url).
@@ -66,14 +85,14 @@ def post_event(url: str, event: dict[str, Any]) -> None:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    where = urlsplit(url).netloc  # not the whole URL: its query may hold a receiver's token
+    where = urlsplit(url).netloc  # not the whole URL: it holds a receiver's token
     try:
-        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT) as response:  # noqa: S310
-            response.read()
+        with _opener(url).open(request, timeout=SEND_TIMEOUT) as response:
+            response.read(MAX_ANSWER_BYTES)
     except urllib.error.HTTPError as exc:
         exc.close()
         logger.warning("Callback %s to %s answered HTTP %s", event["eventtype"], where, exc.code)
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, UnsupportedProxy) as exc:
         logger.warning("Callback %s to %s failed: %s", event["eventtype"], where, exc)
 
 

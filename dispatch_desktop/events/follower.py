@@ -3,21 +3,32 @@
 The callback URL is one per system user (F12), so a company runs one receiver and every desktop
 follows it. Plain Python (``requests``), no Qt: call :meth:`EventFollower.poll` in a loop on a
 worker thread.
+
+The events token is a credential, so the follower obeys the API client's rules: plain
+``http://`` only to this computer, the proxy rules of :mod:`dispatch_desktop.api.proxy`, no
+redirect, a wall-clock deadline on each poll and a cap on the answer's size
+(:mod:`dispatch_desktop.api.transport`).
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from dispatch_desktop.api.proxy import UnsupportedProxy, is_loopback_host
+from dispatch_desktop.api.redaction import Scrubber, register_secret
+from dispatch_desktop.api.transport import Answer, Limits, TransportSettings, exchange
 from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import DEFAULT_LIMIT, EVENTS_PATH, MAX_WAIT_SECONDS
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT_MARGIN = 10.0
 """Seconds a poll's answer may come later than its ``wait`` before the poll gives up."""
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+"""A page of at most 500 events is well below 1 MB."""
 
 
 class FollowerError(Exception):
@@ -29,19 +40,22 @@ class FollowerAuthError(FollowerError):
     """The receiver refused the events token (HTTP 401)."""
 
 
-class _BearerAuth(requests.auth.AuthBase):
-    """Given as ``auth`` so that requests never replaces the header with a ~/.netrc login."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-
-def _events_url(base_url: str) -> str:
-    url = base_url.rstrip("/")
+def check_follow_url(base_url: str) -> str:
+    """The events URL of the receiver at ``base_url``; refuses an address the events token
+    must not travel to: anything but ``https://``, except plain ``http://`` to this computer."""
+    url = base_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FollowerError(
+            f"The shared receiver address {base_url!r} is not a web address; it should look "
+            "like https://receiver.example.com."
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise FollowerError(
+            f"The shared receiver address {base_url!r} uses plain http://, which would send "
+            "the events token unencrypted; use https:// (plain http is allowed only to this "
+            "computer)."
+        )
     return url if url.endswith(EVENTS_PATH) else url + EVENTS_PATH
 
 
@@ -57,17 +71,18 @@ class EventFollower:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         session: requests.Session | None = None,
     ) -> None:
-        self.url = _events_url(base_url)
+        self.url = check_follow_url(base_url)
         self.connect_timeout = connect_timeout
-        self._auth = _BearerAuth(token)
-        self._session = session or requests.Session()
+        self._token = token
+        self._scrub = Scrubber([token])
+        register_secret(token)
+        self._transport = TransportSettings.from_session(session)
 
     def __repr__(self) -> str:
         return f"EventFollower({self.url!r})"
 
     def close(self) -> None:
-        """Release pooled connections."""
-        self._session.close()
+        """Nothing to release: each poll opens and closes its own connection."""
 
     def __enter__(self) -> EventFollower:
         return self
@@ -86,37 +101,42 @@ class EventFollower:
         store was replaced) comes back as the receiver's newest cursor. Raises
         :class:`FollowerAuthError` or :class:`FollowerError`."""
         params = {"after": str(after), "wait": str(wait), "limit": str(limit)}
+        patience = min(wait, MAX_WAIT_SECONDS) + READ_TIMEOUT_MARGIN
         try:
-            response = self._session.get(
-                self.url,
-                params=params,
-                auth=self._auth,
-                timeout=(self.connect_timeout, min(wait, MAX_WAIT_SECONDS) + READ_TIMEOUT_MARGIN),
-                allow_redirects=False,  # the token goes to this receiver only
-                headers={"Accept": "application/json"},
+            answer = exchange(
+                "GET",
+                f"{self.url}?{urlencode(params)}",
+                headers={"Accept": "application/json", "Authorization": f"Bearer {self._token}"},
+                body=None,
+                limits=Limits(self.connect_timeout, patience, patience, MAX_ANSWER_BYTES),
+                settings=self._transport,
             )
-        except requests.RequestException as exc:
-            raise FollowerError(f"The event receiver at {self.url} did not answer: {exc}") from exc
-        with response:
-            return self._parse(response)
-
-    def _parse(self, response: requests.Response) -> tuple[list[StoredEvent], int]:
-        if response.status_code == 401:
-            raise FollowerAuthError(f"The event receiver at {self.url} refused the events token.")
-        if response.status_code != 200:
+        except (requests.RequestException, UnsupportedProxy) as exc:
+            detail = self._scrub(str(exc))
             raise FollowerError(
-                f"The event receiver at {self.url} answered HTTP {response.status_code}: "
-                f"{response.text[:200].strip()}"
+                f"The event receiver at {self.url} did not answer: {detail}"
+            ) from None
+        return self._parse(answer)
+
+    def _parse(self, answer: Answer) -> tuple[list[StoredEvent], int]:
+        if answer.status == 401:
+            raise FollowerAuthError(f"The event receiver at {self.url} refused the events token.")
+        if answer.status != 200:
+            text = self._scrub(answer.body[:200].decode("utf-8", "replace").strip())
+            raise FollowerError(
+                f"The event receiver at {self.url} answered HTTP {answer.status}: {text}"
             )
+        if answer.truncated:
+            raise FollowerError(f"The event receiver at {self.url} answered far too much.")
         try:
-            document: Any = json.loads(response.content)
+            document: Any = json.loads(answer.body)
             events = [StoredEvent.from_wire(item) for item in document["events"]]
             cursor = document["cursor"]
-        except (ValueError, KeyError, TypeError) as exc:  # InvalidEvent is a ValueError
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise FollowerError(
                 f"The event receiver at {self.url} answered something that is not an event "
-                f"list: {exc}"
-            ) from exc
+                f"list: {self._scrub(str(exc))[:200]}"
+            ) from None
         if isinstance(cursor, bool) or not isinstance(cursor, int):
             raise FollowerError(f"The event receiver at {self.url} answered no valid cursor.")
         return events, cursor

@@ -77,6 +77,9 @@ class Outcome(enum.StrEnum):
     """The server could not be reached (``ConnectionFailed``): nothing was delivered."""
     REFUSED_LOCALLY = "refused_locally"
     """Stopped by the client's own checks (``ValidationError``): never sent."""
+    STARTED_UNVERIFIABLE = "started_unverifiable"
+    """The server answered "OK" but its runtime id is not a valid id (``StartedUnverifiable``):
+    the job started and cannot be followed by id."""
 
 
 class JournalError(Exception):
@@ -108,6 +111,33 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             finished_at TEXT
         )
         """,
+        "CREATE INDEX launches_by_runtime_id ON launches (runtime_id)",
+    ),
+    # SQLite cannot alter a CHECK constraint: rebuild the table with the new outcome.
+    (
+        """
+        CREATE TABLE launches_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attempted_at TEXT NOT NULL,
+            server TEXT NOT NULL,
+            user TEXT NOT NULL,
+            job_id INTEGER NOT NULL CHECK (typeof(job_id) = 'integer'),
+            job_name TEXT,
+            job_type TEXT,
+            generic_type TEXT,
+            parameters TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'ok', 'not_started',
+                'rejected', 'auth_failed', 'unknown', 'connection_failed', 'refused_locally',
+                'started_unverifiable')),
+            runtime_id INTEGER CHECK (runtime_id IS NULL OR typeof(runtime_id) = 'integer'),
+            result_job_name TEXT,
+            message TEXT,
+            finished_at TEXT
+        )
+        """,
+        "INSERT INTO launches_v2 SELECT * FROM launches",
+        "DROP TABLE launches",
+        "ALTER TABLE launches_v2 RENAME TO launches",
         "CREATE INDEX launches_by_runtime_id ON launches (runtime_id)",
     ),
 )

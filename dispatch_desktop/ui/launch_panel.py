@@ -96,6 +96,7 @@ _STYLES = {
     Outcome.CONNECTION_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
     Outcome.REFUSED_LOCALLY: "background: #fff3e0; border: 2px solid #ef6c00;",
     Outcome.UNKNOWN: "background: #ffebee; border: 3px solid #c62828;",
+    Outcome.STARTED_UNVERIFIABLE: "background: #fff3e0; border: 3px solid #2e7d32;",
 }
 
 
@@ -109,6 +110,7 @@ def outcome_title(kind: Outcome) -> str:
         Outcome.CONNECTION_FAILED: tr("Could not reach the server; nothing was sent"),
         Outcome.REFUSED_LOCALLY: tr("Not sent: the form has a problem"),
         Outcome.UNKNOWN: tr("OUTCOME UNKNOWN — the job may have started"),
+        Outcome.STARTED_UNVERIFIABLE: tr("Job started — but its runtime id is not valid"),
     }[kind]
 
 

@@ -33,9 +33,11 @@ from dispatch_desktop.api import (
     DispatchError,
     GenericType,
     JobNotStarted,
+    MalformedAnswer,
     OutcomeUnknown,
     RequestRejected,
     SavedJob,
+    StartedUnverifiable,
     StartJobRequest,
     StartResult,
     ValidationError,
@@ -541,15 +543,13 @@ def test_list_error_status_is_rejected_with_the_server_text(
         pytest.param('{"savedJobs": ["Alarm"]}', id="item-not-an-object"),
     ],
 )
-def test_list_with_malformed_answer_raises_dispatch_error(
+def test_list_with_malformed_answer_raises_malformed_answer(
     mock: responses.RequestsMock, answer: str
 ) -> None:
     mock.post(LIST_URL, body=answer)
 
-    with pytest.raises(DispatchError) as info:
+    with pytest.raises(MalformedAnswer):
         make_client().list_saved_jobs()
-
-    assert type(info.value) is DispatchError
 
 
 def test_list_retries_a_lost_connection_once(mock: responses.RequestsMock) -> None:
@@ -685,8 +685,10 @@ def test_start_gateway_error_is_outcome_unknown(mock: responses.RequestsMock, st
         pytest.param("<html><body>Job started</body></html>", id="html"),
         pytest.param("not json", id="not-json"),
         pytest.param('{"runtimeid": 383228819873509376}', id="no-result"),
-        pytest.param('{"result": "OK", "jobname": "Xmas bash"}', id="ok-without-runtimeid"),
-        pytest.param('{"result": "OK", "runtimeid": 3.8322881987350938e17}', id="float-id"),
+        pytest.param('{"result": 1, "runtimeid": 383228819873509376}', id="result-not-text"),
+        pytest.param('{"result": "OK", "nested": ' + "[" * 5000 + "]" * 5000 + "}", id="deep"),
+        pytest.param('{"result": "OK", "runtimeid": ' + "9" * 5000 + "}", id="5000-digits"),
+        pytest.param(b'{"result": "OK", "jobname": "\xff\xfe"}', id="invalid-utf8"),
     ],
 )
 def test_start_with_unreadable_200_is_outcome_unknown(
@@ -697,6 +699,35 @@ def test_start_with_unreadable_200_is_outcome_unknown(
     with pytest.raises(OutcomeUnknown):
         start(make_client())
 
+    assert len(mock.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("runtimeid", "shown"),
+    [
+        pytest.param(None, "none given", id="missing"),
+        pytest.param("3.8322881987350938e17", "3.832288198735094e+17", id="float"),
+        pytest.param('"383228819873509376x"', '"383228819873509376x"', id="not-digits"),
+        pytest.param("0", "0", id="zero"),
+        pytest.param("-383228819873509376", "-383228819873509376", id="negative"),
+        pytest.param(str(2**63), str(2**63), id="beyond-64-bit"),
+        pytest.param("true", "true", id="boolean"),
+        pytest.param('"' + "1" * 400 + '"', '"1111111111111111111… (402 characters)', id="long"),
+    ],
+)
+def test_an_ok_with_an_unusable_runtime_id_is_started_but_unverifiable(
+    mock: responses.RequestsMock, runtimeid: str | None, shown: str
+) -> None:
+    """An OK means the job started, whatever the runtime id looks like (F1, F4)."""
+    field = "" if runtimeid is None else f', "runtimeid": {runtimeid}'
+    mock.post(START_URL, body=f'{{"result": "OK", "jobname": "Xmas bash"{field}}}')
+
+    with pytest.raises(StartedUnverifiable) as info:
+        start(make_client())
+
+    assert info.value.jobname == "Xmas bash"
+    assert info.value.runtime_id_text == shown
+    assert "started" in str(info.value)
     assert len(mock.calls) == 1
 
 
