@@ -92,6 +92,7 @@ GET_NAMES: dict[str, str] = {
 # A gateway that times out or fails after forwarding may have delivered the start request.
 _AMBIGUOUS_GATEWAY_STATUSES = (502, 504)
 _MAX_SERVER_TEXT = 500
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _RedactingFilter(logging.Filter):
@@ -200,8 +201,7 @@ def _json_problem(exc: Exception) -> str:
 def _safe_text(value: Any) -> str:
     """Text from the server, with lone surrogates (which JSON escapes can carry, and which no
     file or widget can hold) replaced."""
-    text = str(value or "")
-    return text.encode("utf-8", "replace").decode("utf-8")
+    return _LONE_SURROGATE.sub("\ufffd", str(value or ""))
 
 
 class DispatchClient:

@@ -174,7 +174,6 @@ class _OneShotAdapter(HTTPAdapter):
 def _private_session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # no *_PROXY, REQUESTS_CA_BUNDLE or ~/.netrc (see above)
-    session.max_redirects = 0
     adapter = _OneShotAdapter()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -247,6 +246,10 @@ def _read_body(
     response: requests.Response, max_bytes: int, watchdog: _Watchdog
 ) -> tuple[bytes, bool]:
     """Up to ``max_bytes`` of the (decoded) body, and whether the server sent more."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and len(declared) < 20:
+        if int(declared) > max_bytes and "Content-Encoding" not in response.headers:
+            return b"", True  # announced too large: not worth reading a byte of it
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_content(_CHUNK):
