@@ -246,10 +246,8 @@ def _read_body(
     response: requests.Response, max_bytes: int, watchdog: _Watchdog
 ) -> tuple[bytes, bool]:
     """Up to ``max_bytes`` of the (decoded) body, and whether the server sent more."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isascii() and declared.isdigit() and len(declared) < 20:
-        if int(declared) > max_bytes and "Content-Encoding" not in response.headers:
-            return b"", True  # announced too large: not worth reading a byte of it
+    if _announced_size(response) > max_bytes:
+        return b"", True  # announced too large: not worth reading a byte of it
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_content(_CHUNK):
@@ -262,3 +260,11 @@ def _read_body(
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks), False
+
+
+def _announced_size(response: requests.Response) -> int:
+    """The body's size as its header announces it (0 when unknown or compressed)."""
+    declared = response.headers.get("Content-Length", "")
+    if "Content-Encoding" in response.headers or not (declared.isascii() and declared.isdigit()):
+        return 0
+    return int(declared[:20])
