@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -249,3 +250,32 @@ def test_a_lone_surrogate_in_a_listed_name_is_replaced(serve: list[FaultServer])
 
     assert job.name == "Drill \ufffd"
     job.name.encode("utf-8")  # storable and showable
+
+
+# -- an OK that cannot be verified ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "runtimeid", ["3.8322881987350938e17", "0", '"12ab"', "-5", str(2**64), "null"]
+)
+def test_an_unverifiable_ok_is_journaled_as_started_never_pending(
+    serve: list[FaultServer], tmp_path: Path, runtimeid: str
+) -> None:
+    from dispatch_desktop.api import SavedJob
+    from dispatch_desktop.launcher import LaunchPlan, launch
+    from dispatch_desktop.storage.journal import LaunchJournal, Outcome
+
+    server = started(serve, answer(200, f'{{"result": "OK", "runtimeid": {runtimeid}}}'))
+    journal = LaunchJournal(tmp_path / "journal.sqlite3")
+    job = SavedJob(JOB_ID, "Drill", "MonitoredMessage")
+    plan = LaunchPlan(job, REQUEST, GenericType.GMM, server.url, "dispatcher")
+
+    outcome = launch(client_for(server), plan, journal)
+
+    assert outcome.kind is Outcome.STARTED_UNVERIFIABLE
+    assert "started" in outcome.message
+    [row] = journal.entries()
+    assert row.outcome is Outcome.STARTED_UNVERIFIABLE
+    assert row.runtime_id is None
+    assert row.outcome_known
+    assert server.connections == 1
