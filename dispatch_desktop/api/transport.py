@@ -98,15 +98,22 @@ class _Watchdog:
     def __exit__(self, *exc_info: object) -> None:
         self._timer.cancel()
         _active.watchdog = None
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
 
     def remaining(self) -> float:
         return max(self.deadline - time.monotonic(), 0.0)
 
     def watch(self, sock: socket.socket) -> None:
+        # A duplicate descriptor: wrapping a socket in TLS detaches the original object, but
+        # shutting down any descriptor of a connection ends the connection for all of them.
+        duplicate = sock.dup()
         with self._lock:
-            self._sockets.append(sock)
+            self._sockets.append(duplicate)
         if self.expired.is_set():
-            _shut(sock)
+            _shut(duplicate)
 
     def _expire(self) -> None:
         self.expired.set()

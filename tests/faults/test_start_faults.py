@@ -279,3 +279,27 @@ def test_an_unverifiable_ok_is_journaled_as_started_never_pending(
     assert row.runtime_id is None
     assert row.outcome_known
     assert server.connections == 1
+
+
+def test_the_deadline_holds_over_tls(serve: list[FaultServer], tmp_path: Path) -> None:
+    """TLS wraps (and detaches) the socket the deadline watches: it must still end the call."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    server = FaultServer(drip(0.1, after_head=True), tls=context)
+    serve.append(server)
+    session = requests.Session()
+    session.verify = str(tmp_path / "ca.pem")
+    client = client_for(server, start_timeout=1.0, session=session)
+
+    began = time.monotonic()
+    with pytest.raises(OutcomeUnknown):
+        client.start_saved_job(REQUEST, GenericType.GMM)
+
+    assert time.monotonic() - began < 3.0
+    assert server.connections == 1
