@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, launch
 from dispatch_desktop.storage.journal import Outcome
-from dispatch_desktop.ui.common import tr
+from dispatch_desktop.ui.common import HEADING_NAME_LIMIT, PlainLabel, plain, tr
 from dispatch_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
@@ -121,11 +122,15 @@ class OutcomePanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(tr("Launch outcome"))
-        self.title = QLabel(self)
+        # Plain text: the job name and the server's messages come from outside.
+        self.title = PlainLabel("", self)
         self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.title.setWordWrap(True)
-        self.detail = QLabel(self)
+        self.detail = PlainLabel("", self)
         self.detail.setWordWrap(True)
+        for label in (self.title, self.detail):
+            # A long word (a name, a URL) wraps within the panel instead of widening the tab.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
@@ -173,7 +178,11 @@ class OutcomePanel(QFrame):
         self.kind = None
         self._started = started_at
         self.setStyleSheet("OutcomePanel { background: #e3f2fd; border: 2px solid #1565c0; }")
-        self.title.setText(tr("Starting “%1”…").replace("%1", job_name))
+        self.title.setText(
+            tr("Starting “%1”…").replace(
+                "%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT)
+            )
+        )
         self.progress.show()
         self._id_row.hide()
         self.sign_in_button.hide()
