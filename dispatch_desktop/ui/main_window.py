@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QMainWindow,
@@ -110,6 +111,11 @@ class MainWindow(QMainWindow):
         self.launcher.finished.connect(self._on_launch_finished)
         self._refreshing = False
         self._confirming = False
+        # Closing: asked to close without questions (a signal), the close question open,
+        # the close under way (waiting for a start call).
+        self._unattended = False
+        self._asking_close = False
+        self._closing = False
         self.setWindowTitle(window_title(APP_NAME, context.demo))
         self._build()
         self._build_actions()
@@ -564,26 +570,54 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([560, 720])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        if self.launcher.in_flight and not self._confirm_close():
+        if self._closing:  # already closing: waiting for a start call's answer
             event.ignore()
             return
-        self.stop_monitor()
-        settings = self.context.settings
-        settings.window_geometry = self.saveGeometry()
-        settings.window_state = self.splitter.saveState()
-        settings.sync()
+        if self.launcher.in_flight and not self._unattended:
+            confirmed = self._confirm_close()
+            if not (confirmed or self._unattended):
+                event.ignore()
+                return
+        self._closing = True
+        try:
+            # A start call in flight is not abandoned: its outcome reaches the journal first.
+            self.launcher.wait_before_closing(self, demo=self.context.demo)
+            self.stop_monitor()
+            settings = self.context.settings
+            settings.window_geometry = self.saveGeometry()
+            settings.window_state = self.splitter.saveState()
+            settings.sync()
+        finally:
+            self._closing = False
         event.accept()
+
+    def close_unattended(self) -> None:
+        """Close now, asking nothing (SIGTERM, SIGINT): open dialogs are dismissed as if
+        cancelled; a start call in flight is waited for, up to its deadline."""
+        if self._closing:
+            return
+        self._unattended = True
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        if not self._asking_close:  # else the close under way goes on once the question ends
+            self.close()
 
     def _confirm_close(self) -> bool:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             window_title(tr("A job is starting"), self.context.demo),
             tr(
-                "A job start is in progress. Closing now does not stop it, and you will not "
-                "see its outcome: the job may start anyway. Close anyway?"
-            ),
+                "A job start is in progress and closing does not stop it. Dispatch Desktop "
+                "will wait for the start call's answer (at most until %1), record the outcome "
+                "in the launch journal, then close. Close anyway?"
+            ).replace("%1", self.launcher.deadline_text()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        self._asking_close = True
+        try:
+            return box.exec() == QMessageBox.StandardButton.Yes
+        finally:
+            self._asking_close = False
