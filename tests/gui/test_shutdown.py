@@ -154,11 +154,11 @@ class _TrickleHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def trickling_server() -> Iterator[str]:
+def trickling_server() -> Iterator[TrackedHTTPServer]:
     server = TrackedHTTPServer(("127.0.0.1", 0), _TrickleHandler)
     server.stopping = threading.Event()  # type: ignore[attr-defined]
     server.serve_in_thread("trickle")
-    yield f"http://127.0.0.1:{server.server_port}/dispatch/api"
+    yield server
     server.stopping.set()  # type: ignore[attr-defined]
     server.stop()
 
@@ -167,12 +167,13 @@ def test_a_start_call_that_outlives_its_deadline_does_not_hold_the_close(
     qtbot,
     window: MainWindow,
     modal: ModalHandler,
-    trickling_server: str,
+    trickling_server: TrackedHTTPServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(launch_panel, "JOURNAL_GRACE_SECONDS", 0.5)
     assert window.session is not None
-    client = DispatchClient(trickling_server, Credentials(username="demo", password="demo"))
+    url = f"http://127.0.0.1:{trickling_server.server_port}/dispatch/api"
+    client = DispatchClient(url, Credentials(username="demo", password="demo"))
     client.start_timeout = 2.0
     window.session.client = client
     start_and_wait_in_flight(qtbot, window, modal)
@@ -184,6 +185,9 @@ def test_a_start_call_that_outlives_its_deadline_does_not_hold_the_close(
     # Ended by the client's deadline, the row is "unknown" already; else it is still
     # "pending", which History shows as outcome unknown too. Never "not sent".
     assert journal_outcomes(window) in ([Outcome.UNKNOWN], [Outcome.PENDING])
+    trickling_server.stopping.set()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not window.launcher.in_flight, timeout=10_000)
+    assert journal_outcomes(window) == [Outcome.UNKNOWN]
     client.close()
 
 
