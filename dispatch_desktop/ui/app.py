@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from contextlib import ExitStack
 
@@ -19,10 +20,14 @@ from dispatch_desktop.ui.common import APP_NAME
 from dispatch_desktop.ui.crash import CrashHandler, configure_logging
 from dispatch_desktop.ui.main_window import AppContext, MainWindow
 from dispatch_desktop.ui.settings import AppSettings
+from dispatch_desktop.ui.signals import close_on_signals
 from dispatch_desktop.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
 SETTINGS_FILE_NAME = "settings.ini"
+SHUTDOWN_WAIT_MS = 5_000
+"""How long background work may still take once the window has closed. A start call in flight
+had its answer or its deadline by then (the window waited for it, saying so)."""
 
 
 def open_journal() -> LaunchJournal | None:
@@ -76,11 +81,14 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
 def first_sign_in(window: MainWindow, args: argparse.Namespace, stack: ExitStack) -> None:
     """After the window is shown: open the journal (off the GUI thread), start the demo
     server if asked and the job monitor, then ask to sign in."""
+    if not window.isVisible():  # closed already (a signal came first)
+        return
     window.context.runner.submit(open_journal, "open launch journal", window.set_journal)
     if args.demo:
         start_demo_server(window.context, args, stack)
         window.refresh_vocabulary()
     window.start_monitor()
+    log.info("window shown; asking to sign in")
     window.sign_in_again()
 
 
@@ -88,14 +96,26 @@ def run(args: argparse.Namespace) -> int:
     """Run the app until its window closes; return the exit code.
 
     The main window appears at once, signed out, and the sign-in dialog opens over it: the
-    user sees the app before any network, keyring or demo-server work has begun.
+    user sees the app before any network, keyring or demo-server work has begun. SIGTERM and
+    SIGINT close the window as its close button does, without asking.
     """
     with ExitStack() as stack:
         window = create_main_window(args)
+        stack.callback(close_on_signals(window.close_unattended).uninstall)
         window.show()
         QTimer.singleShot(0, lambda: first_sign_in(window, args, stack))
         code = QApplication.instance().exec()
-        # A start call still running keeps its thread until it answers or times out; its
-        # outcome still reaches the journal.
-        window.context.runner.wait_for_done()
+        finish_background_work(window.context.runner, code)
         return code
+
+
+def finish_background_work(runner: TaskRunner, code: int) -> None:
+    """Give work still running (a sign-in, a refresh) :data:`SHUTDOWN_WAIT_MS` to end, then
+    leave without it: Qt's thread pool would otherwise keep the process alive, windowless,
+    until a network call or a keyring prompt ends. The journal and settings are written by
+    then."""
+    if runner.wait_for_done(SHUTDOWN_WAIT_MS):
+        return
+    log.warning("leaving while background work still runs: %s", ", ".join(runner.running()))
+    logging.shutdown()
+    os._exit(code)

@@ -1,6 +1,11 @@
-"""Small pieces every window shares: titles, the demo banner, error sentences."""
+"""Small pieces every window shares: titles, the demo banner, error sentences, and how text
+from outside (the server, a saved job, the journal, a callback) is shown: as plain text."""
 
 from __future__ import annotations
+
+import html
+import re
+import unicodedata
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -16,6 +21,16 @@ from dispatch_desktop.api import (
 
 APP_NAME = "Dispatch Desktop"
 DEMO_TAG = "DEMO"
+
+# Invisible characters that reorder the text after them (bidirectional embeddings, overrides
+# and isolates): a job name carrying one could make a server address or an id read otherwise.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
+LINE_BREAK_MARK = " \u23ce "
+"""What stands for a line break in text shown on one line (a heading, the status bar)."""
+ELLIPSIS = "\u2026"
+HEADING_NAME_LIMIT = 80
+"""Characters of a name in a heading: a long name must not push what follows out of sight."""
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -46,6 +61,54 @@ def error_sentence(error: BaseException) -> str:
     return tr("An unexpected error occurred (%1); details are in the log file.").replace(
         "%1", type(error).__name__
     )
+
+
+def plain(text: object, *, one_line: bool = False, limit: int | None = None) -> str:
+    """Text from outside the app (the server, a saved job, the journal, a callback) as it is
+    shown: without the invisible characters that reorder text and without other control
+    characters; line breaks kept, or on ``one_line`` marked with ⏎; at most ``limit``
+    characters, the cut marked with …. Show it in a plain-text widget (:class:`PlainLabel`)
+    or escaped (:func:`escaped`), never as rich text."""
+    value = "" if text is None else str(text)
+    value = _LINE_BREAK.sub(LINE_BREAK_MARK if one_line else "\n", value)
+    value = "".join(_shown_char(char) for char in value)
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + ELLIPSIS
+    return value
+
+
+def _shown_char(char: str) -> str:
+    if char in "\n\t":
+        return char if char == "\n" else " "
+    if char in _BIDI_CONTROLS or unicodedata.category(char) == "Cc":
+        return ""
+    return char
+
+
+def escaped(text: object, *, one_line: bool = False, limit: int | None = None) -> str:
+    """:func:`plain` text made safe inside rich text (HTML): every character shows as itself."""
+    return html.escape(plain(text, one_line=one_line, limit=limit))
+
+
+def tooltip(text: object) -> str:
+    """A tooltip that shows ``text`` literally. Qt renders a tooltip as rich text whenever it
+    looks like HTML (and a job name can), so the text is always escaped inside rich text."""
+    shown = escaped(text)
+    return f"<p style='white-space:pre-wrap'>{shown}</p>" if shown else ""
+
+
+class PlainLabel(QLabel):
+    """A label that shows its text literally, as :func:`plain` makes it. A QLabel renders
+    anything that looks like HTML as rich text, and the texts here hold names and messages
+    from outside."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(plain(text))
 
 
 def demo_banner(parent: QWidget) -> QLabel:

@@ -6,21 +6,28 @@ both go back.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
+    QSizePolicy,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter
-from dispatch_desktop.ui.common import demo_banner, tr, window_title
+from dispatch_desktop.ui.common import (
+    HEADING_NAME_LIMIT,
+    PlainLabel,
+    demo_banner,
+    escaped,
+    plain,
+    tr,
+    window_title,
+)
 
 
 def _names(values: list[str] | None) -> str:
@@ -135,12 +142,19 @@ class ConfirmLaunchDialog(QDialog):
         layout = QVBoxLayout(self)
         if demo:
             layout.addWidget(demo_banner(self))
-        heading = QLabel(
-            self.tr("Start “%1” on %2?").replace("%1", job.name).replace("%2", server), self
+        # Plain text: the job name and the address come from outside and must not be able to
+        # restyle the question or hide the address. The address starts a line of its own, and
+        # a long name is cut (the summary shows it whole) and never widens the dialog.
+        self.heading = PlainLabel(
+            self.tr("Start “%1”\non %2?")
+            .replace("%1", plain(job.name, one_line=True, limit=HEADING_NAME_LIMIT))
+            .replace("%2", plain(server, one_line=True)),
+            self,
         )
-        heading.setWordWrap(True)
-        heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        layout.addWidget(heading)
+        self.heading.setWordWrap(True)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        layout.addWidget(self.heading)
         self.summary = QTextBrowser(self)
         self.summary.setAccessibleName(self.tr("Launch summary"))
         self.summary.setHtml(_summary_html(launch_summary(job, request, generic_type), demo))
@@ -170,10 +184,10 @@ DEMO_NOTE = "Demo mode: the built-in demo server simulates the callout; no messa
 
 def _summary_html(rows: list[tuple[str, str]], demo: bool) -> str:
     body = "".join(
-        f"<tr><td style='padding-right:12px'><b>{html.escape(label)}</b></td>"
-        f"<td>{html.escape(text)}</td></tr>"
+        f"<tr><td style='padding-right:12px'><b>{escaped(label)}</b></td>"
+        f"<td>{escaped(text)}</td></tr>"
         for label, text in rows
     )
     shown = (*NOTES[:-1], DEMO_NOTE) if demo else NOTES
-    notes = "".join(f"<li>{html.escape(tr(note))}</li>" for note in shown)
-    return f"<table>{body}</table><p><b>{html.escape(tr('Please note'))}</b></p><ul>{notes}</ul>"
+    notes = "".join(f"<li>{escaped(tr(note))}</li>" for note in shown)
+    return f"<table>{body}</table><p><b>{escaped(tr('Please note'))}</b></p><ul>{notes}</ul>"

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dispatch_desktop import __version__
@@ -73,6 +74,7 @@ class CrashHandler:
         self.shown += 1
         title = window_title(tr("Unexpected error"), self.demo)
         box = QMessageBox(QMessageBox.Icon.Critical, title, "")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the log file's path is shown as it is
         box.setText(
             tr(
                 "Something went wrong inside Dispatch Desktop (%1). Your work is not lost: the "

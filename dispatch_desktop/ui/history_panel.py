@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchRecord, Outcome
-from dispatch_desktop.ui.common import APP_NAME, count_text, error_sentence, tr
-from dispatch_desktop.ui.table_model import ColumnsModel, Index
+from dispatch_desktop.ui.common import APP_NAME, PlainLabel, count_text, error_sentence, tr
+from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
 from dispatch_desktop.ui.workers import TaskRunner
 
 OUTCOME_LABELS = {
@@ -92,8 +91,8 @@ class LaunchHistoryModel(ColumnsModel):
         if not index.isValid():
             return None
         record = self._records[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _cell(record, index.column())
+        if role in TEXT_ROLES:
+            return cell_text(_cell(record, index.column()), role)
         if role == Qt.ItemDataRole.ForegroundRole and not record.outcome_known:
             return _WARN
         if role == Qt.ItemDataRole.UserRole:
@@ -121,7 +120,7 @@ class HistoryPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.status = QLabel(self)
+        self.status = PlainLabel("", self)
         self.status.setWordWrap(True)
         self.export_button = QPushButton(tr("Export CSV…"), self)
         self.export_button.setAccessibleName(tr("Export history to CSV"))

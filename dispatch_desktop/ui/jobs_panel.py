@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -30,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.api import JobTypeMapping, SavedJob
-from dispatch_desktop.ui.common import count_text
-from dispatch_desktop.ui.table_model import ColumnsModel, Index
+from dispatch_desktop.ui.common import PlainLabel, count_text, plain
+from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -79,20 +78,23 @@ class SavedJobsModel(ColumnsModel):
             return None
         job = self._jobs[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (job.name, job.type, generic_type_label(self._mapping, job.type), str(job.id))[
-                column
-            ]
+        if role in TEXT_ROLES:
+            return cell_text(self._text(job, column), role)
         if role == SORT_ROLE:
             # Sorting on the text of an id would put 9 after 10; as a float it loses digits.
             if column == 3:
                 return job.id
-            return self.data(index).casefold()
+            return self._text(job, column).casefold()
         if role == JOB_ROLE:
             return job
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _text(self, job: SavedJob, column: int) -> str:
+        return (job.name, job.type, generic_type_label(self._mapping, job.type), str(job.id))[
+            column
+        ]
 
 
 class SavedJobsFilter(QSortFilterProxyModel):
@@ -209,15 +211,15 @@ class SavedJobsPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.empty_label = QLabel(self)
+        self.empty_label = PlainLabel("", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
 
-        self.count_label = QLabel(self)
-        self.refreshed_label = QLabel(self)
+        self.count_label = PlainLabel("", self)
+        self.refreshed_label = PlainLabel("", self)
         self.refreshed_label.setAlignment(Qt.AlignmentFlag.AlignRight)
 
         top = QHBoxLayout()
@@ -293,7 +295,7 @@ class SavedJobsPanel(QWidget):
         self.type_filter.clear()
         self.type_filter.addItem(self.tr("All types"), ALL_TYPES)
         for job_type in types:
-            self.type_filter.addItem(job_type, job_type)
+            self.type_filter.addItem(plain(job_type, one_line=True), job_type)
         index = self.type_filter.findData(current)
         self.type_filter.setCurrentIndex(max(index, 0))
         self.type_filter.blockSignals(False)

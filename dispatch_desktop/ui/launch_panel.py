@@ -1,35 +1,53 @@
 """The launch in flight and its outcome.
 
 :class:`LaunchController` holds the one in-flight launch: a second launch is refused by any
-means (button, shortcut, double click) until the first has an outcome (F3).
-:class:`OutcomePanel` shows the elapsed time while the start call runs, then the outcome.
+means (button, shortcut, double click) until the first has an outcome (F3). Closing the app
+while it runs waits for its outcome, at most until its deadline, with a :class:`ClosingNotice`
+on screen. :class:`OutcomePanel` shows the elapsed time while the start call runs, then the
+outcome.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, launch
 from dispatch_desktop.storage.journal import Outcome
-from dispatch_desktop.ui.common import tr
+from dispatch_desktop.ui.common import (
+    HEADING_NAME_LIMIT,
+    PlainLabel,
+    demo_banner,
+    plain,
+    tr,
+    window_title,
+)
 from dispatch_desktop.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.client import DispatchClient
+
+log = logging.getLogger(__name__)
+
+JOURNAL_GRACE_SECONDS = 5.0
+"""Time allowed after the start call's deadline for its outcome to reach the journal."""
 
 
 class LaunchController(QObject):
@@ -43,6 +61,7 @@ class LaunchController(QObject):
         self._runner = runner
         self._plan: LaunchPlan | None = None
         self.started_at = 0.0
+        self.deadline = 0.0
 
     @property
     def in_flight(self) -> bool:
@@ -60,6 +79,9 @@ class LaunchController(QObject):
             return False
         self._plan = plan
         self.started_at = time.monotonic()
+        # The client ends the start call by its start timeout at the latest (a deadline for
+        # the whole call, not per read); the outcome is journaled right after.
+        self.deadline = self.started_at + client.start_timeout + JOURNAL_GRACE_SECONDS
         self.busy_changed.emit(True)
         self._runner.submit(
             lambda: launch(client, plan, journal),
@@ -68,6 +90,39 @@ class LaunchController(QObject):
             self._on_crash,
         )
         return True
+
+    def deadline_text(self) -> str:
+        """The local time by which the launch in flight has its outcome at the latest."""
+        remaining = max(0.0, self.deadline - time.monotonic())
+        return (datetime.now() + timedelta(seconds=remaining)).strftime("%H:%M:%S")
+
+    def wait_before_closing(self, parent: QWidget, *, demo: bool) -> bool:
+        """The app is closing: with a :class:`ClosingNotice` on screen, wait until the launch
+        in flight has its outcome (journaled by then) or its deadline has passed. Returns
+        whether the outcome came; True at once when no launch is in flight."""
+        plan = self._plan
+        if plan is None:
+            return True
+        remaining = self.deadline - time.monotonic()
+        log.info("closing: waiting up to %.0f s for the start call's answer", remaining)
+        if remaining > 0:
+            notice = ClosingNotice(plan.job.name, self.deadline_text(), demo=demo, parent=parent)
+            loop = QEventLoop(self)
+            timer = QTimer(loop)
+            timer.setSingleShot(True)
+            timer.timeout.connect(loop.quit)
+            self.finished.connect(loop.quit)
+            timer.start(round(remaining * 1000))
+            notice.open()
+            try:
+                loop.exec()
+            finally:
+                self.finished.disconnect(loop.quit)
+                notice.finish()
+        answered = self._plan is None
+        if not answered:
+            log.warning("closing without the start call's answer: its deadline has passed")
+        return answered
 
     def _on_outcome(self, outcome: LaunchOutcome) -> None:
         plan, self._plan = self._plan, None
@@ -114,6 +169,56 @@ def outcome_title(kind: Outcome) -> str:
     }[kind]
 
 
+class ClosingNotice(QDialog):
+    """Says why the app has not closed yet: it waits for the start call's answer, and until
+    when at the latest. It cannot be dismissed; :meth:`finish` ends it."""
+
+    def __init__(
+        self, job_name: str, until: str, *, demo: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(tr("Closing"), demo))
+        self.setModal(True)
+        self._finished = False
+        self.message = PlainLabel(
+            tr(
+                "Dispatch Desktop will close as soon as the start call for “%1” has an answer, "
+                "at the latest at %2. The outcome will be recorded in the launch journal."
+            )
+            .replace("%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT))
+            .replace("%2", until),
+            self,
+        )
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(tr("Closing"))
+        progress = QProgressBar(self)
+        progress.setRange(0, 0)
+        progress.setAccessibleName(tr("Waiting for the start call"))
+        layout = QVBoxLayout(self)
+        if demo:
+            layout.addWidget(demo_banner(self))
+        layout.addWidget(self.message)
+        layout.addWidget(progress)
+        self.setMinimumWidth(420)
+
+    def finish(self) -> None:
+        """The wait is over: close the notice."""
+        self._finished = True
+        self.close()
+        self.deleteLater()
+
+    def reject(self) -> None:
+        # Escape does nothing: the app is closing, and the notice says why it still waits.
+        if self._finished:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self._finished:
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+
 class OutcomePanel(QFrame):
     """Busy indicator with elapsed time, then the outcome of the last launch."""
 
@@ -123,11 +228,15 @@ class OutcomePanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(tr("Launch outcome"))
-        self.title = QLabel(self)
+        # Plain text: the job name and the server's messages come from outside.
+        self.title = PlainLabel("", self)
         self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         self.title.setWordWrap(True)
-        self.detail = QLabel(self)
+        self.detail = PlainLabel("", self)
         self.detail.setWordWrap(True)
+        for label in (self.title, self.detail):
+            # A long word (a name, a URL) wraps within the panel instead of widening the tab.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
@@ -175,7 +284,11 @@ class OutcomePanel(QFrame):
         self.kind = None
         self._started = started_at
         self.setStyleSheet("OutcomePanel { background: #e3f2fd; border: 2px solid #1565c0; }")
-        self.title.setText(tr("Starting “%1”…").replace("%1", job_name))
+        self.title.setText(
+            tr("Starting “%1”…").replace(
+                "%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT)
+            )
+        )
         self.progress.show()
         self._id_row.hide()
         self.sign_in_button.hide()

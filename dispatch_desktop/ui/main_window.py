@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QMainWindow,
@@ -33,10 +34,18 @@ from dispatch_desktop.storage.secrets import (
     SecretStoreUnavailable,
     SessionSecrets,
 )
-from dispatch_desktop.ui.common import APP_NAME, demo_banner, error_sentence, tr, window_title
+from dispatch_desktop.ui.common import (
+    APP_NAME,
+    demo_banner,
+    error_sentence,
+    plain,
+    tooltip,
+    tr,
+    window_title,
+)
 from dispatch_desktop.ui.history_panel import HistoryPanel
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
-from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel
+from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.workers import TaskRunner
 
@@ -102,6 +111,11 @@ class MainWindow(QMainWindow):
         self.launcher.finished.connect(self._on_launch_finished)
         self._refreshing = False
         self._confirming = False
+        # Closing: asked to close without questions (a signal), the close question open,
+        # the close under way (waiting for a start call).
+        self._unattended = False
+        self._asking_close = False
+        self._closing = False
         self.setWindowTitle(window_title(APP_NAME, context.demo))
         self._build()
         self._build_actions()
@@ -231,16 +245,17 @@ class MainWindow(QMainWindow):
         self.session = session
         self.jobs_panel.set_jobs(session.jobs, session.refreshed_at)
         message = tr("Signed in as %1 on %2").replace("%1", session.user)
-        self.statusBar().showMessage(message.replace("%2", session.server))
+        self.show_status(message.replace("%2", session.server))
         if session.keyring_message:
             # Not exec(): the user reads it while the window already works.
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 window_title(tr("Keyring"), self.context.demo),
-                session.keyring_message,
+                plain(session.keyring_message),
                 QMessageBox.StandardButton.Ok,
                 self,
             )
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
 
@@ -278,14 +293,14 @@ class MainWindow(QMainWindow):
         self._refreshing = False
         self.jobs_panel.set_refreshing(False)
         self.jobs_panel.set_load_error(error_sentence(error))
-        self.statusBar().showMessage(error_sentence(error))
+        self.show_status(error_sentence(error))
 
     # -- start-job form and launch ------------------------------------------------------------
 
     def open_job(self, job: SavedJob) -> None:
         """Enter or double-click: show the start-job form for ``job``."""
         if self.launcher.in_flight:
-            self.statusBar().showMessage(
+            self.show_status(
                 tr("A launch is in progress; the form stays on it until the outcome is known.")
             )
             return
@@ -339,11 +354,11 @@ class MainWindow(QMainWindow):
     def _on_launch_finished(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
         self.outcome.show_outcome(outcome)
         self.history.reload()
-        self.statusBar().showMessage(
-            tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome.kind.value)
+        self.show_status(
+            tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome_title(outcome.kind))
         )
         if outcome.kind is Outcome.AUTH_FAILED:
-            self.statusBar().showMessage(tr("Signed out: sign in again to continue."))
+            self.show_status(tr("Signed out: sign in again to continue."))
 
     def show_history(self) -> None:
         """Ctrl+H: the History tab."""
@@ -520,13 +535,17 @@ class MainWindow(QMainWindow):
             self.monitor_panel.add_launch(record)
 
     def _show_monitor_status(self, message: str) -> None:
-        self._monitor_page.setToolTip(message)
-        self.statusBar().showMessage(message, 15_000)
+        self._monitor_page.setToolTip(tooltip(message))
+        self.show_status(message, 15_000)
 
     def _show_notification(self, notification: Any) -> None:
         if self.tray is None or self.tray.tray is None:
             # No system tray here: the status bar says it instead.
-            self.statusBar().showMessage(f"{notification.title}: {notification.text}", 10_000)
+            self.show_status(f"{notification.title}: {notification.text}", 10_000)
+
+    def show_status(self, message: str, timeout_ms: int = 0) -> None:
+        """A message in the status bar, on one line; its names and server texts stay text."""
+        self.statusBar().showMessage(plain(message, one_line=True), timeout_ms)
 
     def show_monitored_job(self, jobid: object) -> None:
         """Raise the window on the monitor with ``jobid`` selected (a notification click, or
@@ -551,26 +570,54 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([560, 720])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        if self.launcher.in_flight and not self._confirm_close():
+        if self._closing:  # already closing: waiting for a start call's answer
             event.ignore()
             return
-        self.stop_monitor()
-        settings = self.context.settings
-        settings.window_geometry = self.saveGeometry()
-        settings.window_state = self.splitter.saveState()
-        settings.sync()
+        if self.launcher.in_flight and not self._unattended:
+            confirmed = self._confirm_close()
+            if not (confirmed or self._unattended):
+                event.ignore()
+                return
+        self._closing = True
+        try:
+            # A start call in flight is not abandoned: its outcome reaches the journal first.
+            self.launcher.wait_before_closing(self, demo=self.context.demo)
+            self.stop_monitor()
+            settings = self.context.settings
+            settings.window_geometry = self.saveGeometry()
+            settings.window_state = self.splitter.saveState()
+            settings.sync()
+        finally:
+            self._closing = False
         event.accept()
+
+    def close_unattended(self) -> None:
+        """Close now, asking nothing (SIGTERM, SIGINT): open dialogs are dismissed as if
+        cancelled; a start call in flight is waited for, up to its deadline."""
+        if self._closing:
+            return
+        self._unattended = True
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        if not self._asking_close:  # else the close under way goes on once the question ends
+            self.close()
 
     def _confirm_close(self) -> bool:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             window_title(tr("A job is starting"), self.context.demo),
             tr(
-                "A job start is in progress. Closing now does not stop it, and you will not "
-                "see its outcome: the job may start anyway. Close anyway?"
-            ),
+                "A job start is in progress and closing does not stop it. Dispatch Desktop "
+                "will wait for the start call's answer (at most until %1), record the outcome "
+                "in the launch journal, then close. Close anyway?"
+            ).replace("%1", self.launcher.deadline_text()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        self._asking_close = True
+        try:
+            return box.exec() == QMessageBox.StandardButton.Yes
+        finally:
+            self._asking_close = False

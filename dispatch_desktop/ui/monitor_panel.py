@@ -28,7 +28,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -49,8 +48,14 @@ from dispatch_desktop.monitor import (
 )
 from dispatch_desktop.monitor.model import Clock, utc_now
 from dispatch_desktop.storage.journal import LaunchRecord
-from dispatch_desktop.ui.common import count_text, tr
-from dispatch_desktop.ui.table_model import ColumnsModel, Index
+from dispatch_desktop.ui.common import (
+    HEADING_NAME_LIMIT,
+    PlainLabel,
+    count_text,
+    plain,
+    tr,
+)
+from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -211,8 +216,8 @@ class MonitoredJobsModel(ColumnsModel):
             return None
         job = self.job_at(index.row())
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(job, column)
+        if role in TEXT_ROLES:
+            return cell_text(self._text(job, column), role)
         if role == JOB_ROLE:
             return job
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 3, 4):
@@ -275,7 +280,7 @@ class TimelineModel(ColumnsModel):
             return None
         entry = job.timeline[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(job, entry, index.column())
+            return cell_text(self._text(job, entry, index.column()), role)
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.time.astimezone().isoformat(timespec="milliseconds")
         if role == ENTRY_ROLE:
@@ -355,20 +360,21 @@ class MonitorPanel(QWidget):
         self.table = self._table(self.model, tr("Monitored jobs"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.empty_label = QLabel(self)
+        self.empty_label = PlainLabel("", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
-        self.count_label = QLabel(self)
+        self.count_label = PlainLabel("", self)
 
-        self.detail_title = QLabel(self)
+        # Plain text: the job's name and its events come from the callbacks.
+        self.detail_title = PlainLabel("", self)
         self.detail_title.setWordWrap(True)
         self.detail_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(tr("Response goal progress"))
-        self.no_callbacks_label = QLabel(self)
+        self.no_callbacks_label = PlainLabel("", self)
         self.no_callbacks_label.setWordWrap(True)
         self.timeline = self._table(self.timeline_proxy, tr("Job timeline"))
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -546,7 +552,7 @@ class MonitorPanel(QWidget):
             return
         self.detail_title.setText(
             tr("%1 (runtime id %2): %3")
-            .replace("%1", job_title(job))
+            .replace("%1", plain(job_title(job), one_line=True, limit=HEADING_NAME_LIMIT))
             .replace("%2", str(job.jobid))
             .replace("%3", state_text(job.state))
         )

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
 from dispatch_desktop.events.config import SourceConfig, SourceMode
-from dispatch_desktop.ui.common import demo_banner, tr, window_title
+from dispatch_desktop.ui.common import demo_banner, plain, tr, window_title
 
 _CHOICES: tuple[tuple[str, GenericType | None], ...] = (
     ("GMM — GenericMonitoredMessage", GenericType.GMM),
@@ -72,7 +72,7 @@ class SettingsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self._combos: dict[str, QComboBox] = {}
         for row, job_type in enumerate(types):
-            item = QTableWidgetItem(job_type)
+            item = QTableWidgetItem(plain(job_type, one_line=True))  # a type the server named
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, item)
             combo = QComboBox(self.table)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -43,7 +42,13 @@ from dispatch_desktop.storage.secrets import (
     SecretStoreUnavailable,
     SessionSecrets,
 )
-from dispatch_desktop.ui.common import demo_banner, error_sentence, window_title
+from dispatch_desktop.ui.common import (
+    PlainLabel,
+    demo_banner,
+    error_sentence,
+    tooltip,
+    window_title,
+)
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.workers import Task, TaskRunner
 
@@ -202,7 +207,7 @@ class SignInDialog(QDialog):
         self.forget_button.setAccessibleName(self.tr("Forget stored credentials"))
         self.forget_button.setToolTip(self.tr("Remove the stored secret from the keyring"))
         self.forget_button.clicked.connect(self._forget)
-        self.keyring_label = QLabel(self)
+        self.keyring_label = PlainLabel("", self)
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setAccessibleName(self.tr("Keyring status"))
 
@@ -227,7 +232,8 @@ class SignInDialog(QDialog):
         self.advanced.toggled.connect(self._show_advanced)
         self._show_advanced(False)
 
-        self.error_label = QLabel(self)
+        # Plain text: the reason may quote the server's answer.
+        self.error_label = PlainLabel("", self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Sign-in error"))
         self.error_label.setStyleSheet("color: #b00020;")
@@ -351,7 +357,7 @@ class SignInDialog(QDialog):
             )
         else:
             self.remember.setChecked(False)
-            self.remember.setToolTip(status.message)
+            self.remember.setToolTip(tooltip(status.message))
             self.keyring_label.setText(status.message)
 
     def _on_keyring_error(self, error: BaseException) -> None:

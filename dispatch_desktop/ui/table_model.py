@@ -1,4 +1,5 @@
-"""The part every flat table model of the app shares: fixed, translated column titles."""
+"""The part every flat table model of the app shares: fixed, translated column titles, and
+cells whose text comes from outside shown as text."""
 
 from __future__ import annotations
 
@@ -6,9 +7,18 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from dispatch_desktop.ui.common import tr
+from dispatch_desktop.ui.common import plain, tooltip, tr
 
 Index = QModelIndex | QPersistentModelIndex
+TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+
+
+def cell_text(text: str, role: int) -> str:
+    """A cell's text (a name, a server message) as ``role`` shows it: on one line in the
+    cell, whole in its tooltip, literal in both (a tooltip would render HTML)."""
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return tooltip(text)
+    return plain(text, one_line=True)
 
 
 class ColumnsModel(QAbstractTableModel):

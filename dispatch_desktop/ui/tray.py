@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from dispatch_desktop.monitor import JobState, JobView
-from dispatch_desktop.ui.common import APP_NAME, count_text, tr
+from dispatch_desktop.ui.common import APP_NAME, HEADING_NAME_LIMIT, count_text, plain, tr
 from dispatch_desktop.ui.monitor_panel import job_title
 
 ICON_SIZE = 64
@@ -29,6 +29,8 @@ bubble per assignment would bury the ones that matter (goal reached, finished)."
 MESSAGE_MILLISECONDS = 10_000
 _ACTIVE = QColor("#1565c0")
 _IDLE = QColor("#757575")
+# Look-alikes for the characters a notification server reads as markup.
+_MARKUP_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
 
 
 class NotificationKind(enum.StrEnum):
@@ -73,10 +75,17 @@ def count_icon(count: int) -> QIcon:
     return QIcon(pixmap)
 
 
+def bubble_text(text: str) -> str:
+    """``text`` for a desktop notification, where it reads as it is. Linux notification
+    servers may read the body as markup (and Qt cannot ask whether this one does): escaping
+    would show "&lt;" where they do not, so the markup characters become look-alikes."""
+    return plain(text).translate(_MARKUP_LOOKALIKES)
+
+
 def transitions(job: JobView, previous: JobView | None) -> list[Notification]:
     """The notifications ``job`` deserves since ``previous`` (``None``: first seen): one per
     kind of change, so a job reaching its goal is announced once, not per assignment."""
-    title = job_title(job)
+    title = plain(job_title(job), one_line=True, limit=HEADING_NAME_LIMIT)
     found: list[Notification] = []
     new = job.assigned - (previous.assigned if previous is not None else 0)
     if new > 0:
@@ -93,7 +102,8 @@ def transitions(job: JobView, previous: JobView | None) -> list[Notification]:
 
 def _assigned(job: JobView, new: int) -> str:
     if new == 1 and job.last_recipient:
-        text = tr("%1 accepted.").replace("%1", job.last_recipient)
+        recipient = plain(job.last_recipient, one_line=True, limit=HEADING_NAME_LIMIT)
+        text = tr("%1 accepted.").replace("%1", recipient)
     else:
         text = count_text(new, "%1 new assignment.", "%1 new assignments.")
     if job.goal is None:
@@ -196,8 +206,8 @@ class TrayNotifier(QObject):
             self._last_assignment_message = now
         self._shown_jobid = notification.jobid
         self.tray.showMessage(
-            notification.title,
-            notification.text,
+            bubble_text(notification.title),
+            bubble_text(notification.text),
             QSystemTrayIcon.MessageIcon.Information,
             MESSAGE_MILLISECONDS,
         )

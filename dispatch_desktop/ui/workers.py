@@ -112,6 +112,10 @@ class TaskRunner(QObject):
         """True while any task is still running."""
         return bool(self._running)
 
+    def running(self) -> list[str]:
+        """The descriptions of the tasks not yet known to have finished."""
+        return sorted(task.description for task in self._running)
+
     def wait_for_done(self, msecs: int = -1) -> bool:
         """Block until every task has finished (for shutdown and tests)."""
         return self._pool.waitForDone(msecs)
