@@ -81,6 +81,11 @@ class Outcome(enum.StrEnum):
     """The server answered "OK" but its runtime id is not a valid id (``StartedUnverifiable``):
     the job started and cannot be followed by id."""
 
+    @property
+    def started(self) -> bool:
+        """The server said the job started (whether or not its runtime id can be used)."""
+        return self in (Outcome.OK, Outcome.STARTED_UNVERIFIABLE)
+
 
 class JournalError(Exception):
     """The journal file could not be opened, read or written; the message is a sentence that
