@@ -28,6 +28,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from dispatch_desktop.storage.private import open_private
 from dispatch_desktop.storage.sqlite import VersionedSqliteFile
 
 if TYPE_CHECKING:
@@ -320,12 +321,13 @@ class LaunchJournal(VersionedSqliteFile):
 
     def export_csv(self, target: str | os.PathLike[str] | TextIO) -> int:
         """Write every attempt, oldest first, as CSV with a header row; return the number of
-        attempts. A path is written as UTF-8; an open file must be text opened with
-        ``newline=""``. Ids are written as exact digits and times as UTC ISO 8601 text."""
+        attempts. A path is written as UTF-8, mode 0600 (it holds what the journal holds); an
+        open file must be text opened with ``newline=""``. Ids are written as exact digits and
+        times as UTC ISO 8601 text."""
         with self._connect("be read for export") as connection:
             rows = connection.execute("SELECT * FROM launches ORDER BY id").fetchall()
         if isinstance(target, str | os.PathLike):
-            with open(target, "w", encoding="utf-8", newline="") as file:
+            with open_private(target, "w", encoding="utf-8", newline="") as file:
                 _write_csv(file, rows)
         else:
             _write_csv(target, rows)

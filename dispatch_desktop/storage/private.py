@@ -1,0 +1,139 @@
+"""Folders and files only their owner can read: the journal, the event store, the logs and
+the settings say who was called out, when and with what message.
+
+Folders are made ``0700`` and files ``0600``, whatever the umask. A folder or file that already
+exists with other modes (e.g. written by an older version, which left them ``0755``/``0644``)
+is tightened to exactly these modes when the app opens it, and the change is logged: tightening
+is what keeps an upgraded installation private, and the folders are the app's own. What belongs
+to another user is only warned about (it cannot be changed). On Windows the modes mean nothing
+(the folders are in the user's profile, protected by its access rules), so nothing is changed.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import logging.handlers
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, TextIO
+
+log = logging.getLogger(__name__)
+
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+_POSIX = os.name == "posix"
+
+
+def _tighten(
+    path: Path, status: os.stat_result, wanted: int, change: Callable[[int], None]
+) -> None:
+    """Give ``path`` exactly the ``wanted`` permission bits; ``change(mode)`` applies them."""
+    current = stat.S_IMODE(status.st_mode)
+    if not _POSIX or current == wanted:
+        return
+    if status.st_uid != os.geteuid():
+        log.warning(
+            "%s belongs to another user and has mode %o; it should be %o.", path, current, wanted
+        )
+        return
+    change(wanted)
+    log.info("Restricted %s to its owner (mode %o, was %o).", path, wanted, current)
+
+
+def private_folder(path: str | os.PathLike[str]) -> Path:
+    """Create ``path`` and any missing folder above it with mode 0700, or tighten an existing
+    ``path`` to 0700 (folders above an existing one are left as they are); return it."""
+    folder = Path(path)
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        try:
+            candidate.mkdir(FOLDER_MODE)
+        except FileExistsError:
+            continue  # made by another thread or process meanwhile; checked below
+        if _POSIX:
+            os.chmod(candidate, FOLDER_MODE)  # the umask may have taken bits away
+    status = os.stat(folder)
+    if not stat.S_ISDIR(status.st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    _tighten(folder, status, FOLDER_MODE, lambda mode: os.chmod(folder, mode))
+    return folder
+
+
+def private_file(path: str | os.PathLike[str]) -> Path:
+    """Create ``path`` empty with mode 0600 if it is missing, else tighten it to 0600; return it.
+
+    Used before another library (SQLite, QSettings) opens the file: both keep the mode of an
+    existing file, and SQLite gives its ``-wal`` and ``-shm`` files the database's mode."""
+    file = Path(path)
+    try:
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        tighten_if_present(file)
+        return file
+    try:
+        _tighten_open(file, descriptor)
+    finally:
+        os.close(descriptor)
+    return file
+
+
+def tighten_if_present(path: str | os.PathLike[str]) -> None:
+    """Tighten an existing file to 0600; nothing if it does not exist."""
+    file = Path(path)
+    try:
+        status = os.stat(file)
+    except FileNotFoundError:
+        return
+    _tighten(file, status, FILE_MODE, lambda mode: os.chmod(file, mode))
+
+
+def _tighten_open(path: Path, descriptor: int) -> None:
+    if _POSIX:
+        _tighten(path, os.fstat(descriptor), FILE_MODE, lambda mode: os.fchmod(descriptor, mode))
+
+
+def open_private(
+    path: str | os.PathLike[str],
+    mode: Literal["w", "a"] = "w",
+    *,
+    encoding: str = "utf-8",
+    errors: str | None = None,
+    newline: str | None = None,
+) -> TextIO:
+    """Open ``path`` for writing text (``"w"`` truncates, ``"a"`` appends), created with mode
+    0600 or tightened to it, whatever the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
+    file = Path(path)
+    descriptor = os.open(file, flags, FILE_MODE)
+    try:
+        _tighten_open(file, descriptor)
+        return os.fdopen(descriptor, mode, encoding=encoding, errors=errors, newline=newline)
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file whose current and rotated files are all 0600: rotation renames
+    (which keeps the mode) and then opens a new file, which this handler creates 0600."""
+
+    def __init__(self, filename: Path, *, max_bytes: int, backup_count: int) -> None:
+        # Rotated files left by an older version: tightened once, here.
+        for number in range(1, backup_count + 1):
+            tighten_if_present(f"{filename}.{number}")
+        super().__init__(filename, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8")
+
+    def _open(self) -> TextIO:
+        return open_private(
+            self.baseFilename,
+            "a" if "a" in self.mode else "w",
+            encoding=self.encoding or "utf-8",
+            errors=self.errors,
+        )
