@@ -1,6 +1,6 @@
 """Folders 0700 and files 0600, whatever the umask (issue 7 §3, storage/private.py): the
 journal and the event store with their -wal and -shm files, the log files (rotated ones too),
-and CSV exports. Every test runs under the common umask 022, with which the
+the settings file and CSV exports. Every test runs under the common umask 022, with which the
 standard library and Qt would make folders 0755 and files 0644."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dispatch_desktop.storage.private import (
     private_folder,
 )
 from dispatch_desktop.ui.crash import LOG_FILE_NAME, configure_logging
+from dispatch_desktop.ui.settings import AppSettings
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
@@ -215,3 +216,27 @@ def test_rotating_handler_makes_each_new_file_0600(tmp_path: Path) -> None:
     files = sorted(tmp_path.iterdir())
     assert len(files) == 3
     assert {mode(p) for p in files} == {0o600}
+
+
+def test_settings_file_is_0600_in_a_0700_folder(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "settings.ini"
+    settings = AppSettings(path)
+    settings.username = "alice"
+    settings.sync()
+
+    assert "alice" in path.read_text()
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700
+
+
+def test_settings_file_of_an_older_version_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "settings.ini"
+    path.write_text("[signin]\nusername=alice\n")
+    path.chmod(0o644)
+
+    settings = AppSettings(path)
+    settings.username = "bob"
+    settings.sync()
+
+    assert settings.username == "bob"
+    assert mode(path) == 0o600
