@@ -28,19 +28,30 @@ _POSIX = os.name == "posix"
 
 
 def _tighten(
-    path: Path, status: os.stat_result, wanted: int, change: Callable[[int], None]
+    path: Path,
+    status: os.stat_result,
+    wanted: int,
+    change: Callable[[int], None],
+    *,
+    report: bool = True,
 ) -> None:
-    """Give ``path`` exactly the ``wanted`` permission bits; ``change(mode)`` applies them."""
+    """Give ``path`` exactly the ``wanted`` permission bits; ``change(mode)`` applies them.
+    ``report=False``: no log line (the log file's own handler must not log while opening)."""
     current = stat.S_IMODE(status.st_mode)
     if not _POSIX or current == wanted:
         return
     if status.st_uid != os.geteuid():
-        log.warning(
-            "%s belongs to another user and has mode %o; it should be %o.", path, current, wanted
-        )
+        if report:
+            log.warning(
+                "%s belongs to another user and has mode %o; it should be %o.",
+                path,
+                current,
+                wanted,
+            )
         return
     change(wanted)
-    log.info("Restricted %s to its owner (mode %o, was %o).", path, wanted, current)
+    if report:
+        log.info("Restricted %s to its owner (mode %o, was %o).", path, wanted, current)
 
 
 def private_folder(path: str | os.PathLike[str]) -> Path:
@@ -94,9 +105,10 @@ def tighten_if_present(path: str | os.PathLike[str]) -> None:
     _tighten(file, status, FILE_MODE, lambda mode: os.chmod(file, mode))
 
 
-def _tighten_open(path: Path, descriptor: int) -> None:
+def _tighten_open(path: Path, descriptor: int, *, report: bool = True) -> None:
     if _POSIX:
-        _tighten(path, os.fstat(descriptor), FILE_MODE, lambda mode: os.fchmod(descriptor, mode))
+        status = os.fstat(descriptor)
+        _tighten(path, status, FILE_MODE, lambda mode: os.fchmod(descriptor, mode), report=report)
 
 
 def open_private(
@@ -106,14 +118,15 @@ def open_private(
     encoding: str = "utf-8",
     errors: str | None = None,
     newline: str | None = None,
+    report: bool = True,
 ) -> TextIO:
     """Open ``path`` for writing text (``"w"`` truncates, ``"a"`` appends), created with mode
-    0600 or tightened to it, whatever the umask."""
+    0600 or tightened to it, whatever the umask; ``report``: log a tightening."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if mode == "a" else os.O_TRUNC)
     file = Path(path)
     descriptor = os.open(file, flags, FILE_MODE)
     try:
-        _tighten_open(file, descriptor)
+        _tighten_open(file, descriptor, report=report)
         return os.fdopen(descriptor, mode, encoding=encoding, errors=errors, newline=newline)
     except BaseException:
         os.close(descriptor)
@@ -136,4 +149,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             "a" if "a" in self.mode else "w",
             encoding=self.encoding or "utf-8",
             errors=self.errors,
+            # Called while a record is being written (rotation): a log line here would
+            # re-enter this handler.
+            report=False,
         )

@@ -218,6 +218,27 @@ def test_rotating_handler_makes_each_new_file_0600(tmp_path: Path) -> None:
     assert {mode(p) for p in files} == {0o600}
 
 
+def test_rotation_as_the_root_logs_handler_under_an_odd_umask(tmp_path: Path) -> None:
+    # With umask 277 a new log file comes out 0400 and is tightened while the handler is
+    # rotating; saying so in the log would re-enter the handler.
+    os.umask(0o277)
+    handler = PrivateRotatingFileHandler(tmp_path / "app.log", max_bytes=200, backup_count=2)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)  # as the app runs (configure_logging)
+    try:
+        for number in range(20):
+            logging.getLogger("test").warning("line %d %s", number, "x" * 40)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()
+
+    assert {mode(p) for p in tmp_path.iterdir()} == {0o600}
+    assert "line 19" in (tmp_path / "app.log").read_text()
+
+
 def test_settings_file_is_0600_in_a_0700_folder(tmp_path: Path) -> None:
     path = tmp_path / "config" / "settings.ini"
     settings = AppSettings(path)
