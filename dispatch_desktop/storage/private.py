@@ -1,12 +1,19 @@
 """Folders and files only their owner can read: the journal, the event store, the logs and
 the settings say who was called out, when and with what message.
 
-Folders are made ``0700`` and files ``0600``, whatever the umask. A folder or file that already
-exists with other modes (e.g. written by an older version, which left them ``0755``/``0644``)
-is tightened to exactly these modes when the app opens it, and the change is logged: tightening
-is what keeps an upgraded installation private, and the folders are the app's own. What belongs
-to another user is only warned about (it cannot be changed). On Windows the modes mean nothing
-(the folders are in the user's profile, protected by its access rules), so nothing is changed.
+Folders the app creates are ``0700`` (every missing level) and files it writes ``0600``,
+whatever the umask. Something that already exists with other modes (an older version left
+``0755``/``0644``):
+
+* a file the app writes (a database with its ``-wal`` and ``-shm``, a log, the settings, an
+  export) is tightened to exactly 0600: its content is the app's;
+* the app's own data, log and config folders (storage/paths.py) are tightened to 0700;
+* any other folder, e.g. one given to the event receiver with ``--data``, only gets a warning
+  in the log: someone chose it and may rely on its mode (a shared group folder, a home).
+
+Every change is logged. What belongs to another user cannot be changed and is only warned
+about. On Windows the modes mean nothing (the folders are in the user's profile, protected by
+its access rules), so nothing is changed. docs/input-rules.md has the whole policy.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TextIO
+
+from dispatch_desktop.storage.paths import config_dir, data_dir, log_dir
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +63,15 @@ def _tighten(
         log.info("Restricted %s to its owner (mode %o, was %o).", path, wanted, current)
 
 
+def _is_own_folder(folder: Path) -> bool:
+    """True for the app's data, log and config folders (as the environment names them now)."""
+    return folder.resolve() in {own.resolve() for own in (data_dir(), log_dir(), config_dir())}
+
+
 def private_folder(path: str | os.PathLike[str]) -> Path:
-    """Create ``path`` and any missing folder above it with mode 0700, or tighten an existing
-    ``path`` to 0700 (folders above an existing one are left as they are); return it."""
+    """Create ``path`` and any missing folder above it with mode 0700 and return it. An
+    existing ``path`` with another mode is tightened to 0700 if it is one of the app's own
+    folders, else only warned about; folders above an existing one are left alone."""
     folder = Path(path)
     missing = []
     for candidate in (folder, *folder.parents):
@@ -73,7 +88,15 @@ def private_folder(path: str | os.PathLike[str]) -> Path:
     status = os.stat(folder)
     if not stat.S_ISDIR(status.st_mode):
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-    _tighten(folder, status, FOLDER_MODE, lambda mode: os.chmod(folder, mode))
+    if missing or _is_own_folder(folder):
+        _tighten(folder, status, FOLDER_MODE, lambda mode: os.chmod(folder, mode))
+    elif _POSIX and status.st_mode & 0o077:
+        log.warning(
+            "%s can be entered by other users (mode %o); the app's files in it are private, "
+            "but consider chmod 700.",
+            folder,
+            stat.S_IMODE(status.st_mode),
+        )
     return folder
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from dispatch_desktop.events.model import parse_callback
 from dispatch_desktop.events.store import EventStore
+from dispatch_desktop.storage import paths
 from dispatch_desktop.storage.journal import LaunchJournal
 from dispatch_desktop.storage.private import (
     PrivateRotatingFileHandler,
@@ -42,6 +43,13 @@ def umask_022() -> Iterator[None]:
     os.umask(previous)
 
 
+@pytest.fixture
+def app_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's data, log and config folders are ``data``, ``logs``, ``config`` here."""
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path))
+    return tmp_path
+
+
 # -- the helpers -----------------------------------------------------------------------------
 
 
@@ -51,19 +59,35 @@ def test_missing_folders_are_created_0700_at_every_level(tmp_path: Path) -> None
     assert [mode(p) for p in (tmp_path / "a", tmp_path / "a" / "b", folder)] == [0o700] * 3
 
 
-def test_existing_open_folder_is_tightened_and_the_change_logged(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("folder_of", [paths.data_dir, paths.log_dir, paths.config_dir])
+def test_the_apps_own_open_folder_is_tightened_and_the_change_logged(
+    app_root: Path, caplog: pytest.LogCaptureFixture, folder_of: object
 ) -> None:
-    folder = tmp_path / "data"
+    folder: Path = folder_of()  # type: ignore[operator]
     folder.mkdir(0o755)
-    parent_mode = mode(tmp_path)
+    root_mode = mode(app_root)
     caplog.set_level(logging.INFO, "dispatch_desktop.storage.private")
 
     private_folder(folder)
 
     assert mode(folder) == 0o700
-    assert mode(tmp_path) == parent_mode
+    assert mode(app_root) == root_mode  # an existing folder above is left alone
     assert f"Restricted {folder} to its owner (mode 700, was 755)" in caplog.text
+
+
+def test_an_open_folder_chosen_elsewhere_is_only_warned_about(
+    app_root: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # E.g. the receiver's --data folder: a shared group folder or a home may rely on its mode.
+    chosen = tmp_path / "shared"
+    chosen.mkdir(0o750)
+
+    store = EventStore(chosen / "events.sqlite3")
+    store.close()
+
+    assert mode(chosen) == 0o750
+    assert mode(chosen / "events.sqlite3") == 0o600
+    assert f"{chosen} can be entered by other users (mode 750)" in caplog.text
 
 
 def test_a_file_where_a_folder_should_be_is_an_error(tmp_path: Path) -> None:
@@ -138,8 +162,8 @@ def test_event_store_files_are_0600(tmp_path: Path) -> None:
         store.close()
 
 
-def test_journal_of_an_older_version_is_tightened_with_its_wal_and_shm(tmp_path: Path) -> None:
-    path = tmp_path / "journal.sqlite3"
+def test_journal_of_an_older_version_is_tightened_with_its_wal_and_shm(app_root: Path) -> None:
+    path = paths.journal_path()
     LaunchJournal(path)
     reader = sqlite3.connect(path)  # keeps the -wal and -shm files while the journal reopens
     try:
@@ -147,12 +171,12 @@ def test_journal_of_an_older_version_is_tightened_with_its_wal_and_shm(tmp_path:
         files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
         for old in files:
             old.chmod(0o644)
-        tmp_path.chmod(0o755)
+        path.parent.chmod(0o755)
 
         LaunchJournal(path).entries()
 
         assert [mode(p) for p in files] == [0o600] * 3
-        assert mode(tmp_path) == 0o700
+        assert mode(path.parent) == 0o700
     finally:
         reader.close()
 
@@ -172,10 +196,10 @@ def test_csv_export_is_0600_also_over_an_existing_file(tmp_path: Path) -> None:
     assert "alice" in existing.read_text()
 
 
-def test_log_folder_and_every_log_file_are_private(tmp_path: Path) -> None:
+def test_log_folder_and_every_log_file_are_private(app_root: Path) -> None:
     root = logging.getLogger()
     before = list(root.handlers), root.level
-    folder = tmp_path / "logs"
+    folder = paths.log_dir()
     folder.mkdir(0o755)
     rotated = folder / f"{LOG_FILE_NAME}.3"
     rotated.write_text("left by an older version")
