@@ -1,7 +1,9 @@
 """Tag filters of the Dispatch address book (reference 2.2.6, F9).
 
 A filter is a list of parts joined by ``;`` (AND); a part is ``type:value1|value2`` (OR).
-Types and values must not contain ``;``, ``|`` or ``:``; spaces inside names are legal.
+Types and values must not contain ``;``, ``|`` or ``:``; spaces inside names are legal. Nor may
+a filter contain a character the server would misread (api/characters.py): the server compares
+names character by character, so an invisible one makes a name match nobody.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError
 
 FORBIDDEN_CHARACTERS = ";|:"
 
 
 def _check_name(name: str, what: str, part_text: str, field: str) -> str:
+    found = find_forbidden(name)
+    if found is not None:
+        raise ValidationError(
+            f"Tag filter part {part_text!r}: the {what} {name.strip()!r} {found.sentence()}.",
+            field,
+        )
     trimmed = name.strip()
     if not trimmed:
         raise ValidationError(f"Tag filter part {part_text!r}: the {what} is empty.", field)
@@ -27,12 +36,16 @@ def _check_name(name: str, what: str, part_text: str, field: str) -> str:
             "tag types and values must not contain ';', '|' or ':'.",
             field,
         )
-    if any(c in trimmed for c in "\r\n\t"):
-        raise ValidationError(
-            f"Tag filter part {part_text!r}: the {what} {trimmed!r} contains a line break or tab.",
-            field,
-        )
     return trimmed
+
+
+def _check_characters(text: str, field: str) -> None:
+    """Refuse a forbidden character anywhere in a filter's text, naming the part it is in and
+    its position in the whole text."""
+    found = find_forbidden(text)
+    if found is not None:
+        part = text.split(";")[text.count(";", 0, found.position - 1)]
+        raise ValidationError(f"Tag filter part {part.strip()!r} {found.sentence()}.", field)
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,7 @@ class TagFilter:
             raise ValidationError("A tag filter must be text.", field)
         if not text.strip():
             raise ValidationError("The tag filter is empty: give at least one tag type.", field)
+        _check_characters(text, field)
         parts = []
         for raw_part in text.split(";"):
             part_text = raw_part.strip()

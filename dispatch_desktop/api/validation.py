@@ -1,7 +1,9 @@
 """Checks a start request against the reference before anything is sent (F7–F10).
 
 Each problem is a :class:`ValidationError` whose ``field`` is the POST key and whose message
-names the field and the rule, so the GUI can show it on the offending field.
+names the field in the form's words (never the POST key) and the rule, so the GUI can show it
+on the offending field. Every text that reaches the wire is also checked for characters the
+server would misread (api/characters.py, docs/input-rules.md).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from dispatch_desktop.api.characters import check_characters, find_forbidden
 from dispatch_desktop.api.errors import ValidationError
 from dispatch_desktop.api.models import (
     DEFAULT_SERVER_URL,
@@ -27,22 +30,23 @@ MAX_JOB_ID = 2**63 - 1
 PHONE_NUMBER = re.compile(r"\+?[0-9]{6,15}")
 
 FIELD_LABELS: dict[str, str] = {
-    "jobid": "Saved job id (jobid)",
-    "jobname": "Job name (jobname)",
-    "message": "Message (message)",
-    "assignedmessage": "Assigned message (assignedmessage)",
-    "tonumbers": "Phone numbers to add (tonumbers)",
-    "toaddressbookcustomtagfilter": "Tag filter to add (toaddressbookcustomtagfilter)",
-    "toaddressbooktagfilterjson": "JSON tag filter to add (toaddressbooktagfilterjson)",
-    "toaddressbooksavedtagfilters": "Saved tag filters to add (toaddressbooksavedtagfilters)",
-    "toaddressbookgroups": "Groups to add (toaddressbookgroups)",
-    "excludenumbers": "Phone numbers to exclude (excludenumbers)",
-    "excludecustomtagfilter": "Tag filter to exclude (excludecustomtagfilter)",
-    "excludetagfilterjson": "JSON tag filter to exclude (excludetagfilterjson)",
-    "tokeep": "Keep saved recipients (tokeep)",
-    "responsegoal": "Response goal (responsegoal)",
-    "scheduledstart": "Scheduled start (scheduledstart)",
+    "jobid": "Saved job id",
+    "jobname": "Job name",
+    "message": "Message",
+    "assignedmessage": "Assigned message",
+    "tonumbers": "Recipients to add (phone numbers)",
+    "toaddressbookcustomtagfilter": "Recipients to add (tag filter)",
+    "toaddressbooktagfilterjson": "Recipients to add (tag filter in JSON form)",
+    "toaddressbooksavedtagfilters": "Recipients to add (saved tag filters)",
+    "toaddressbookgroups": "Recipients to add (groups)",
+    "excludenumbers": "Recipients to exclude (phone numbers)",
+    "excludecustomtagfilter": "Recipients to exclude (tag filter)",
+    "excludetagfilterjson": "Recipients to exclude (tag filter in JSON form)",
+    "tokeep": "Keep the saved job's recipients",
+    "responsegoal": "Response goal",
+    "scheduledstart": "Scheduled start",
 }
+"""The user's name of each request field, as the start-job form shows it."""
 
 NEW_FILTER_FIELDS = ("toaddressbookcustomtagfilter", "toaddressbooktagfilterjson")
 
@@ -99,6 +103,9 @@ def is_set(value: Any) -> bool:
 def check_phone_number(number: Any, field: str = "tonumbers") -> str:
     """Return ``number`` if it is plausible: digits with an optional leading ``+``, 6–15
     digits."""
+    if isinstance(number, str):
+        # Named first: an invisible character makes a number look right and still be wrong.
+        _check_name_characters(number, "the number", field)
     if not isinstance(number, str) or not PHONE_NUMBER.fullmatch(number):
         raise _error(
             field,
@@ -141,12 +148,22 @@ def check_job_id(jobid: Any) -> int:
     return jobid
 
 
-def _check_text(value: Any, field: str) -> str:
+def _check_name_characters(name: str, what: str, field: str) -> None:
+    """Refuse a forbidden character in a short name, quoting the name (its quoted form shows
+    an invisible character as an escape, never as itself)."""
+    found = find_forbidden(name)
+    if found is not None:
+        raise _error(field, f"{what} {name!r} {found.sentence()}")
+
+
+def _check_text(value: Any, field: str, *, line_breaks: bool = False) -> str:
+    """A job name or message: not blank, and no character the server would misread; a message
+    (``line_breaks``) may have line breaks."""
     if not isinstance(value, str):
         raise _error(field, "must be text")
     if not value.strip():
         raise _error(field, "is blank; leave it unset to keep the saved job's value")
-    return value
+    return check_characters(value, f"{label(field)}: the text", field, line_breaks=line_breaks)
 
 
 def _check_names(value: Any, field: str) -> list[str]:
@@ -155,6 +172,7 @@ def _check_names(value: Any, field: str) -> list[str]:
     for name in value:
         if not name.strip():
             raise _error(field, "contains a blank name")
+        _check_name_characters(name, "the name", field)
     return list(value)
 
 
@@ -190,7 +208,7 @@ def _check_tokeep(value: Any) -> bool:
 _FIELD_CHECKS = {
     "jobid": check_job_id,
     "jobname": lambda v: _check_text(v, "jobname"),
-    "message": lambda v: _check_text(v, "message"),
+    "message": lambda v: _check_text(v, "message", line_breaks=True),
     "tonumbers": lambda v: _check_numbers(v, "tonumbers"),
     "toaddressbookcustomtagfilter": lambda v: _check_tag_filter(v, "toaddressbookcustomtagfilter"),
     "toaddressbooktagfilterjson": lambda v: _check_json_filter(v, "toaddressbooktagfilterjson"),
@@ -209,7 +227,10 @@ def _check_assigned_message(value: Any, generic_type: GenericType | None) -> str
         raise _error("assignedmessage", "must be text")
     if generic_type is GenericType.GMA and not value.strip():
         raise _error("assignedmessage", "is blank; leave it unset to keep the saved message")
-    return value
+    # Checked even when blank: GMM accepts a blank assigned message, not a control character.
+    return check_characters(
+        value, f"{label('assignedmessage')}: the text", "assignedmessage", line_breaks=True
+    )
 
 
 def _rule_problems(
@@ -302,6 +323,8 @@ def _is_loopback(host: str) -> bool:
 def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
     """Return ``url`` without a trailing slash if it is usable: ``https://``, or ``http://``
     only to a loopback host (or with ``allow_insecure``)."""
+    # urlsplit quietly drops tabs and line breaks inside, so they are refused first.
+    check_characters(url.strip(), "Server address: the text", "server")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError(
@@ -332,6 +355,13 @@ def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
 _API_KEY_CHARACTERS = re.compile(r"[!-~]+")  # printable ASCII, no blanks
 
 
+def _unsendable_in_password(character: str) -> bool:
+    """A control character, or a lone surrogate (it cannot be encoded as UTF-8). Anything
+    else the user chose is left alone: the server compares passwords, it does not read them."""
+    code = ord(character)
+    return code < 32 or code == 127 or 0xD800 <= code <= 0xDFFF
+
+
 def check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
     """Refuse credentials that are missing for ``auth`` or could not travel intact."""
     if auth.uses_api_key:
@@ -344,12 +374,15 @@ def check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
                 "api_key",
             )
         return
-    for name, value in (("Username", credentials.username), ("Password", credentials.password)):
-        if value and any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ValidationError(
-                f"{name}: it contains a line break or another control character.",
-                name.lower(),
-            )
+    if credentials.username:
+        check_characters(credentials.username, "Username: the text", "username")
+    if credentials.password and any(_unsendable_in_password(c) for c in credentials.password):
+        # Never say which character or where: that would tell something about the password.
+        raise ValidationError(
+            "Password: it contains a line break, another control character or a broken "
+            "character that cannot be sent; type it again.",
+            "password",
+        )
     if not credentials.username:
         raise ValidationError("Username: give the username of the API account.", "username")
     if not credentials.password:

@@ -22,11 +22,13 @@ import enum
 import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from dispatch_desktop.storage.private import open_private
 from dispatch_desktop.storage.sqlite import VersionedSqliteFile
 
 if TYPE_CHECKING:
@@ -223,15 +225,29 @@ def _without_secrets(value: Any) -> Any:
     return value
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str | None) -> str | None:
+    """``text`` with every lone surrogate written as a ``\\uXXXX`` escape: SQLite stores UTF-8,
+    which cannot hold one, and a launch refused *because* of one must still be journaled."""
+    if text is None:
+        return None
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def parameters_json(parameters: Mapping[str, Any] | None) -> str:
     """The JSON text the journal stores for ``parameters``: credentials removed, keys sorted,
-    non-JSON values (datetimes, tag filters) as their text form."""
+    non-JSON values (datetimes, tag filters) as their text form. A lone surrogate (which only
+    a string of JSON can hold) becomes a JSON escape, so :meth:`LaunchRecord.parameter_values`
+    gives back exactly what was given."""
     if parameters is not None and not isinstance(parameters, Mapping):
         # A list of (name, value) pairs (the wire form) would slip past the credential check.
         raise TypeError("The journaled parameters must be a mapping of names to values.")
-    return json.dumps(
+    text = json.dumps(
         _without_secrets(parameters or {}), sort_keys=True, ensure_ascii=False, default=str
     )
+    return cast(str, _storable(text))
 
 
 class LaunchJournal(VersionedSqliteFile):
@@ -261,12 +277,12 @@ class LaunchJournal(VersionedSqliteFile):
         """
         row = (
             _now(),
-            server,
-            user,
+            _storable(server),
+            _storable(user),
             _check_id(job_id, "saved job id"),
-            job_name,
-            job_type,
-            generic_type,
+            _storable(job_name),
+            _storable(job_type),
+            _storable(generic_type),
             parameters_json(parameters),
             Outcome.PENDING.value,
         )
@@ -301,7 +317,14 @@ class LaunchJournal(VersionedSqliteFile):
             cursor = connection.execute(
                 "UPDATE launches SET outcome = ?, runtime_id = ?, result_job_name = ?,"
                 " message = ?, finished_at = ? WHERE id = ?",
-                (outcome.value, runtimeid, jobname, message, _now(), attempt_id),
+                (
+                    outcome.value,
+                    runtimeid,
+                    _storable(jobname),
+                    _storable(message),
+                    _now(),
+                    attempt_id,
+                ),
             )
             if cursor.rowcount == 0:
                 raise JournalError(
@@ -333,12 +356,13 @@ class LaunchJournal(VersionedSqliteFile):
 
     def export_csv(self, target: str | os.PathLike[str] | TextIO) -> int:
         """Write every attempt, oldest first, as CSV with a header row; return the number of
-        attempts. A path is written as UTF-8; an open file must be text opened with
-        ``newline=""``. Ids are written as exact digits and times as UTC ISO 8601 text."""
+        attempts. A path is written as UTF-8, mode 0600 (it holds what the journal holds); an
+        open file must be text opened with ``newline=""``. Ids are written as exact digits and
+        times as UTC ISO 8601 text."""
         with self._connect("be read for export") as connection:
             rows = connection.execute("SELECT * FROM launches ORDER BY id").fetchall()
         if isinstance(target, str | os.PathLike):
-            with open(target, "w", encoding="utf-8", newline="") as file:
+            with open_private(target, "w", encoding="utf-8", newline="") as file:
                 _write_csv(file, rows)
         else:
             _write_csv(target, rows)

@@ -3,7 +3,8 @@
 The platform's conventional folders come from :mod:`platformdirs`. Setting the environment
 variable ``DISPATCH_DESKTOP_DATA_DIR`` moves all of them under one folder (``data``, ``logs``
 and ``config`` below it), so tests and portable installs never touch the user's real folders.
-The functions only compute paths; the caller creates a folder when it writes there.
+The functions only compute paths; the caller creates a folder when it writes there, always
+with :func:`dispatch_desktop.storage.private.private_folder` (mode 0700, docs/input-rules.md).
 """
 
 from __future__ import annotations

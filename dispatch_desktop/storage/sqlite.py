@@ -2,6 +2,9 @@
 
 Each call opens its own autocommit connection and closes it, so one object can be used from
 several threads (and files from several processes); WAL lets readers run beside a writer.
+
+The folder is 0700 and the database 0600 (storage/private.py), created so before SQLite opens
+the file: SQLite gives the ``-wal`` and ``-shm`` files it creates the database's own mode.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
+
+from dispatch_desktop.storage.private import private_file, private_folder, tighten_if_present
 
 if TYPE_CHECKING:
     import sqlite3
@@ -52,11 +57,19 @@ class VersionedSqliteFile:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(self.path.parent)
         except OSError as exc:
             raise self.error(
                 f"The folder of the {self.description} ({self.path.parent}) could not be "
                 f"created: {exc.strerror or exc}."
+            ) from exc
+        try:
+            private_file(self.path)
+            for suffix in ("-wal", "-shm", "-journal"):  # left by an older version
+                tighten_if_present(f"{self.path}{suffix}")
+        except OSError as exc:
+            raise self.error(
+                f"The {self.description} ({self.path}) could not be opened: {exc.strerror or exc}."
             ) from exc
         self._migrate()
 

@@ -7,7 +7,6 @@ traceback, credentials masked) is in a details box they can copy for support.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
 import traceback
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dispatch_desktop import __version__
 from dispatch_desktop.api.redaction import redact
+from dispatch_desktop.storage.private import PrivateRotatingFileHandler, private_folder
 from dispatch_desktop.ui.common import tr, window_title
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,10 @@ LOG_FILE_NAME = "dispatch-desktop.log"
 
 
 def configure_logging(folder: Path) -> Path:
-    """Log INFO and above to a rotating file in ``folder``; return the file's path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
+    """Log INFO and above to a rotating file in ``folder``; return the file's path. The folder
+    is 0700 and every log file 0600 (storage/private.py): the log names jobs and people."""
+    path = private_folder(folder) / LOG_FILE_NAME
+    handler = PrivateRotatingFileHandler(path, max_bytes=1_000_000, backup_count=5)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

@@ -1,28 +1,184 @@
 """Persistent preferences (QSettings): window geometry, last server, user, auth method,
 job-type mapping and the tag vocabulary used before. Never a secret: secrets live in the
-keyring (storage/secrets.py)."""
+keyring (storage/secrets.py).
+
+The file is the user's, so anything may be in it (an old version's value, an edit, a tampered
+file). Every value read is checked: a bad one is ignored, the default used, and one log line
+per key says so, quoting at most the start of the value (docs/input-rules.md). The folder is
+0700 and the file 0600 (storage/private.py).
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import logging
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType, JobTypeMapping
+from dispatch_desktop.api.characters import find_forbidden
+from dispatch_desktop.api.errors import ValidationError
+from dispatch_desktop.api.validation import check_server_url
 from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
+from dispatch_desktop.storage.private import private_file, private_folder
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _VOCABULARY_LIMIT = 200
+"""Values kept per tag type."""
+_MAX_TAG_TYPES = 200
+_MAX_JOB_TYPES = 500
+_MAX_NAME = 200
+"""Characters of a job type, tag type or tag value."""
+_MAX_TEXT = 2_000
+"""Characters of an address or a username."""
+_MAX_JSON = 1_000_000
+"""Characters of a JSON value: far above what the app writes, far below a problem."""
+_MAX_BYTES = 65_536
+"""Bytes of a saved window geometry or state (Qt writes well under 1,000)."""
+_SHOWN = 60
+"""Characters of a bad value quoted in the log."""
+_HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,252})")
+
+
+class _Bad(ValueError):
+    """A stored value that is not used; the message says why, in words."""
+
+
+def _shown(value: object) -> str:
+    """The start of ``value`` for a log line: never the whole of a huge value, and no raw
+    control character (the quoted form escapes them)."""
+    if isinstance(value, str):
+        more = f"... ({len(value)} characters)" if len(value) > _SHOWN else ""
+        return repr(value[:_SHOWN]) + more
+    size = f" of {len(value)}" if isinstance(value, list | dict | QByteArray | bytes) else ""
+    return f"a {type(value).__name__}{size}"
+
+
+def _text(value: object, limit: int = _MAX_TEXT) -> str:
+    if not isinstance(value, str):
+        raise _Bad("not text")
+    if len(value) > limit:
+        raise _Bad(f"longer than {limit} characters")
+    found = find_forbidden(value)
+    if found is not None:
+        raise _Bad(f"contains {found.name}")
+    return value
+
+
+def _choice(allowed: tuple[str, ...]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if value not in allowed:
+            raise _Bad(f"not one of {', '.join(map(repr, allowed))}")
+        return str(value)
+
+    return check
+
+
+def _flag(value: object) -> bool:
+    return _choice(("true", "false"))(value) == "true"
+
+
+def _server(value: object) -> str:
+    try:
+        check_server_url(_text(value), allow_insecure=True)
+    except ValidationError:
+        raise _Bad("not a web address") from None
+    return str(value)
+
+
+def _web_address(value: object) -> str:
+    """An http(s) address with a host, or "" (not set)."""
+    text = _text(value)
+    if not text:
+        return text
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 - reading it validates it
+    except ValueError:
+        raise _Bad("not a valid port number") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Bad("not an http:// or https:// address")
+    return text
+
+
+def _bind_address(value: object) -> str:
+    """An IP address or host name to listen on, or "" (not set)."""
+    text = _text(value)
+    if not text:
+        return text
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        if not _HOST_NAME.fullmatch(text):
+            raise _Bad("not an IP address or host name") from None
+    return text
+
+
+def _port(value: object) -> int:
+    # Not str.isdigit(): it accepts '²', which int() refuses; five digits at most, so a
+    # 5,000-digit number never reaches int().
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,5}", value):
+        raise _Bad("not a port number")
+    port = int(value)
+    if not 1 <= port <= 65535:
+        raise _Bad("not between 1 and 65535")
+    return port
+
+
+def _bytes(value: object) -> QByteArray:
+    if not isinstance(value, QByteArray):
+        raise _Bad("not saved window data")
+    if value.size() > _MAX_BYTES:
+        raise _Bad(f"larger than {_MAX_BYTES} bytes")
+    return value
+
+
+def _json_object(value: object) -> dict[Any, Any]:
+    text = _text(value, _MAX_JSON)
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise _Bad("nested too deeply") from None
+    except ValueError:  # also a number of more than 4,300 digits
+        raise _Bad("not valid JSON") from None
+    if not isinstance(document, dict):
+        raise _Bad("not a JSON object")
+    return document
+
+
+def _name(value: object) -> str:
+    """A job type, tag type or tag value: short text the server would read as written."""
+    text = _text(value, _MAX_NAME)
+    if not text.strip():
+        raise _Bad("blank")
+    return text
 
 
 class AppSettings:
-    """Typed access to the application's QSettings. ``path`` selects an INI file (tests)."""
+    """Typed, checked access to the application's QSettings. ``path`` selects an INI file
+    (the app and the tests always give one)."""
 
     def __init__(self, path: Path | None = None) -> None:
         if path is None:
             self._settings = QSettings("LEKAB", "Dispatch Desktop")
         else:
+            try:
+                # QSettings keeps the mode of an existing file when it rewrites it.
+                private_file(private_folder(path.parent) / path.name)
+            except OSError as exc:
+                log.warning("The settings file %s could not be made private: %s", path, exc)
             self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+        self._reported: set[str] = set()
+        if self._settings.status() != QSettings.Status.NoError:
+            log.warning("The settings file %s could not be read; defaults are used.", self.path)
 
     @property
     def path(self) -> Path:
@@ -33,16 +189,31 @@ class AppSettings:
         """Write pending changes to disk."""
         self._settings.sync()
 
-    def _text(self, key: str, default: str = "") -> str:
-        value = self._settings.value(key, default)
-        return value if isinstance(value, str) else default
+    def _ignored(
+        self, key: str, value: object, reason: str, outcome: str = "the default is used"
+    ) -> None:
+        """Log once per key that (part of) its stored value is not used."""
+        if key not in self._reported:
+            self._reported.add(key)
+            log.warning("Settings: ignored %s = %s: %s; %s.", key, _shown(value), reason, outcome)
+
+    def _read(self, key: str, default: T, check: Callable[[object], T]) -> T:
+        """The checked value of ``key``; ``default`` when it is missing or bad."""
+        if not self._settings.contains(key):
+            return default
+        value = self._settings.value(key)
+        try:
+            return check(value)
+        except _Bad as bad:
+            self._ignored(key, value, str(bad))
+            return default
 
     # -- sign-in ------------------------------------------------------------------------------
 
     @property
     def server_url(self) -> str:
         """The last server signed in to."""
-        return self._text("signin/server", DEFAULT_SERVER_URL)
+        return self._read("signin/server", DEFAULT_SERVER_URL, _server)
 
     @server_url.setter
     def server_url(self, value: str) -> None:
@@ -51,7 +222,7 @@ class AppSettings:
     @property
     def username(self) -> str:
         """The last username (empty when an API key was used)."""
-        return self._text("signin/username")
+        return self._read("signin/username", "", _text)
 
     @username.setter
     def username(self, value: str) -> None:
@@ -60,10 +231,8 @@ class AppSettings:
     @property
     def auth_method(self) -> AuthMethod:
         """How credentials travel (F6)."""
-        try:
-            return AuthMethod(self._text("signin/auth", AuthMethod.FIELDS.value))
-        except ValueError:
-            return AuthMethod.FIELDS
+        names = tuple(method.value for method in AuthMethod)
+        return AuthMethod(self._read("signin/auth", AuthMethod.FIELDS.value, _choice(names)))
 
     @auth_method.setter
     def auth_method(self, value: AuthMethod) -> None:
@@ -72,8 +241,7 @@ class AppSettings:
     @property
     def http_method(self) -> str:
         """``POST`` or ``GET``."""
-        value = self._text("signin/http", "POST")
-        return value if value in ("POST", "GET") else "POST"
+        return self._read("signin/http", "POST", _choice(("POST", "GET")))
 
     @http_method.setter
     def http_method(self, value: str) -> None:
@@ -82,7 +250,7 @@ class AppSettings:
     @property
     def remember_credentials(self) -> bool:
         """Whether the user asked to keep the secret in the keyring."""
-        return self._text("signin/remember", "false") == "true"
+        return self._read("signin/remember", False, _flag)
 
     @remember_credentials.setter
     def remember_credentials(self, value: bool) -> None:
@@ -93,8 +261,7 @@ class AppSettings:
     @property
     def window_geometry(self) -> QByteArray | None:
         """The main window's saved geometry."""
-        value = self._settings.value("window/geometry")
-        return value if isinstance(value, QByteArray) else None
+        return self._read("window/geometry", None, _bytes)
 
     @window_geometry.setter
     def window_geometry(self, value: QByteArray) -> None:
@@ -103,8 +270,7 @@ class AppSettings:
     @property
     def window_state(self) -> QByteArray | None:
         """The main window's saved splitter/dock state."""
-        value = self._settings.value("window/state")
-        return value if isinstance(value, QByteArray) else None
+        return self._read("window/state", None, _bytes)
 
     @window_state.setter
     def window_state(self, value: QByteArray) -> None:
@@ -114,17 +280,22 @@ class AppSettings:
 
     def job_type_mapping(self) -> JobTypeMapping:
         """Defaults plus the user's overrides ("unknown" stored as an empty string)."""
-        try:
-            raw = json.loads(self._text("jobtypes/overrides", "{}"))
-        except json.JSONDecodeError:
-            raw = {}
+        key = "jobtypes/overrides"
+        raw = self._read(key, {}, _json_object)
         overrides: dict[str, GenericType | None] = {}
-        for job_type, generic in raw.items() if isinstance(raw, dict) else ():
-            if generic in ("GMM", "GMA"):
-                overrides[str(job_type)] = GenericType(generic)
-            elif generic == "":
-                overrides[str(job_type)] = None
+        for job_type, generic in self._entries(key, raw, _MAX_JOB_TYPES, "job types"):
+            try:
+                kind = _choice(("GMM", "GMA", ""))(generic)
+                overrides[_name(job_type)] = GenericType(kind) if kind else None
+            except _Bad as bad:
+                self._ignored(key, job_type, str(bad), "that entry is left out")
         return JobTypeMapping(overrides)
+
+    def _entries(self, key: str, raw: dict[Any, Any], limit: int, what: str) -> list[Any]:
+        """The first ``limit`` entries of a JSON object read from ``key``."""
+        if len(raw) > limit:
+            self._ignored(key, raw, f"more than {limit} {what}", f"the first {limit} are used")
+        return list(raw.items())[:limit]
 
     def set_job_type_overrides(self, overrides: dict[str, GenericType | None]) -> None:
         """Store the user's overrides of the mapping."""
@@ -135,17 +306,12 @@ class AppSettings:
 
     def event_source(self) -> SourceConfig:
         """How this desktop gets job events; the follow token is not here (keyring)."""
-        try:
-            mode = SourceMode(self._text("monitor/mode", SourceMode.OFF.value))
-        except ValueError:
-            mode = SourceMode.OFF
-        port_text = self._text("monitor/port", str(DEFAULT_PORT))
-        port = int(port_text) if port_text.isdigit() and int(port_text) <= 65535 else DEFAULT_PORT
+        modes = tuple(mode.value for mode in SourceMode)
         return SourceConfig(
-            mode=mode,
-            bind=self._text("monitor/bind", "127.0.0.1") or "127.0.0.1",
-            port=port,
-            follow_url=self._text("monitor/follow_url"),
+            mode=SourceMode(self._read("monitor/mode", SourceMode.OFF.value, _choice(modes))),
+            bind=self._read("monitor/bind", "", _bind_address) or "127.0.0.1",
+            port=self._read("monitor/port", DEFAULT_PORT, _port),
+            follow_url=self._read("monitor/follow_url", "", _web_address),
         )
 
     def set_event_source(self, config: SourceConfig) -> None:
@@ -158,7 +324,7 @@ class AppSettings:
     @property
     def notifications_enabled(self) -> bool:
         """Desktop notifications for assignments, goal reached and finish."""
-        return self._text("monitor/notifications", "true") == "true"
+        return self._read("monitor/notifications", True, _flag)
 
     @notifications_enabled.setter
     def notifications_enabled(self, value: bool) -> None:
@@ -168,13 +334,35 @@ class AppSettings:
 
     def tag_vocabulary(self) -> dict[str, list[str]]:
         """Tag types and values used in earlier launches, for completion."""
-        try:
-            raw = json.loads(self._text("tags/vocabulary", "{}"))
-        except json.JSONDecodeError:
-            return {}
-        if not isinstance(raw, dict):
-            return {}
-        return {str(t): [str(v) for v in vs] for t, vs in raw.items() if isinstance(vs, list)}
+        key = "tags/vocabulary"
+        raw = self._read(key, {}, _json_object)
+        vocabulary: dict[str, list[str]] = {}
+        for tag_type, values in self._entries(key, raw, _MAX_TAG_TYPES, "tag types"):
+            try:
+                name = _name(tag_type)
+                if not isinstance(values, list):
+                    raise _Bad("not a list of values")
+            except _Bad as bad:
+                self._ignored(key, tag_type, str(bad), "that entry is left out")
+                continue
+            if len(values) > _VOCABULARY_LIMIT:
+                self._ignored(
+                    key,
+                    values,
+                    f"more than {_VOCABULARY_LIMIT} values of {name!r}",
+                    "the last are used",
+                )
+            vocabulary[name] = self._names(key, values[-_VOCABULARY_LIMIT:])
+        return vocabulary
+
+    def _names(self, key: str, values: list[Any]) -> list[str]:
+        names = []
+        for value in values:
+            try:
+                names.append(_name(value))
+            except _Bad as bad:
+                self._ignored(key, value, str(bad), "that entry is left out")
+        return names
 
     def remember_tags(self, used: dict[str, list[str]]) -> None:
         """Add the tag types and values of a launch to the vocabulary."""

@@ -57,9 +57,11 @@ def split_values(text: str) -> list[str]:
     """The values typed in a row's value field, in order.
 
     Blank entries are dropped so that the trailing ``|`` typed before the next value is not
-    reported as an error on every keystroke; all other checks are left to TagFilterPart.
+    reported as an error on every keystroke; all other checks are left to TagFilterPart. Only
+    spaces are trimmed here: a line separator or control character at an end must reach
+    TagFilterPart, which refuses it, rather than vanish in a trim.
     """
-    return [value for value in (piece.strip() for piece in text.split(VALUE_SEPARATOR)) if value]
+    return [value for value in (piece.strip(" ") for piece in text.split(VALUE_SEPARATOR)) if value]
 
 
 def part_from_fields(tagtype: str, values_text: str) -> TagFilterPart:

@@ -208,6 +208,33 @@ def test_parameters_json_keeps_big_ids_and_writes_other_values_as_text() -> None
     )
 
 
+def test_lone_surrogates_are_stored_escaped_and_read_back_exactly(
+    journal: LaunchJournal, tmp_path: Path
+) -> None:
+    # A launch refused because of a lone surrogate must still be journaled (issue 7 §2):
+    # SQLite stores UTF-8, which cannot hold one.
+    given = {"jobid": BIG_ID, "jobname": "Alarm \ud800", "toaddressbookgroups": ["\udfffA"]}
+    attempt_id = _attempt(journal, job_name="Name \ud800", parameters=given)
+    journal.record_outcome(
+        attempt_id, Outcome.REFUSED_LOCALLY, jobname="Job \udc00", message="Refused \ud83d"
+    )
+
+    (record,) = journal.entries()
+    assert record.parameter_values() == given
+    assert record.outcome is Outcome.REFUSED_LOCALLY
+    assert record.job_name == "Name \\ud800"
+    assert record.result_job_name == "Job \\udc00"
+    assert record.message == "Refused \\ud83d"
+    assert journal.export_csv(tmp_path / "export.csv") == 1
+
+
+def test_a_backslash_in_a_parameter_stays_a_backslash(journal: LaunchJournal) -> None:
+    given = {"jobid": BIG_ID, "message": "C:\\temp\\u00e9 \\ud800"}
+    _attempt(journal, parameters=given)
+
+    assert journal.entries()[0].parameter_values() == given
+
+
 def test_csv_export(journal: LaunchJournal, tmp_path: Path) -> None:
     first = _attempt(journal, job_name='Larm, "brand"\nplan 3')
     journal.record_outcome(first, Outcome.OK, runtimeid=MAX_ID, jobname="Larm 1")

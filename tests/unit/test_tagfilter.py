@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -34,7 +36,9 @@ def test_reference_example_prints_back_unchanged() -> None:
 
 
 def test_blanks_around_names_and_parts_are_trimmed() -> None:
-    tag_filter = TagFilter.parse("  Base : STO | OSL ;  On call :Yes \n")
+    # Issue 7 §2 changed this: a trailing line break used to be trimmed too; it is now refused
+    # like every control character (test_invisible_character_in_a_filter_is_refused...).
+    tag_filter = TagFilter.parse("  Base : STO | OSL ;  On call :Yes ")
 
     assert str(tag_filter) == "Base:STO|OSL;On call:Yes"
 
@@ -198,17 +202,99 @@ def test_part_with_a_set_of_values_is_refused_as_a_validation_error() -> None:
         TagFilter.from_json([{"tagtype": "Base", "tagvalues": {"STO"}}])
 
 
+# -- characters the server would misread (issue 7 §2) ----------------------------------------
+
+# (character, how the message names it)
+FORBIDDEN = [
+    pytest.param("\u200b", "ZERO WIDTH SPACE (U+200B)", id="zero-width-space"),
+    pytest.param("\u200c", "ZERO WIDTH NON-JOINER (U+200C)", id="zwnj"),
+    pytest.param("\u200d", "ZERO WIDTH JOINER (U+200D)", id="zwj"),
+    pytest.param("\ufeff", "ZERO WIDTH NO-BREAK SPACE (U+FEFF)", id="bom"),
+    pytest.param("\u00ad", "SOFT HYPHEN (U+00AD)", id="soft-hyphen"),
+    pytest.param("\u202e", "RIGHT-TO-LEFT OVERRIDE (U+202E)", id="bidi-override"),
+    pytest.param("\u2066", "LEFT-TO-RIGHT ISOLATE (U+2066)", id="bidi-isolate"),
+    pytest.param("\u2028", "LINE SEPARATOR (U+2028)", id="line-separator"),
+    pytest.param("\u2029", "PARAGRAPH SEPARATOR (U+2029)", id="paragraph-separator"),
+    pytest.param("\x85", "NEXT LINE (U+0085)", id="next-line"),
+    pytest.param("\t", "TAB (U+0009)", id="tab"),
+    pytest.param("\x00", "U+0000", id="nul"),
+    pytest.param("\x7f", "U+007F", id="delete"),
+    pytest.param("\ud800", "U+D800", id="lone-high-surrogate"),
+    pytest.param("\udfff", "U+DFFF", id="lone-low-surrogate"),
+    pytest.param("\ufdd0", "U+FDD0", id="noncharacter-fdd0"),
+    pytest.param("\ufffe", "U+FFFE", id="noncharacter-fffe"),
+    pytest.param("\U0001ffff", "U+1FFFF", id="noncharacter-plane-1"),
+    pytest.param("\U0010ffff", "U+10FFFF", id="noncharacter-last"),
+    pytest.param("\U000e0001", "LANGUAGE TAG (U+E0001)", id="tag-character"),
+]
+
+
+@pytest.mark.parametrize(("character", "named"), FORBIDDEN)
+def test_invisible_character_in_a_filter_is_refused_by_name_and_position(
+    character: str, named: str
+) -> None:
+    # "On call:Yes" + the character: the server would look for a value nobody has.
+    text = f"Base:STO;On call:Yes{character}"
+
+    with pytest.raises(ValidationError) as info:
+        TagFilter.parse(text, field="excludecustomtagfilter")
+
+    message = str(info.value)
+    assert named in message
+    assert "at position 21" in message
+    assert "'On call:Yes" in message  # the part it is in
+    assert character not in message  # shown by name, never as itself
+    assert info.value.field == "excludecustomtagfilter"
+
+
+@pytest.mark.parametrize(("character", "named"), FORBIDDEN)
+def test_invisible_character_in_a_part_or_json_filter_is_refused(
+    character: str, named: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        TagFilterPart("On call", ["No", f"Ye{character}s"])
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        TagFilterPart(f"{character}On call", ["Yes"])
+    with pytest.raises(ValidationError, match=re.escape(named)) as info:
+        TagFilter.from_json([{"tagtype": "On call", "tagvalues": [f"Yes{character}"]}], field="f")
+    assert info.value.field == "f"
+
+
+def test_json_text_with_an_escaped_invisible_character_is_refused() -> None:
+    # JSON can carry the character as an escape: the parsed name is what counts.
+    with pytest.raises(ValidationError, match=re.escape("ZERO WIDTH SPACE (U+200B)")):
+        TagFilter.from_json('[{"tagtype": "On call", "tagvalues": ["Yes\\u200b"]}]')
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Göteborg R&D", "Ärende ÅÖ", "Registered Nurse", "東京", "Ελλάδα", "Café 😀", "a\u0301"],
+)
+def test_visible_letters_symbols_and_marks_are_accepted(name: str) -> None:
+    assert str(TagFilter.parse(f"Base:{name}")) == f"Base:{name}"
+
+
 # -- properties: lossless printing and parsing (F9) -----------------------------------------
 
-names = (
-    st.text(
-        st.characters(exclude_characters=";|:\r\n\t", exclude_categories=("Cs",)),
-        min_size=1,
-        max_size=12,
+
+def refused(character: str) -> bool:
+    """The rule of issue 7 §2, written out independently of api/characters.py."""
+    code = ord(character)
+    return (
+        unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
     )
-    .map(str.strip)
-    .filter(bool)
+
+
+allowed_characters = st.characters(exclude_characters=";|:").filter(lambda c: not refused(c))
+NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+]
+forbidden_characters = st.one_of(
+    st.characters(categories=["Cc", "Cf", "Cs", "Zl", "Zp"]), st.sampled_from(NONCHARACTERS)
 )
+names = st.text(allowed_characters, min_size=1, max_size=12).map(str.strip).filter(bool)
 tag_filters = st.lists(
     st.builds(TagFilterPart, names, st.lists(names, min_size=1, max_size=4)),
     min_size=1,
@@ -231,3 +317,20 @@ def test_printed_filter_parses_back_to_itself(tag_filter: TagFilter) -> None:
 @given(tag_filters)
 def test_json_form_parses_back_to_itself(tag_filter: TagFilter) -> None:
     assert TagFilter.from_json(json.dumps(tag_filter.to_json())) == tag_filter
+
+
+@settings(max_examples=150)
+@given(tag_filters, forbidden_characters, st.data())
+def test_a_forbidden_character_anywhere_is_refused_by_code_point(
+    tag_filter: TagFilter, character: str, data: st.DataObject
+) -> None:
+    text = str(tag_filter)
+    at = data.draw(st.integers(0, len(text)))
+    tampered = text[:at] + character + text[at:]
+
+    with pytest.raises(ValidationError) as info:
+        TagFilter.parse(tampered, field="excludecustomtagfilter")
+
+    assert f"U+{ord(character):04X}" in str(info.value)
+    assert f"position {at + 1}" in str(info.value)
+    assert info.value.field == "excludecustomtagfilter"

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from dispatch_desktop.api import (
+    AuthMethod,
+    Credentials,
     DispatchError,
     GenericType,
     StartJobRequest,
     TagFilter,
     ValidationError,
 )
-from dispatch_desktop.api.validation import find_problems, validate_start_request
+from dispatch_desktop.api.validation import (
+    check_credentials,
+    check_server_url,
+    find_problems,
+    label,
+    validate_start_request,
+)
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 JOB_ID = 352872112744058883  # reference 1.2.2; above 2**53 (F1)
@@ -39,9 +50,16 @@ def only_problem(
     problems = problems_of(request, generic_type)
     assert len(problems) == 1, [str(p) for p in problems]
     problem = problems[0]
-    assert problem.field is not None
-    assert f"({problem.field})" in str(problem), "the message must name the field"
+    assert_names_its_field(problem)
     return problem
+
+
+def assert_names_its_field(problem: ValidationError) -> None:
+    """The message names the field as the form does, never by its POST key."""
+    assert problem.field is not None
+    assert str(problem).startswith(label(problem.field)), "the message must name the field"
+    post_keys = {spec for spec in StartJobRequest.__dataclass_fields__} - {"message"}
+    assert not [key for key in post_keys if key in str(problem)], str(problem)
 
 
 # -- jobid (F1) -----------------------------------------------------------------------------
@@ -286,7 +304,7 @@ def test_string_and_json_form_of_the_same_filter_together_are_refused(
     problem = only_problem(request)
 
     assert problem.field == json_field
-    assert string_field in str(problem)
+    assert label(string_field) in str(problem)
 
 
 # -- rules of the generic job types (2.2.2, F7, F8) -----------------------------------------
@@ -403,7 +421,8 @@ def test_find_problems_reports_every_problem() -> None:
         "tokeep",
         "toaddressbookcustomtagfilter",
     ]
-    assert all(f"({p.field})" in str(p) for p in problems)
+    for problem in problems:
+        assert_names_its_field(problem)
 
 
 def test_validate_raises_the_first_problem() -> None:
@@ -436,3 +455,230 @@ def test_validation_error_is_also_a_value_error_and_a_dispatch_error() -> None:
 
     assert isinstance(info.value, ValidationError)
     assert isinstance(info.value, DispatchError)
+
+
+# -- characters the server would misread (issue 7 §2, docs/input-rules.md) ------------------
+
+ZWSP = "\u200b"
+TEXT_FIELDS = ["jobname", "message", "assignedmessage"]
+
+
+def shaped(field: str, text: str) -> Any:
+    """``text`` as the value of ``field``: a list for names and numbers, a part of a JSON
+    filter for the JSON fields, else the text itself."""
+    if field in ("tonumbers", "excludenumbers", "toaddressbooksavedtagfilters"):
+        return [text]
+    if field == "toaddressbookgroups":
+        return ["Management team", text]
+    if field.endswith("tagfilterjson"):
+        return [{"tagtype": "On call", "tagvalues": [text]}]
+    return text
+
+
+# Per field: a valid value whose every character is checked as given.
+VALID_TEXT = {
+    "jobname": "Xmas bash",
+    "message": "Hej på er!\nKom kl 18.",
+    "assignedmessage": "Du är vald",
+    "tonumbers": "+46701234567",
+    "excludenumbers": "0701234567",
+    "toaddressbookcustomtagfilter": "Base:STO|OSL",
+    "excludecustomtagfilter": "On call:Yes",
+    "toaddressbooktagfilterjson": "Yes",
+    "excludetagfilterjson": "Yes",
+    "toaddressbooksavedtagfilters": "Stockholm on call",
+    "toaddressbookgroups": "Oslo, night shift",
+}
+
+
+def problem_on(field: str, text: str) -> ValidationError:
+    problems = [
+        p
+        for p in problems_of(StartJobRequest(jobid=JOB_ID, **{field: shaped(field, text)}))
+        if p.field == field
+    ]
+    assert problems, f"{field}: {text!r} was accepted"
+    return problems[0]
+
+
+@pytest.mark.parametrize("field", sorted(VALID_TEXT))
+def test_valid_values_of_every_text_field_are_accepted(field: str) -> None:
+    assert (
+        problems_of(StartJobRequest(jobid=JOB_ID, **{field: shaped(field, VALID_TEXT[field])}))
+        == []
+    )
+
+
+@pytest.mark.parametrize("field", sorted(VALID_TEXT))
+def test_zero_width_space_is_refused_in_every_text_field_by_name_and_position(field: str) -> None:
+    text = VALID_TEXT[field]
+    problem = problem_on(field, text[:3] + ZWSP + text[3:])
+
+    message = str(problem)
+    assert_names_its_field(problem)
+    assert "ZERO WIDTH SPACE (U+200B)" in message
+    assert "at position 4" in message
+    assert ZWSP not in message
+
+
+def test_exclusion_message_names_the_field_in_the_users_words() -> None:
+    problem = problem_on("excludecustomtagfilter", "On call:Yes" + ZWSP)
+
+    assert str(problem).startswith("Recipients to exclude (tag filter): ")
+    assert "ZERO WIDTH SPACE (U+200B), an invisible formatting character, at position 12" in str(
+        problem
+    )
+
+
+@pytest.mark.parametrize("field", ["message", "assignedmessage"])
+@pytest.mark.parametrize("text", ["Line one\nLine two", "Line one\r\nLine two\r\n", "\nKom!\n"])
+def test_messages_keep_their_line_breaks_unchanged(field: str, text: str) -> None:
+    assert params_of(StartJobRequest(jobid=JOB_ID, **{field: text}))[field] == text
+
+
+@pytest.mark.parametrize("field", ["message", "assignedmessage"])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        pytest.param("Line one\rLine two", "CARRIAGE RETURN (U+000D)", id="lone-cr"),
+        pytest.param("Line one\n\rLine two", "CARRIAGE RETURN (U+000D)", id="lf-cr"),
+        pytest.param("Col 1\tCol 2", "TAB (U+0009)", id="tab"),
+        pytest.param("Line one\u2028Line two", "LINE SEPARATOR (U+2028)", id="line-separator"),
+        pytest.param("Para\u2029Para", "PARAGRAPH SEPARATOR (U+2029)", id="paragraph-separator"),
+        pytest.param("Next\x85line", "NEXT LINE (U+0085)", id="next-line"),
+        pytest.param("Do \u202eemoc ton", "RIGHT-TO-LEFT OVERRIDE (U+202E)", id="bidi-override"),
+        pytest.param("Bell\x07", "U+0007", id="bell"),
+    ],
+)
+def test_messages_refuse_other_line_breaks_and_controls(field: str, text: str, named: str) -> None:
+    problem = problem_on(field, text)
+
+    assert named in str(problem)
+    assert str(problem).startswith(label(field))
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        pytest.param("Xmas\nbash", "LINE FEED (U+000A)", id="line-feed"),
+        pytest.param("Xmas bash\r\n", "CARRIAGE RETURN (U+000D)", id="crlf"),
+        pytest.param("Xmas\u2028bash", "LINE SEPARATOR (U+2028)", id="line-separator"),
+        pytest.param("\ufeffXmas bash", "ZERO WIDTH NO-BREAK SPACE (U+FEFF)", id="bom"),
+        pytest.param("Xmas\u00adbash", "SOFT HYPHEN (U+00AD)", id="soft-hyphen"),
+        pytest.param("Xmas \u2067bash\u2069", "RIGHT-TO-LEFT ISOLATE (U+2067)", id="isolate"),
+        pytest.param("Xmas \ud83d bash", "U+D83D", id="lone-surrogate"),
+        pytest.param("Xmas \ufdd0", "U+FDD0", id="noncharacter"),
+    ],
+)
+def test_job_name_is_one_line_of_visible_characters(text: str, named: str) -> None:
+    problem = problem_on("jobname", text)
+
+    assert named in str(problem)
+    assert str(problem).startswith("Job name: ")
+
+
+def test_a_blank_assigned_message_of_a_gmm_job_may_not_hide_a_control_character() -> None:
+    assert problems_of(StartJobRequest(jobid=JOB_ID, assignedmessage=" "), GMM) == []
+    problem = only_problem(StartJobRequest(jobid=JOB_ID, assignedmessage="\t"), GMM)
+
+    assert "TAB (U+0009)" in str(problem)
+
+
+def test_lone_surrogate_in_a_job_name_is_refused_before_sending() -> None:
+    with pytest.raises(ValidationError) as info:
+        params_of(StartJobRequest(jobid=JOB_ID, jobname="Alarm \ud800"))
+
+    assert info.value.field == "jobname"
+    assert "U+D800" in str(info.value)
+    str(info.value).encode("utf-8")  # the message itself can be shown, logged and journaled
+
+
+def test_emoji_and_combining_marks_in_a_message_are_accepted() -> None:
+    text = "Kom nu 🚑 – café (e\u0301)!"
+
+    assert params_of(StartJobRequest(jobid=JOB_ID, message=text))["message"] == text
+
+
+# -- properties ------------------------------------------------------------------------------
+
+FORBIDDEN_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")
+NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
+    chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
+]
+forbidden = st.one_of(
+    st.characters(categories=FORBIDDEN_CATEGORIES), st.sampled_from(NONCHARACTERS)
+)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(sorted(VALID_TEXT)), forbidden, st.data())
+def test_any_value_with_a_forbidden_character_is_refused_naming_field_and_character(
+    field: str, character: str, data: st.DataObject
+) -> None:
+    text = VALID_TEXT[field]
+    at = data.draw(st.integers(0, len(text)))
+    tampered = text[:at] + character + text[at:]
+    if field in ("message", "assignedmessage"):
+        # A message may keep line breaks: LF, and CR directly before LF.
+        assume(character != "\n" and tampered[at : at + 2] != "\r\n")
+
+    problem = problem_on(field, tampered)
+
+    assert_names_its_field(problem)
+    assert f"U+{ord(character):04X}" in str(problem)
+    assert f"at position {at + 1}" in str(problem)
+    assert character not in str(problem)
+
+
+allowed_text = st.text(
+    st.characters(exclude_categories=FORBIDDEN_CATEGORIES).filter(lambda c: c not in NONCHARACTERS),
+    min_size=1,
+    max_size=40,
+).filter(str.strip)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(["jobname", "message", "assignedmessage"]), allowed_text)
+def test_any_text_of_allowed_characters_is_sent_unchanged(field: str, text: str) -> None:
+    assert params_of(StartJobRequest(jobid=JOB_ID, **{field: text}))[field] == text
+
+
+# -- sign-in fields that reach the wire ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://secure.lekab.com/dispatch/api\u200b",
+        "https://secure.lekab.com/dis\npatch/api",
+        "https://secure\t.lekab.com/dispatch/api",
+    ],
+)
+def test_server_address_with_an_invisible_or_control_character_is_refused(url: str) -> None:
+    # urlsplit drops tabs and line breaks inside an address without a word.
+    with pytest.raises(ValidationError, match=r"Server address: .*U\+") as info:
+        check_server_url(url)
+
+    assert info.value.field == "server"
+
+
+def test_username_with_a_zero_width_space_is_refused_by_name() -> None:
+    with pytest.raises(ValidationError, match=re.escape("ZERO WIDTH SPACE (U+200B)")) as info:
+        check_credentials(Credentials("alice" + ZWSP, "secret"), AuthMethod.FIELDS)
+
+    assert info.value.field == "username"
+
+
+@pytest.mark.parametrize("password", ["pass\nword", "pass\ud800word"])
+def test_unsendable_password_is_refused_without_telling_anything_about_it(password: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_credentials(Credentials("alice", password), AuthMethod.FIELDS)
+
+    assert info.value.field == "password"
+    assert "position" not in str(info.value)
+    assert "U+" not in str(info.value)
+
+
+def test_password_may_hold_any_visible_or_invisible_character_the_user_chose() -> None:
+    # The server compares a password, it does not read it.
+    check_credentials(Credentials("alice", "pa" + ZWSP + "ss\u00a0wörd"), AuthMethod.FIELDS)

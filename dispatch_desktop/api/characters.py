@@ -1,0 +1,114 @@
+"""Characters the Dispatch server would misread, and the sentence that names one.
+
+The server takes every parameter as the characters it receives: an invisible character in a tag
+value is part of the value (``On call:Yes`` with a zero-width space after it matches nobody, so
+an exclusion excludes nobody), a line separator in a job name splits it in some views and not
+in others, and a lone surrogate cannot be encoded as UTF-8 at all. Such characters are refused
+before anything is sent (docs/input-rules.md):
+
+* control characters (Unicode category Cc), except a line break in a message: ``\\n``, or
+  ``\\r\\n`` as one break (a lone ``\\r`` is refused);
+* line and paragraph separators (U+2028, U+2029; U+0085 is a control character);
+* format characters (Cf): zero-width space and joiners, byte order mark, soft hyphen, bidi
+  embeddings, overrides and isolates, ...;
+* lone surrogates (Cs, U+D800-U+DFFF), which a Python string can carry;
+* noncharacters (U+FDD0-U+FDEF and the last two code points of every plane).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from dispatch_desktop.api.errors import ValidationError
+
+# What each kind of forbidden character is, and why it must not be sent, in plain words.
+_KINDS: dict[str, tuple[str, str]] = {
+    "Cc": (
+        "a control character",
+        "it would reach the server as an invisible control code",
+    ),
+    "Zl": (
+        "a line separator",
+        "some programs show it as a line break and others not at all",
+    ),
+    "Cf": (
+        "an invisible formatting character",
+        "the server would take it as part of the text although nobody can see it",
+    ),
+    "Cs": (
+        "half of a broken character (a lone surrogate)",
+        "it cannot be sent at all",
+    ),
+    "noncharacter": (
+        "a noncharacter, reserved for internal use",
+        "it is not meant to be exchanged and may be dropped or replaced on the way",
+    ),
+}
+_KINDS["Zp"] = _KINDS["Zl"]
+# Control characters have no Unicode name; these three are common enough to name in words.
+_CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x85": "NEXT LINE"}
+
+
+def is_noncharacter(character: str) -> bool:
+    """True for the 66 noncharacters: U+FDD0-U+FDEF and U+xFFFE, U+xFFFF of every plane."""
+    code = ord(character)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _kind(text: str, index: int, line_breaks: bool) -> str | None:
+    """The kind of forbidden character at ``text[index]`` (a key of ``_KINDS``), or None."""
+    character = text[index]
+    if line_breaks and (character == "\n" or text.startswith("\r\n", index)):
+        return None
+    if is_noncharacter(character):
+        return "noncharacter"
+    category = unicodedata.category(character)
+    return category if category in _KINDS else None
+
+
+@dataclass(frozen=True)
+class ForbiddenCharacter:
+    """A character that must not be sent, and where it is (``position`` counts from 1)."""
+
+    character: str
+    position: int
+    kind: str
+
+    @property
+    def code_point(self) -> str:
+        """``U+200B``."""
+        return f"U+{ord(self.character):04X}"
+
+    @property
+    def name(self) -> str:
+        """``ZERO WIDTH SPACE (U+200B)``, or the code point alone when it has no name."""
+        name = _CONTROL_NAMES.get(self.character) or unicodedata.name(self.character, "")
+        return f"{name} ({self.code_point})" if name else self.code_point
+
+    def sentence(self) -> str:
+        """What it is, where, and why it is refused; it never contains the character itself."""
+        what, why = _KINDS[self.kind]
+        return (
+            f"contains {self.name}, {what}, at position {self.position}; {why}. "
+            "Delete it, or type the text again instead of pasting it"
+        )
+
+
+def find_forbidden(text: str, *, line_breaks: bool = False) -> ForbiddenCharacter | None:
+    """The first character of ``text`` that must not be sent; ``line_breaks`` allows the line
+    breaks of a message."""
+    for index in range(len(text)):
+        kind = _kind(text, index, line_breaks)
+        if kind is not None:
+            return ForbiddenCharacter(text[index], index + 1, kind)
+    return None
+
+
+def check_characters(text: str, what: str, field: str | None, *, line_breaks: bool = False) -> str:
+    """Return ``text`` if it has no forbidden character, else raise :class:`ValidationError`
+    ``"{what} contains ..."`` for ``field``."""
+    found = find_forbidden(text, line_breaks=line_breaks)
+    if found is not None:
+        raise ValidationError(f"{what} {found.sentence()}.", field)
+    return text
