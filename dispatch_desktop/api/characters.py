@@ -12,7 +12,9 @@ before anything is sent (docs/input-rules.md):
 * format characters (Cf): zero-width space and joiners, byte order mark, soft hyphen, bidi
   embeddings, overrides and isolates, ...;
 * lone surrogates (Cs, U+D800-U+DFFF), which a Python string can carry;
-* noncharacters (U+FDD0-U+FDEF and the last two code points of every plane).
+* noncharacters (U+FDD0-U+FDEF and the last two code points of every plane);
+* in tag, saved-filter and group names only: spaces other than the ordinary space (no-break
+  space, thin space, ideographic space, ...), which look the same and match nobody.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ _KINDS: dict[str, tuple[str, str]] = {
     ),
 }
 _KINDS["Zp"] = _KINDS["Zl"]
+_KINDS["name-space"] = (
+    "a space that is not an ordinary space",
+    "tag, filter and group names are compared character by character, so the name would "
+    "match nobody",
+)
 # Control characters have no Unicode name; these three are common enough to name in words.
 _CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x85": "NEXT LINE"}
 
@@ -56,7 +63,7 @@ def is_noncharacter(character: str) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
-def _kind(text: str, index: int, line_breaks: bool) -> str | None:
+def _kind(text: str, index: int, line_breaks: bool, names: bool) -> str | None:
     """The kind of forbidden character at ``text[index]`` (a key of ``_KINDS``), or None."""
     character = text[index]
     if line_breaks and (character == "\n" or text.startswith("\r\n", index)):
@@ -64,6 +71,8 @@ def _kind(text: str, index: int, line_breaks: bool) -> str | None:
     if is_noncharacter(character):
         return "noncharacter"
     category = unicodedata.category(character)
+    if names and category == "Zs" and character != " ":
+        return "name-space"
     return category if category in _KINDS else None
 
 
@@ -95,11 +104,14 @@ class ForbiddenCharacter:
         )
 
 
-def find_forbidden(text: str, *, line_breaks: bool = False) -> ForbiddenCharacter | None:
+def find_forbidden(
+    text: str, *, line_breaks: bool = False, names: bool = False
+) -> ForbiddenCharacter | None:
     """The first character of ``text`` that must not be sent; ``line_breaks`` allows the line
-    breaks of a message."""
+    breaks of a message; ``names`` also refuses look-alike spaces (no-break space, thin space,
+    ...), which in a tag, filter or group name would match nobody."""
     for index in range(len(text)):
-        kind = _kind(text, index, line_breaks)
+        kind = _kind(text, index, line_breaks, names)
         if kind is not None:
             return ForbiddenCharacter(text[index], index + 1, kind)
     return None

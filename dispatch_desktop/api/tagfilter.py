@@ -19,7 +19,7 @@ FORBIDDEN_CHARACTERS = ";|:"
 
 
 def _check_name(name: str, what: str, part_text: str, field: str) -> str:
-    found = find_forbidden(name)
+    found = find_forbidden(name, names=True)
     if found is not None:
         raise ValidationError(
             f"Tag filter part {part_text!r}: the {what} {name.strip()!r} {found.sentence()}.",
@@ -42,7 +42,7 @@ def _check_name(name: str, what: str, part_text: str, field: str) -> str:
 def _check_characters(text: str, field: str) -> None:
     """Refuse a forbidden character anywhere in a filter's text, naming the part it is in and
     its position in the whole text."""
-    found = find_forbidden(text)
+    found = find_forbidden(text, names=True)
     if found is not None:
         part = text.split(";")[text.count(";", 0, found.position - 1)]
         raise ValidationError(f"Tag filter part {part.strip()!r} {found.sentence()}.", field)

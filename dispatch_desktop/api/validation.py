@@ -105,7 +105,7 @@ def check_phone_number(number: Any, field: str = "tonumbers") -> str:
     digits."""
     if isinstance(number, str):
         # Named first: an invisible character makes a number look right and still be wrong.
-        _check_name_characters(number, "the number", field)
+        _check_name_characters(number, "the number", field, names=False)
     if not isinstance(number, str) or not PHONE_NUMBER.fullmatch(number):
         raise _error(
             field,
@@ -148,10 +148,11 @@ def check_job_id(jobid: Any) -> int:
     return jobid
 
 
-def _check_name_characters(name: str, what: str, field: str) -> None:
-    """Refuse a forbidden character in a short name, quoting the name (its quoted form shows
-    an invisible character as an escape, never as itself)."""
-    found = find_forbidden(name)
+def _check_name_characters(name: str, what: str, field: str, *, names: bool = True) -> None:
+    """Refuse a forbidden character in a short name (``names``: look-alike spaces too),
+    quoting the name (its quoted form shows an invisible character as an escape, never as
+    itself)."""
+    found = find_forbidden(name, names=names)
     if found is not None:
         raise _error(field, f"{what} {name!r} {found.sentence()}")
 

@@ -278,10 +278,11 @@ def test_visible_letters_symbols_and_marks_are_accepted(name: str) -> None:
 
 
 def refused(character: str) -> bool:
-    """The rule of issue 7 §2, written out independently of api/characters.py."""
+    """The rule of issue 7 §2 for names, written out independently of api/characters.py."""
     code = ord(character)
     return (
         unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        or (unicodedata.category(character) == "Zs" and character != " ")
         or 0xFDD0 <= code <= 0xFDEF
         or code & 0xFFFE == 0xFFFE
     )
@@ -292,7 +293,9 @@ NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
     chr(plane + last) for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)
 ]
 forbidden_characters = st.one_of(
-    st.characters(categories=["Cc", "Cf", "Cs", "Zl", "Zp"]), st.sampled_from(NONCHARACTERS)
+    st.characters(categories=["Cc", "Cf", "Cs", "Zl", "Zp"]),
+    st.sampled_from(NONCHARACTERS),
+    st.characters(categories=["Zs"]).filter(lambda c: c != " "),
 )
 names = st.text(allowed_characters, min_size=1, max_size=12).map(str.strip).filter(bool)
 tag_filters = st.lists(

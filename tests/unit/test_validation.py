@@ -682,3 +682,32 @@ def test_unsendable_password_is_refused_without_telling_anything_about_it(passwo
 def test_password_may_hold_any_visible_or_invisible_character_the_user_chose() -> None:
     # The server compares a password, it does not read it.
     check_credentials(Credentials("alice", "pa" + ZWSP + "ss\u00a0wörd"), AuthMethod.FIELDS)
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f", "\u3000"])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("excludecustomtagfilter", "On{}call:Yes"),
+        ("toaddressbookcustomtagfilter", "Base:STO|OSL;Role:Crew{}chief"),
+        ("toaddressbooksavedtagfilters", ["Stockholm{}on call"]),
+        ("toaddressbookgroups", ["Oslo,{}night shift"]),
+    ],
+)
+def test_a_look_alike_space_in_a_name_is_refused(field: str, value: object, space: str) -> None:
+    """A no-break space looks like a space and matches nobody: an exclusion would exclude
+    nobody (the zero-width space case of issue 7 with a visible-looking character)."""
+    given = value.format(space) if isinstance(value, str) else [v.format(space) for v in value]
+    request = StartJobRequest(jobid=352872112744058883, **{field: given})
+
+    with pytest.raises(ValidationError) as info:
+        validate_start_request(request, GenericType.GMM)
+
+    assert "not an ordinary space" in str(info.value)
+    assert f"U+{ord(space):04X}" in str(info.value)
+    assert info.value.field == field
+
+
+def test_a_no_break_space_in_a_message_is_kept() -> None:
+    request = StartJobRequest(jobid=352872112744058883, message="Rendez-vous à 10\u00a0h")
+    assert validate_start_request(request, GenericType.GMM)["message"].endswith("10\u00a0h")

@@ -417,10 +417,13 @@ def test_reference_post_example_of_2_2_is_reproduced(mock: responses.RequestsMoc
 
 
 @settings(max_examples=200, deadline=None)
-# Names the library accepts: invisible and control characters are refused (issue 7 §2).
+# Names the library accepts: invisible and control characters and look-alike spaces are
+# refused (issue 7 §2).
 @given(
     st.lists(
-        st.text(min_size=1).filter(lambda name: name.strip() and not find_forbidden(name)),
+        st.text(min_size=1).filter(
+            lambda name: name.strip() and not find_forbidden(name, names=True)
+        ),
         min_size=1,
         max_size=5,
     )
