@@ -43,7 +43,7 @@ from dispatch_desktop.api.models import (
     StartResult,
 )
 from dispatch_desktop.api.proxy import UnsupportedProxy
-from dispatch_desktop.api.redaction import Scrubber, redact, register_secret
+from dispatch_desktop.api.redaction import RedactingFilter, Scrubber, redact, register_secret
 from dispatch_desktop.api.transport import (
     Answer,
     DeadlineExpired,
@@ -53,7 +53,9 @@ from dispatch_desktop.api.transport import (
 )
 from dispatch_desktop.api.validation import (
     check_credentials,
+    check_job_type,
     check_server_url,
+    label,
     validate_start_request,
 )
 
@@ -95,18 +97,7 @@ _MAX_SERVER_TEXT = 500
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _RedactingFilter(logging.Filter):
-    """urllib3 logs request URLs at DEBUG; in GET mode they carry U, P or key."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(str(record.msg))
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)
-        return True
-
-
-logging.getLogger("urllib3.connectionpool").addFilter(_RedactingFilter())
+logging.getLogger("urllib3.connectionpool").addFilter(RedactingFilter())
 
 
 def _b64(text: str) -> str:
@@ -254,7 +245,11 @@ class DispatchClient:
                 "session",
             )
         self._transport = TransportSettings.from_session(session)
-        secrets = (credentials.password, credentials.api_key)
+        # A password equal to the username (the demo account's demo/demo) hides nothing: the
+        # username is shown and logged anyway, and masking it would blank every "demo".
+        secrets = [
+            s for s in (credentials.password, credentials.api_key) if s != credentials.username
+        ]
         self._scrub = Scrubber(secrets)
         register_secret(*secrets)  # crash reports and log lines mask them too
 
@@ -283,7 +278,7 @@ class DispatchClient:
         passes and :class:`MalformedAnswer` for an answer that cannot be read."""
         params: dict[str, Any] = {}
         if jobtype is not None:
-            params["jobtype"] = jobtype
+            params["jobtype"] = check_job_type(jobtype)
         get_names = {"jobtype": "T"}
         limits = Limits(
             self.connect_timeout, self.read_timeout, self.list_timeout, self.max_list_bytes
@@ -333,8 +328,8 @@ class DispatchClient:
             for name in params:
                 if name not in GET_NAMES:
                     raise ValidationError(
-                        f"{name} has no GET form (reference 2.2.1); use POST, or the string "
-                        "form of the tag filter.",
+                        f"{label(name)}: this cannot be sent with the GET method; sign in with "
+                        "POST, or give the tag filter as text.",
                         name,
                     )
             if params.get("tokeep") is False:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -138,3 +139,20 @@ def register_secret(*secrets: str | None) -> None:
 def redact(text: str) -> str:
     """Mask credentials by shape, and every registered secret in any of its forms."""
     return _REGISTERED(_mask_shapes(text))
+
+
+class RedactingFilter(logging.Filter):
+    """Masks credentials in a record's message, formatted with its arguments (urllib3 logs
+    request URLs, which in GET mode carry ``U``, ``P`` or ``key``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Masks credentials in everything a record becomes: message, arguments, traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))

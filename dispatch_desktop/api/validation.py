@@ -45,6 +45,7 @@ FIELD_LABELS: dict[str, str] = {
     "tokeep": "Keep the saved job's recipients",
     "responsegoal": "Response goal",
     "scheduledstart": "Scheduled start",
+    "jobtype": "Job type",
 }
 """The user's name of each request field, as the start-job form shows it."""
 
@@ -155,6 +156,15 @@ def _check_name_characters(name: str, what: str, field: str, *, names: bool = Tr
     found = find_forbidden(name, names=names)
     if found is not None:
         raise _error(field, f"{what} {name!r} {found.sentence()}")
+
+
+def check_job_type(job_type: str) -> str:
+    """A job type to list by (``MonitoredMessage``): a name, so no character the server would
+    misread and no look-alike space."""
+    if not isinstance(job_type, str) or not job_type.strip():
+        raise ValidationError("Job type: give a job type, such as MonitoredMessage.", "jobtype")
+    _check_name_characters(job_type, "the job type", "jobtype")
+    return job_type
 
 
 def _check_text(value: Any, field: str, *, line_breaks: bool = False) -> str:

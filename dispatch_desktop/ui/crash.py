@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dispatch_desktop import __version__
-from dispatch_desktop.api.redaction import redact
+from dispatch_desktop.api.redaction import RedactingFormatter, redact
 from dispatch_desktop.storage.private import PrivateRotatingFileHandler, private_folder
 from dispatch_desktop.ui.common import tr, window_title
 
@@ -30,7 +30,7 @@ def configure_logging(folder: Path) -> Path:
     is 0700 and every log file 0600 (storage/private.py): the log names jobs and people."""
     path = private_folder(folder) / LOG_FILE_NAME
     handler = PrivateRotatingFileHandler(path, max_bytes=1_000_000, backup_count=5)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -139,3 +139,32 @@ def test_the_crash_handler_report_is_masked() -> None:
         report = crash_report(*sys.exc_info())  # type: ignore[arg-type]
 
     assert_nowhere(API_KEY, ("the crash report", report))
+
+
+def test_the_log_file_masks_what_reaches_it(tmp_path: Path) -> None:
+    from dispatch_desktop.ui.crash import configure_logging
+
+    DispatchClient("http://127.0.0.1:9/api", Credentials(USER, PASSWORD))
+    root = logging.getLogger()
+    before = list(root.handlers)
+    path = configure_logging(tmp_path / "logs")
+    try:
+        log = logging.getLogger("dispatch_desktop.test")
+        log.warning("the server said %s", ValueError(PASSWORD))  # a non-text argument
+        try:
+            raise RuntimeError(f"Authorization: Basic {base64.b64encode(PASSWORD.encode())}")
+        except RuntimeError:
+            log.exception("with a traceback")
+    finally:
+        for handler in set(root.handlers) - set(before):
+            root.removeHandler(handler)
+            handler.close()
+
+    assert_nowhere(PASSWORD, ("the log file", path.read_text("utf-8")))
+    assert "the server said ***" in path.read_text("utf-8")
+
+
+def test_a_password_equal_to_the_username_is_not_masked_everywhere() -> None:
+    DispatchClient("http://127.0.0.1:9/api", Credentials("drillmaster", "drillmaster"))
+
+    assert redact("Drill by drillmaster") == "Drill by drillmaster"

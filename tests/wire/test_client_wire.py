@@ -375,7 +375,19 @@ def test_get_refuses_the_json_only_filter_fields_and_sends_nothing(
         start(client, **{field: [{"tagtype": "Role", "tagvalues": ["Surgeon"]}]})
 
     assert info.value.field == field
-    assert field in str(info.value)
+    assert "(tag filter in JSON form): this cannot be sent with the GET method" in str(info.value)
+    assert field not in str(info.value)  # the form's words, never the API's field name
+    assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("job_type", ["Monitored\u200bMessage", "Quick\u00a0Assign", " ", "A\nB"])
+def test_a_job_type_to_list_by_is_checked_before_sending(
+    mock: responses.RequestsMock, job_type: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        make_client().list_saved_jobs(jobtype=job_type)
+
+    assert str(info.value).startswith("Job type:")
     assert len(mock.calls) == 0
 
 
