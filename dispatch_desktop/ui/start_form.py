@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter
 from dispatch_desktop.api.sms import count_sms
 from dispatch_desktop.api.validation import DISALLOWED_FIELDS, find_problems
-from dispatch_desktop.ui.common import count_text, tr
+from dispatch_desktop.ui.common import PlainLabel, count_text, tr
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -87,7 +87,7 @@ class StartJobForm(QWidget):
     # -- layout -------------------------------------------------------------------------------
 
     def _error_label(self, field: str) -> QLabel:
-        label = QLabel(self)
+        label = PlainLabel("", self)  # the message may quote what the user typed
         label.setWordWrap(True)
         label.setStyleSheet(_ERROR_STYLE)
         label.setAccessibleName(self.tr("Error"))
@@ -106,8 +106,7 @@ class StartJobForm(QWidget):
         return box
 
     def _build(self) -> None:
-        self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header = PlainLabel("", self)  # the saved job's name: text from the server
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.job_id_label = QLineEdit(self)
@@ -185,7 +184,7 @@ class StartJobForm(QWidget):
         self.start_button.setToolTip(self.tr("Review and confirm the launch (Ctrl+Enter)"))
         self.start_button.setAutoDefault(False)
         self.start_button.clicked.connect(self.request_launch)
-        self.status_label = QLabel(self)
+        self.status_label = PlainLabel("", self)
         self.status_label.setWordWrap(True)
 
         for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
