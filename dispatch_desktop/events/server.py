@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import math
 import os
 import socket
 import threading
@@ -53,6 +54,8 @@ LOOP_SECONDS = 0.25
 EVICTION_GRACE = 1.0
 """Seconds a connection may wait for its request before it may be closed to make room: a real
 sender delivers a callback within milliseconds of connecting."""
+EVICTION_BATCH = 16
+"""Connections closed (and accepted) at a time when the cap is reached."""
 DRAIN_BYTES = 1024 * 1024
 DRAIN_SECONDS = 2.0
 RESERVED_DESCRIPTORS = 64
@@ -72,6 +75,18 @@ def connection_cap(wanted: int) -> int:
     if soft == resource.RLIM_INFINITY:
         return wanted
     return max(16, min(wanted, soft // 2, soft - RESERVED_DESCRIPTORS))
+
+
+class _QueueDepth:
+    """Where waitress reports its task queue's depth: at every request queued behind busy
+    workers, a warning each (hundreds in a burst); here they are debug messages."""
+
+    def warning(self, message: str, *args: object) -> None:
+        log.debug(message, *args)
+
+
+class _Dispatcher(ThreadedTaskDispatcher):
+    queue_logger = _QueueDepth()
 
 
 class _LengthRequired(BadRequest):
@@ -243,8 +258,7 @@ class HardenedServer(TcpWSGIServer):
         self._next_sweep = 0.0
         self._accept_paused_until = 0.0
         self._evicted = 0
-        self._full_since: float | None = None
-        self._last_report = 0.0
+        self._last_report = self._last_full_report = 0.0
         self._stopping = threading.Event()
         self._loop_thread = threading.Thread()
         # Worker threads pull the trigger (to wake the loop) until they end, possibly after
@@ -262,7 +276,7 @@ class HardenedServer(TcpWSGIServer):
             log_socket_errors=False,  # a client that goes away is no error of ours
             clear_untrusted_proxy_headers=False,  # no proxy header is read
         )
-        dispatcher = ThreadedTaskDispatcher()
+        dispatcher = _Dispatcher()
         dispatcher.set_thread_count(threads)
         try:
             super().__init__(
@@ -291,6 +305,7 @@ class HardenedServer(TcpWSGIServer):
     def _loop(self) -> None:
         try:
             while not self._stopping.is_set():
+                self._tend(time.monotonic())
                 wasyncore.poll2(LOOP_SECONDS, self._map)
         finally:
             self._close_all()
@@ -325,47 +340,56 @@ class HardenedServer(TcpWSGIServer):
 
     # -- accepting, within the cap ----------------------------------------------------------
 
-    def readable(self) -> bool:
-        now = time.monotonic()
+    def _tend(self, now: float) -> None:
+        """Between two polls (never during one: a descriptor closed while a poll's results
+        are handled may be reused by a connection accepted in the same round, and that one
+        would then be closed for the other's results): enforce the deadlines, and at the
+        cap close the connection that has waited longest for its request, to make room."""
         if now >= self._next_sweep:
             self._next_sweep = now + LOOP_SECONDS
-            self._sweep(now)
-        if not self.accepting or now < self._accept_paused_until:
-            return False
-        return self._room(now)
-
-    def _room(self, now: float) -> bool:
-        """Whether one more connection may be accepted; at the cap, close the connection that
-        has waited longest for its request (a draining one first) to make room."""
-        if len(self.active_channels) < self.max_connections:
-            self._full_since = None
-            return True
-        victim = self._longest_waiting(now)
-        if victim is None:
-            if self._full_since is None:
-                self._full_since = now
+            for channel in list(self.active_channels.values()):
+                channel.enforce_deadline(now, self.request_deadline)
+            self._report(now)
+        if len(self.active_channels) >= self.max_connections:
+            victims = self._longest_waiting(now)
+            for victim in victims:
+                victim.close_now()
+            self._evicted += len(victims)
+            if not victims and now - self._last_full_report >= _REPORT_SECONDS:
+                self._last_full_report = now
                 log.warning(
-                    "The receiver has %d connections open, its most; new ones wait",
+                    "The receiver has %d connections open, its most, each with a request "
+                    "under way or just come; new ones wait",
                     self.max_connections,
                 )
-            return False
-        victim.close_now()
-        self._evicted += 1
-        return True
 
-    def _longest_waiting(self, now: float) -> _Channel | None:
-        """A draining connection, else the one waiting longest (beyond the grace) for its
-        request; None when every connection has a request at a worker or has just come."""
-        victim, longest = None, EVICTION_GRACE
+    def readable(self) -> bool:
+        return (
+            self.accepting
+            and time.monotonic() >= self._accept_paused_until
+            and len(self.active_channels) < self.max_connections
+        )
+
+    def _longest_waiting(self, now: float) -> list[_Channel]:
+        """Up to :data:`EVICTION_BATCH` connections to close: draining ones first, then those
+        waiting longest for their request (beyond :data:`EVICTION_GRACE`); none has a request
+        at a worker."""
+        candidates = []
         for channel in self.active_channels.values():
-            if channel.draining:
-                return channel
-            waited = channel.waiting_since(now)
-            if waited is not None and waited >= longest:
-                victim, longest = channel, waited
-        return victim
+            waited = math.inf if channel.draining else channel.waiting_since(now)
+            if waited is not None and waited >= EVICTION_GRACE:
+                candidates.append((waited, channel))
+        candidates.sort(key=lambda candidate: candidate[0], reverse=True)
+        return [channel for _, channel in candidates[:EVICTION_BATCH]]
 
     def handle_accept(self) -> None:
+        # Several at once: at the cap, room is made a batch at a time.
+        for _ in range(EVICTION_BATCH):
+            if len(self.active_channels) >= self.max_connections or not self._accept_one():
+                return
+
+    def _accept_one(self) -> bool:
+        """Accept one connection; False when none is waiting (or accepting failed)."""
         try:
             accepted = self.accept()
         except OSError as exc:
@@ -374,22 +398,19 @@ class HardenedServer(TcpWSGIServer):
                 # again at once would fail again, in a loop.
                 log.warning("Could not accept a connection (%s); pausing for a second", exc)
                 self._accept_paused_until = time.monotonic() + 1.0
-            return
+            return False
         if accepted is None:
-            return
+            return False
         connection, address = accepted
         try:
             self.set_socket_options(connection)
         except OSError:  # the client is gone already
             connection.close()
-            return
+            return True
         self.channel_class(self, connection, address, self.adj, map=self._map)
+        return True
 
-    # -- deadlines --------------------------------------------------------------------------
-
-    def _sweep(self, now: float) -> None:
-        for channel in list(self.active_channels.values()):
-            channel.enforce_deadline(now, self.request_deadline)
+    def _report(self, now: float) -> None:
         if self._evicted and now - self._last_report >= _REPORT_SECONDS:
             log.warning(
                 "Closed %d connections that had sent no whole request, to stay within %d "
@@ -400,7 +421,7 @@ class HardenedServer(TcpWSGIServer):
             self._evicted, self._last_report = 0, now
 
     def maintenance(self, now: float) -> None:
-        """waitress's idle timeout: replaced by :meth:`_sweep`."""
+        """waitress's idle timeout: replaced by the deadlines of :meth:`_tend`."""
 
     # -- logging ----------------------------------------------------------------------------
 
