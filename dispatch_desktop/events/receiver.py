@@ -50,8 +50,8 @@ EVENTS_PATH = "/events"
 MAX_BODY_BYTES = 64 * 1024
 """Largest callback body accepted; the reference's bodies are about 300 bytes."""
 REQUEST_DEADLINE = 10.0
-"""Seconds a client has to deliver a whole request, from its connection (or its previous
-answer): a slow or half-open client is dropped then, however steadily it drips."""
+"""Seconds a client has to deliver a whole request, from its connection: a slow or half-open
+client is dropped then, however steadily it drips."""
 MAX_CONNECTIONS = 1000
 """Most connections open at once (lowered to fit the process's file-descriptor limit)."""
 CALLBACK_THREADS = 16

@@ -5,8 +5,8 @@ before a worker thread sees it, so a slow or silent client costs a socket and a 
 never a worker. What waitress lacks is added here:
 
 - a total deadline: a connection that has not delivered a whole request ``request_deadline``
-  seconds after it opened (or after its previous answer) is closed, however steadily it drips
-  bytes (waitress only closes connections idle for long);
+  seconds after it opened is closed, however steadily it drips bytes (waitress only closes
+  connections idle for long); one request per connection, as before (HTTP/1.0);
 - a cap on connections below the process's file-descriptor limit, so that ``accept()`` never
   fails for want of descriptors (it would fail again at once, in a loop: a spinning core). At
   the cap, the connection that has waited longest for its request, beyond a short grace, is
@@ -16,7 +16,8 @@ never a worker. What waitress lacks is added here:
   a reset, which can destroy the answer before the client reads it;
 - a chunked body is refused (411) before it is read: a callback comes with a length;
 - the refusals waitress makes itself (a malformed request, a body too large) are logged once,
-  with the request line masked, like the application's own.
+  with the request line masked, like the application's own;
+- an event loop whose cost per round does not grow with the connections open (:class:`_Poller`).
 
 Everything here runs in the event-loop thread unless it says otherwise. Standard library and
 waitress only, no Qt.
@@ -28,9 +29,11 @@ import errno
 import logging
 import math
 import os
+import select
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -64,17 +67,89 @@ when the connection cap is derived from the descriptor limit."""
 _REPORT_SECONDS = 10.0
 
 
+_SELECT_LIMIT = 500
+"""Where poll() is missing (Windows), select() takes at most 512 sockets."""
+
+
 def connection_cap(wanted: int) -> int:
     """``wanted``, lowered to what the process's file-descriptor limit allows: at most half of
     it, and :data:`RESERVED_DESCRIPTORS` kept for everything else."""
+    if not hasattr(select, "poll"):
+        return min(wanted, _SELECT_LIMIT)
     try:
         import resource  # POSIX only
-    except ImportError:  # Windows: no such limit for sockets
+    except ImportError:
         return wanted
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return wanted
     return max(16, min(wanted, soft // 2, soft - RESERVED_DESCRIPTORS))
+
+
+class _Poller:
+    """poll(2) with a lasting registration, for the event loop.
+
+    waitress's own loop asks every connection whether it wants to read or write before each
+    poll: with hundreds of connections open (a burst of callbacks) that takes longer than the
+    requests themselves, and the rounds follow each other fast (every answer wakes the loop).
+    Here only the connections that may have changed are asked again: those that had an event
+    in the last round, were opened or closed, or were marked by a worker thread (which
+    changes a connection only when it serves a request or writes an answer)."""
+
+    def __init__(self, dispatchers: dict[int, Any]) -> None:
+        self._map = dispatchers
+        self._poll = select.poll()
+        self._registered: dict[int, int] = {}
+        self._changed: deque[int] = deque()
+        self._last_ready: list[int] = []
+        self.fixed: set[int] = set()
+        """Descriptors asked every round (the listening socket and the trigger: their wishes
+        change with no event of their own)."""
+
+    def touch(self, fd: int | None) -> None:
+        """``fd`` may want something else now (any thread)."""
+        if fd is not None:
+            self._changed.append(fd)
+
+    def _update(self) -> None:
+        candidates = set(self.fixed)
+        candidates.update(self._last_ready)
+        while True:
+            try:
+                candidates.add(self._changed.popleft())
+            except IndexError:
+                break
+        for fd in candidates:
+            dispatcher = self._map.get(fd)
+            flags = 0
+            if dispatcher is not None:
+                if dispatcher.readable():
+                    flags |= select.POLLIN | select.POLLPRI
+                if dispatcher.writable() and not dispatcher.accepting:
+                    flags |= select.POLLOUT
+            registered = self._registered.get(fd)
+            if flags == (registered or 0):
+                continue
+            if flags:
+                self._poll.register(fd, flags)  # registers, or modifies
+                self._registered[fd] = flags
+            else:
+                self._poll.unregister(fd)
+                del self._registered[fd]
+
+    def poll(self, timeout: float) -> None:
+        """One round: wait up to ``timeout`` seconds, then handle the events (as
+        ``wasyncore.poll2`` does)."""
+        self._update()
+        try:
+            ready = self._poll.poll(int(timeout * 1000))
+        except InterruptedError:
+            ready = []
+        self._last_ready = [fd for fd, _ in ready]
+        for fd, flags in ready:
+            dispatcher = self._map.get(fd)
+            if dispatcher is not None:
+                wasyncore.readwrite(dispatcher, flags)
 
 
 class _QueueDepth:
@@ -106,15 +181,18 @@ class _Parser(HTTPRequestParser):
 
 
 class _Answering:
-    """What both kinds of task add (they run in worker threads): a refusal closes the
-    connection, draining it first; the end of an answer restarts the request deadline."""
+    """What both kinds of task add (they run in worker threads): one request per connection,
+    as HTTP/1.0 has it (a kept-alive connection that the server closes while idle races with
+    the client's next request on it, and a sender may not retry a POST that met a closed
+    connection); a refusal drains the connection before it closes; the end of an answer
+    gives its sending a deadline of its own."""
 
     channel: _Channel
     status: str
 
     def build_response_header(self) -> bytes:
+        self.set_close_on_finish()  # type: ignore[attr-defined]
         if not self.status.startswith(("1", "2", "3")):
-            self.set_close_on_finish()  # type: ignore[attr-defined]
             self.channel.drain_before_close = True
         header: bytes = super().build_response_header()  # type: ignore[misc]
         return header
@@ -155,15 +233,41 @@ class _Channel(HTTPChannel):
 
     def __init__(self, server: HardenedServer, sock: socket.socket, *args: Any, **kw: Any) -> None:
         self.phase_started = time.monotonic()
-        """When this connection began to wait for its next request (its opening, or the end
-        of its previous answer): the start of its request deadline."""
+        """When this connection opened, or its answer was written: the start of the deadline
+        for its request, or for sending its answer."""
         self.drain_before_close = False
         self._drain_until: float | None = None
         self._drained = 0
         super().__init__(server, sock, *args, **kw)
 
+    def add_channel(self, map: Any = None) -> None:
+        super().add_channel(map)
+        self.server.touch(self._fileno)
+
+    def del_channel(self, map: Any = None) -> None:
+        fd = self._fileno
+        super().del_channel(map)
+        self.server.touch(fd)
+
+    def service(self) -> None:
+        super().service()  # a worker thread: requests served, maybe closing
+        self._changed()
+
+    def write_soon(self, data: bytes) -> int:
+        written: int = super().write_soon(data)  # a worker thread
+        if self.total_outbufs_len:  # output left for the loop to send
+            self._changed()
+        return written
+
+    def _changed(self) -> None:
+        """Have the loop ask this connection again what it wants (a worker thread). waitress
+        wakes the loop before it returns, maybe before this is noted: wake it once more."""
+        self.server.touch(self._fileno)
+        self.server.pull_trigger()
+
     def answered(self) -> None:
-        """An answer is written (a worker thread): the next request's deadline starts."""
+        """An answer is written (a worker thread, after a long poll maybe): it has a deadline
+        of its own to be sent."""
         self.phase_started = time.monotonic()
 
     @property
@@ -278,10 +382,12 @@ class HardenedServer(TcpWSGIServer):
         )
         dispatcher = _Dispatcher()
         dispatcher.set_thread_count(threads)
+        dispatchers: dict[int, Any] = {}
+        self._poller = _Poller(dispatchers) if hasattr(select, "poll") else None
         try:
             super().__init__(
                 app,
-                map={},
+                map=dispatchers,
                 _sock=sock,
                 dispatcher=dispatcher,
                 adj=adj,
@@ -291,6 +397,8 @@ class HardenedServer(TcpWSGIServer):
         except BaseException:
             dispatcher.shutdown(timeout=0)
             raise
+        if self._poller is not None:
+            self._poller.fixed = {self._fileno, self.trigger._fileno}
 
     @property
     def port(self) -> int:
@@ -302,11 +410,19 @@ class HardenedServer(TcpWSGIServer):
         self._loop_thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._loop_thread.start()
 
+    def touch(self, fd: int | None) -> None:
+        """The connection at ``fd`` may want to read or write otherwise now (any thread)."""
+        if self._poller is not None:
+            self._poller.touch(fd)
+
     def _loop(self) -> None:
         try:
             while not self._stopping.is_set():
                 self._tend(time.monotonic())
-                wasyncore.poll2(LOOP_SECONDS, self._map)
+                if self._poller is not None:
+                    self._poller.poll(LOOP_SECONDS)
+                else:
+                    wasyncore.poll(LOOP_SECONDS, self._map)
         finally:
             self._close_all()
 
