@@ -343,6 +343,10 @@ class CallbackReceiver:
             reply = self._route(method, target, environ)
         except _Rejection as rejection:
             reply = self._rejected(rejection, request_line, environ)
+        except Exception:
+            # A bug: here, not in waitress, whose log line would name the path (the token).
+            log.exception("The callback receiver failed on %s", mask_token(request_line))
+            reply = _Reply(500, b"The receiver failed; the event is not stored.\n", _TEXT)
         else:
             log.debug(
                 "%s %s %s", environ.get("REMOTE_ADDR"), mask_token(request_line), reply.status

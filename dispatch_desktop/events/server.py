@@ -152,6 +152,18 @@ class _Poller:
                 wasyncore.readwrite(dispatcher, flags)
 
 
+class _MaskedLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """waitress's log of a connection ("Exception while serving PATH"), with the secrets in
+    the paths masked."""
+
+    def __init__(self, mask: Mask) -> None:
+        super().__init__(log, {})
+        self._mask = mask
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        return self._mask(str(msg)), kwargs
+
+
 class _QueueDepth:
     """Where waitress reports its task queue's depth: at every request queued behind busy
     workers, a warning each (hundreds in a burst); here they are debug messages."""
@@ -238,6 +250,7 @@ class _Channel(HTTPChannel):
         self.drain_before_close = False
         self._drain_until: float | None = None
         self._drained = 0
+        self.logger = server.connection_log
         super().__init__(server, sock, *args, **kw)
 
     def add_channel(self, map: Any = None) -> None:
@@ -359,6 +372,7 @@ class HardenedServer(TcpWSGIServer):
         self.request_deadline = request_deadline
         self.max_body = max_body
         self._mask = mask
+        self.connection_log = _MaskedLog(mask)
         self._next_sweep = 0.0
         self._accept_paused_until = 0.0
         self._evicted = 0

@@ -359,3 +359,38 @@ def test_an_event_that_cannot_be_stored_is_not_acknowledged(
     assert answer.status == 503
     assert b"disk" not in answer.body  # the detail is for the log only
     assert "503 The event could not be stored. (The event store (x)" in caplog.text
+
+
+def test_a_bug_is_a_500_and_leaves_no_token_in_any_log(
+    receiver: CallbackReceiver,
+    callback_path: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    def broken(event: object) -> tuple[object, bool]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(receiver.store, "add_event", broken)
+    answer = post(receiver.port, callback_path, JOB_START)
+    assert answer.status == 500
+    assert b"bug" not in answer.body
+    assert "a bug" in caplog.text  # with its traceback, for the developers
+    assert receiver.token not in caplog.text
+    monkeypatch.undo()
+    assert post(receiver.port, callback_path, JOB_START).status == 200
+
+
+def test_the_servers_own_log_lines_mask_the_token(
+    receiver: CallbackReceiver, callback_path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Should the application itself fail, the server logs the path it was serving.
+    def failing(environ: object, start_response: object) -> list[bytes]:
+        raise RuntimeError("the application failed")
+
+    assert receiver._httpd is not None
+    receiver._httpd.application = failing
+    assert post(receiver.port, callback_path, JOB_START).status == 500
+    assert "Exception while serving /callbacks/***" in caplog.text
+    assert receiver.token not in caplog.text
