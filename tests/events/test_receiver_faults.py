@@ -15,6 +15,7 @@ from event_http import post
 from faults import FaultInjector, Ledger, ReadOnly, lock_held
 
 from dispatch_desktop.events import CallbackReceiver, EventStore
+from dispatch_desktop.events import receiver as receiver_module
 from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.events.source import EventSource
 
@@ -118,6 +119,13 @@ def test_a_failing_disk_is_503_then_writes_resume(
     assert ledger.acknowledged == set(range(1, 12))
 
 
+@pytest.fixture
+def short_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopping waits 0.5 s (not 2 s) for requests under way: the tests stay fast."""
+    monkeypatch.setattr(receiver_module, "STOP_GRACE_SECONDS", 0.5)
+
+
+@pytest.mark.usefixtures("short_grace")
 def test_stop_returns_while_a_write_waits_for_a_lock(tmp_path: Path) -> None:
     # A lock held for longer than the busy timeout: the write waits, the receiver must not.
     store = EventStore(tmp_path / "events.sqlite3", busy_timeout=60)
@@ -143,6 +151,7 @@ def test_stop_returns_while_a_write_waits_for_a_lock(tmp_path: Path) -> None:
     assert store.events_after(0) == []
 
 
+@pytest.mark.usefixtures("short_grace")
 def test_the_app_stops_its_event_source_while_the_store_is_locked(tmp_path: Path) -> None:
     # What froze the desktop app: stopping the embedded receiver while a callback waits for
     # the store (here, past the default busy timeout of 10 s).

@@ -14,7 +14,7 @@ import pytest
 from dispatch_desktop import httpserver
 from dispatch_desktop.demo.server import LIST_PATH, DemoServer
 
-DEADLINE = 1.0
+DEADLINE = 0.5
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def seconds_until_dropped(port: int, limit: float = 8.0) -> float | None:
 def test_a_dripping_client_is_cut_off_at_the_deadline(demo: DemoServer) -> None:
     dropped_after = seconds_until_dropped(demo.port)
     assert dropped_after is not None, "the slow client kept its thread"
-    assert DEADLINE * 0.8 <= dropped_after < DEADLINE + 3
+    assert DEADLINE * 0.8 <= dropped_after < DEADLINE + 3  # generous: a slow CI machine
     connection = http.client.HTTPConnection("127.0.0.1", demo.port, timeout=5)
     try:
         connection.request("GET", LIST_PATH)
