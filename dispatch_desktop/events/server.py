@@ -61,14 +61,14 @@ EVICTION_BATCH = 16
 """Connections closed (and accepted) at a time when the cap is reached."""
 DRAIN_BYTES = 1024 * 1024
 DRAIN_SECONDS = 2.0
+"""After a refusal, what the client still sends is read and dropped up to these bounds."""
 RESERVED_DESCRIPTORS = 64
 """File descriptors left to the rest of the process (the store, logs, the desktop app's own)
 when the connection cap is derived from the descriptor limit."""
-_REPORT_SECONDS = 10.0
-
-
 _SELECT_LIMIT = 500
 """Where poll() is missing (Windows), select() takes at most 512 sockets."""
+_REPORT_SECONDS = 10.0
+"""Least time between two warnings about the cap."""
 
 
 def connection_cap(wanted: int) -> int:
