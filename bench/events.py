@@ -12,12 +12,13 @@ Two servers take the same load in this (the parent) process, alternately (baseli
 receiver, baseline; ...), each run on a fresh server:
 
 - ``baseline``: a stdlib :class:`~http.server.ThreadingHTTPServer` on 127.0.0.1 whose handler
-  reads the body and answers 200, nothing else. It is set up as the receiver's server is
-  (HTTP/1.0, so one request per connection, closed after the answer; a thread per connection;
-  a listen backlog of 128; no host name look-up), so that the two differ in their work only;
-- ``receiver``: :class:`~dispatch_desktop.events.CallbackReceiver` with a real
-  :class:`~dispatch_desktop.events.EventStore` in a new file (SQLite WAL, ``synchronous =
-  FULL``: every event is committed and synced before its 200).
+  reads the body and answers 200, nothing else (HTTP/1.0, so one request per connection,
+  closed after the answer; a thread per connection; a listen backlog of 128; no host name
+  look-up): the bare server the receiver's figures are measured against;
+- ``receiver``: :class:`~dispatch_desktop.events.CallbackReceiver` (a WSGI application on
+  waitress: an event-loop thread reads each request whole, a pool of worker threads answers)
+  with a real :class:`~dispatch_desktop.events.EventStore` in a new file (SQLite WAL,
+  ``synchronous = FULL``: every event is committed and synced before its 200).
 
 The load: 8 concurrent senders, each POSTing its own distinct JOB_ASSIGN bodies of the
 reference's 3.1.2 shape (distinct ``sendtaskid``, so none is a resent copy), one after the
@@ -36,11 +37,11 @@ Figures:
   the median of the runs, and the ratio of the medians (receiver / baseline);
 - latency "POST → hook": from just before a sender opens the connection of a POST to the
   moment the receiver calls its listener (:meth:`CallbackReceiver.add_listener`, the hook the
-  monitor uses; it runs after the store's commit and the 200) with that event; for the baseline,
-  to the moment its handler has read the body. "POST → 200" is the sender's round trip, for
-  both. Percentiles are over the events of every run. Both processes take times from
-  ``time.perf_counter_ns``, a system-wide monotonic clock (CLOCK_MONOTONIC on Linux,
-  QueryPerformanceCounter on Windows, mach_absolute_time on macOS);
+  monitor uses; its thread calls it after the store's commit, while the 200 goes out) with that
+  event; for the baseline, to the moment its handler has read the body. "POST → 200" is the
+  sender's round trip, for both. Percentiles are over the events of every run. Both processes
+  take times from ``time.perf_counter_ns``, a system-wide monotonic clock (CLOCK_MONOTONIC on
+  Linux, QueryPerformanceCounter on Windows, mach_absolute_time on macOS);
 - with ``--gui``, latency "POST → model": the receiver's listener also hands each event to an
   :class:`~dispatch_desktop.ui.monitor_panel.EventBridge`, which carries it to the GUI thread
   of an offscreen QApplication and on to a shown
@@ -228,8 +229,9 @@ def child_sender(args: argparse.Namespace) -> int:
 
 
 class _BaselineServer(http.server.ThreadingHTTPServer):
-    """The receiver's server settings: a daemon thread per connection, a backlog of 128, no
-    FQDN look-up. ``arrivals`` holds ``(ns, body)`` for each body read."""
+    """A daemon thread per connection, a backlog of 128, no FQDN look-up (the settings of the
+    receiver's server before it moved to waitress). ``arrivals`` holds ``(ns, body)`` for
+    each body read."""
 
     daemon_threads = True
     request_queue_size = 128
@@ -239,13 +241,13 @@ class _BaselineServer(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _BaselineHandler)
 
     def server_bind(self) -> None:
-        """Bind without the FQDN look-up of HTTPServer.server_bind (as the receiver)."""
+        """Bind without the FQDN look-up of HTTPServer.server_bind."""
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
 
 
 class _BaselineHandler(http.server.BaseHTTPRequestHandler):
-    """Reads the body, answers 200. HTTP/1.0, one request per connection, as the receiver."""
+    """Reads the body, answers 200. HTTP/1.0, one request per connection."""
 
     server: _BaselineServer
     protocol_version = "HTTP/1.0"
@@ -737,7 +739,7 @@ def report(
     lines = [
         f"Callback intake: {load.senders} concurrent senders (threads of {load.processes} "
         f"processes), {load.senders} × {load.events} distinct JOB_ASSIGN events per run, {runs} "
-        f"run{'s' if runs > 1 else ''} of each server, alternating; 127.0.0.1, HTTP/1.0, "
+        f"run{'s' if runs > 1 else ''} of each server, alternating; 127.0.0.1, "
         f"a connection per POST; {cpu_count} cores",
         f"Store: {folder}{f' ({fs})' if fs else ''}; SQLite WAL, synchronous = FULL",
         "",
@@ -748,7 +750,7 @@ def report(
             f"{_ratio(o.events_per_second, b.events_per_second):.2f}"
             for b, o in zip(by_kind["baseline"], by_kind["receiver"], strict=True)
         ),
-        "hook: the receiver's listener (after the commit, its sync and the 200); for the "
+        "hook: the receiver's listener (after the commit and its sync, beside the 200); for the "
         "baseline, its handler's body read.",
     ]
     if gui is None:

@@ -419,7 +419,9 @@ class _Handler(BaseHTTPRequestHandler):
             raise BadRequest("Content-Length is not a number.")
         if int(length) > MAX_BODY:
             raise BadRequest("The request body is too large.")
-        return self.rfile.read(int(length))
+        body = self.rfile.read(int(length))
+        self.server.request_read(self.connection)  # in time: its deadline is lifted
+        return body
 
     def _answer(self, reply: _Reply | None, fault: str | None) -> None:
         demo = self.server.demo

@@ -4,23 +4,30 @@
 The callback URL is one per system user, shared by every desktop of the company (F12), so one
 receiver takes the callbacks and the desktops follow it (``GET /events``). The first line on
 stdout is exactly ``Dispatch callback receiver listening on URL`` (the URL holds the callback
-token), so that a script or test can read it. The tokens not given on the command line are
-created once and kept in the data folder (files readable by the owner only), so the URLs stay
-the same across restarts. The events token is never printed: the operator reads it from its
-file and gives it to the desktops. Ctrl+C or SIGTERM stop the receiver and exit with 0.
+token), so that a script or test can read it. Ctrl+C or SIGTERM stop the receiver and exit
+with 0.
+
+Tokens never go on the command line, which every user of the machine can read (``ps``): each
+comes from a file (``--token-file``, ``--events-token-file``), else an environment variable
+(:data:`TOKEN_ENV`, :data:`EVENTS_TOKEN_ENV`), else the data folder, where it is created once
+(readable by the owner only), so that the URLs stay the same across restarts. ``--token`` and
+``--events-token`` still work, with a warning. The events token is never printed: the operator
+reads it from its file and gives it to the desktops.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch_desktop.events.receiver import CallbackReceiver
+from dispatch_desktop.events.receiver import CallbackReceiver, check_token
 from dispatch_desktop.events.store import EventStore, EventStoreError
-from dispatch_desktop.events.tokens import stored_token
+from dispatch_desktop.events.tokens import read_token, stored_token
 from dispatch_desktop.httpserver import wait_for_stop_request
 
 log = logging.getLogger(__name__)
@@ -29,6 +36,32 @@ STORE_FILE_NAME = "events.sqlite3"
 # File names, not secrets.
 CALLBACK_TOKEN_FILE_NAME = "callback-token"  # noqa: S105
 EVENTS_TOKEN_FILE_NAME = "events-token"  # noqa: S105
+# Names of environment variables, not secrets.
+TOKEN_ENV = "DISPATCH_RECEIVER_TOKEN"  # noqa: S105
+EVENTS_TOKEN_ENV = "DISPATCH_RECEIVER_EVENTS_TOKEN"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class _TokenOptions:
+    """Where one token may come from, in the order they are tried."""
+
+    what: str
+    file_option: str
+    value_option: str
+    env: str
+    kept_in: str
+
+
+_CALLBACK = _TokenOptions(
+    "callback token", "--token-file", "--token", TOKEN_ENV, CALLBACK_TOKEN_FILE_NAME
+)
+_EVENTS = _TokenOptions(
+    "events token",
+    "--events-token-file",
+    "--events-token",
+    EVENTS_TOKEN_ENV,
+    EVENTS_TOKEN_FILE_NAME,
+)
 
 
 def _port(text: str) -> int:
@@ -55,28 +88,61 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data", required=True, type=Path, help="folder of the event store and the tokens"
     )
-    parser.add_argument(
-        "--token",
-        help=f"callback token (default: kept in DATA/{CALLBACK_TOKEN_FILE_NAME}); "
-        "visible to other users in the process list",
-    )
-    parser.add_argument(
-        "--events-token",
-        help=f"bearer token of GET /events (default: kept in DATA/{EVENTS_TOKEN_FILE_NAME})",
-    )
+    _add_token_options(parser, _CALLBACK, "callback token")
+    _add_token_options(parser, _EVENTS, "bearer token of GET /events")
     return parser
+
+
+def _add_token_options(
+    parser: argparse.ArgumentParser, options: _TokenOptions, description: str
+) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        options.file_option,
+        type=Path,
+        metavar="FILE",
+        help=f"file holding the {description} (default: ${options.env}, else "
+        f"DATA/{options.kept_in}, created once)",
+    )
+    group.add_argument(
+        options.value_option,
+        metavar="TOKEN",
+        help=f"deprecated: other users can read a command line; use {options.file_option}",
+    )
+
+
+def _dest(option: str) -> str:
+    return option.removeprefix("--").replace("-", "_")
+
+
+def _token(args: argparse.Namespace, options: _TokenOptions) -> tuple[str, str]:
+    """The token and where it came from (words for the operator). Raises ``ValueError``
+    for an invalid token, ``OSError`` for a file that cannot be read."""
+    path: Path | None = getattr(args, _dest(options.file_option))
+    if path is not None:
+        return read_token(path, options.what), f"in {path}"
+    value: str | None = getattr(args, _dest(options.value_option))
+    if value is not None:
+        print(
+            f"dispatch-desktop-receiver: warning: {options.value_option} is deprecated: "
+            f"other users of this machine can read a command line; use "
+            f"{options.file_option} or ${options.env}.",
+            file=sys.stderr,
+        )
+        return check_token(value, options.what), f"given with {options.value_option}"
+    value = os.environ.get(options.env, "").strip()
+    if value:
+        return check_token(value, options.what), f"from ${options.env}"
+    kept = args.data / options.kept_in
+    return stored_token(kept, options.what), f"in {kept}"
 
 
 def _receiver(args: argparse.Namespace) -> tuple[CallbackReceiver, str]:
     """The receiver, and where its events token comes from (for the operator)."""
     args.data.mkdir(parents=True, exist_ok=True)
+    token, _ = _token(args, _CALLBACK)
+    events_token, source = _token(args, _EVENTS)
     store = EventStore(args.data / STORE_FILE_NAME)
-    token = args.token or stored_token(args.data / CALLBACK_TOKEN_FILE_NAME, "callback token")
-    if args.events_token:
-        events_token, source = args.events_token, "given with --events-token"
-    else:
-        events_file = args.data / EVENTS_TOKEN_FILE_NAME
-        events_token, source = stored_token(events_file, "events token"), f"in {events_file}"
     receiver = CallbackReceiver(
         store, args.bind, args.port, token, serve_events=True, events_token=events_token
     )

@@ -5,12 +5,16 @@ Ids stay exact Python ``int`` end to end (F1). The reference sends ``jobid``, ``
 ``contactid`` as JSON strings, ``""`` when there is none, and ``userid`` as a number (F2); both
 forms are accepted for every id, and a JSON float never is, because it may already have lost
 digits.
+
+A body is parsed once, here: everything later (the fingerprint, the store, the monitor) works
+on what :func:`parse_callback` checked, so a body that would fail later is refused now, alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +29,16 @@ double-based consumer cannot round them (F1)."""
 
 TEXT_FIELDS = ("jobtype", "sendname", "agent")
 
+EARLIEST_TIMESTAMP_MS = 946_684_800_000
+"""2000-01-01T00:00:00Z in UNIX milliseconds: no job event is older."""
+LATEST_TIMESTAMP_MS = 4_102_444_800_000
+"""2100-01-01T00:00:00Z: a later ``timestamp`` is a fault of the sender (seconds or
+microseconds for milliseconds, a wrong clock), and Python's datetime ends at year 9999."""
+MAX_NESTING = 32
+"""Deepest nesting of arrays and objects a body may have; the reference's bodies are flat. A
+fixed bound, so that whether a deep body passes does not depend on the stack of the thread
+that parses it."""
+
 # Not str.isdigit(), which accepts "²" and other digits; short enough for int() (whose
 # limit is 4300 digits) and for any 64-bit id with leading zeros.
 _DIGITS = re.compile(r"[0-9]{1,32}")
@@ -36,7 +50,9 @@ class InvalidEvent(ValueError):
 
 @dataclass(frozen=True)
 class JobEvent:
-    """One parsed callback body. ``raw`` is the JSON text exactly as received."""
+    """One parsed callback body. ``raw`` is the JSON text exactly as received; ``fingerprint``
+    is the SHA-256 (hex) of its canonical JSON: equal for a resent copy of the same body,
+    whatever its spacing or key order, so that a retry is stored once."""
 
     eventtype: str
     jobid: int | None
@@ -49,14 +65,7 @@ class JobEvent:
     contactid: int | None
     agent: str | None
     raw: str
-
-    @property
-    def fingerprint(self) -> str:
-        """SHA-256 (hex) of the body's canonical JSON: equal for a resent copy of the same
-        body, whatever its spacing or key order, so a retry is stored once."""
-        # ensure_ascii: a lone surrogate ("\ud800" in the body) has an escape, but no UTF-8.
-        canonical = json.dumps(_load_json(self.raw), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -79,9 +88,13 @@ class StoredEvent:
 
     @property
     def timestamp(self) -> datetime | None:
-        """When the event happened, per the Dispatch server, as an aware UTC datetime."""
+        """When the event happened, per the Dispatch server, as an aware UTC datetime. Raises
+        :class:`InvalidEvent` for a time outside 2000-2100, which the receiver refuses (a row
+        stored before it did, or written by hand)."""
         if self.timestamp_ms is None:
             return None
+        if not EARLIEST_TIMESTAMP_MS <= self.timestamp_ms < LATEST_TIMESTAMP_MS:
+            raise InvalidEvent(f"The event's timestamp {self.timestamp_ms} is not a time.")
         return datetime.fromtimestamp(self.timestamp_ms / 1000, UTC)
 
     def to_wire(self) -> dict[str, Any]:
@@ -113,14 +126,21 @@ class StoredEvent:
             raw = document["raw"]
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidEvent(f"An event lacks a valid cursor, time or body ({exc}).") from exc
-        if not _is_whole(cursor) or not isinstance(eventtype, str) or not isinstance(raw, str):
+        if (
+            not _is_whole(cursor)
+            or _text(eventtype, "eventtype") is None
+            or _text(raw, "raw") is None
+        ):
             raise InvalidEvent("An event has a malformed cursor, eventtype or body.")
+        if received_at.tzinfo is None:
+            # A naive time cannot be compared with the aware ones (the monitor sorts by time).
+            raise InvalidEvent("An event's arrival time has no UTC offset.")
         return cls(
             cursor=cursor,
             received_at=received_at,
             eventtype=eventtype,
-            timestamp_ms=_whole_number(document.get("timestamp_ms"), "timestamp_ms"),
             raw=raw,
+            timestamp_ms=_whole_number(document.get("timestamp_ms"), "timestamp_ms"),
             **{name: _whole_number(document.get(name), name) for name in ID_FIELDS},
             **{name: _text(document.get(name), name) for name in TEXT_FIELDS},
         )
@@ -130,10 +150,36 @@ def _reject_constant(name: str) -> None:
     raise InvalidEvent(f"The body contains {name}, which is not JSON.")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: a JSON number, but no float holds it
+        raise InvalidEvent("The body contains a number too large for a float.")
+    return value
+
+
 def _load_json(text: str) -> Any:
     # Python's json accepts NaN and Infinity by default; they are not JSON and have no
     # canonical form.
-    return json.loads(text, parse_constant=_reject_constant)
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def _check_nesting(document: Any) -> None:
+    """Raise :class:`InvalidEvent` when ``document`` nests deeper than :data:`MAX_NESTING`
+    (iteratively: the check itself must not recurse)."""
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_NESTING:
+                raise InvalidEvent("The body nests too deeply.")
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+
+
+def _fingerprint(document: Any) -> str:
+    # ensure_ascii: a lone surrogate ("\ud800" in the body) has an escape, but no UTF-8.
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def _is_whole(value: Any) -> bool:
@@ -152,6 +198,16 @@ def _whole_number(value: Any, name: str) -> int | None:
     return value
 
 
+def _timestamp(value: Any) -> int | None:
+    """The ``timestamp`` field (3.1: UNIX milliseconds) when it lies in 2000-2100."""
+    timestamp = _whole_number(value, "timestamp")
+    if timestamp is not None and not EARLIEST_TIMESTAMP_MS <= timestamp < LATEST_TIMESTAMP_MS:
+        raise InvalidEvent(
+            "The field 'timestamp' is not a time from 2000 to 2100 in UNIX milliseconds."
+        )
+    return timestamp
+
+
 def _text(value: Any, name: str) -> str | None:
     if value is None:
         return None
@@ -166,8 +222,10 @@ def _text(value: Any, name: str) -> str | None:
 
 def parse_callback(body: bytes | str) -> JobEvent:
     """The job event in a callback body (3.1.1-3.1.3, or any other ``eventtype``, kept as it
-    is). Raises :class:`InvalidEvent` when the body is not UTF-8 JSON, not an object, has no
-    ``eventtype`` string, or gives a field of the reference a value of the wrong type."""
+    is). Raises :class:`InvalidEvent` when the body is not UTF-8 JSON, not an object, nests
+    deeper than :data:`MAX_NESTING`, has a number no float holds, has no ``eventtype`` string,
+    gives a field of the reference a value of the wrong type, or a ``timestamp`` outside
+    2000-2100."""
     try:
         raw = body.decode("utf-8") if isinstance(body, bytes) else body
         document = _load_json(raw)
@@ -181,13 +239,15 @@ def parse_callback(body: bytes | str) -> JobEvent:
         raise InvalidEvent(f"The body is not JSON: {exc}.") from exc
     if not isinstance(document, dict):
         raise InvalidEvent("The body is not a JSON object.")
+    _check_nesting(document)
     eventtype = _text(document.get("eventtype"), "eventtype")
     if not eventtype:
         raise InvalidEvent("The body has no 'eventtype' string.")
     return JobEvent(
         eventtype=eventtype,
-        timestamp_ms=_whole_number(document.get("timestamp"), "timestamp"),
+        timestamp_ms=_timestamp(document.get("timestamp")),
         raw=raw,
+        fingerprint=_fingerprint(document),
         **{name: _whole_number(document.get(name), name) for name in ID_FIELDS},
         **{name: _text(document.get(name), name) for name in TEXT_FIELDS},
     )

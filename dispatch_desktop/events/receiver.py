@@ -2,9 +2,16 @@
 which stores every event before acknowledging it, and optionally serves the stored events to
 desktop clients (``GET /events``, a long poll).
 
-Standard library only, no Qt: the desktop app embeds it, and the headless command
-(``python -m dispatch_desktop.events``) runs it on a company server, because the callback URL
-is one per system user, shared by every desktop (F12).
+No Qt: the desktop app embeds it, and the headless command (``python -m
+dispatch_desktop.events``) runs it on a company server, because the callback URL is one per
+system user, shared by every desktop (F12). It is a WSGI application served by waitress
+(:mod:`~dispatch_desktop.events.server`), which reads each request whole before a worker
+thread sees it; ``docs/receiver.md`` states what it relies on and what it guarantees.
+
+Answers: 200 once the event is committed to disk (or was stored before); 400 for a body that
+is not a job event (each body is parsed once, on its own: it fails alone); 503 when the store
+cannot take the event now (disk full, file locked, read-only, I/O error): the sender may retry,
+and the next request tries the store afresh.
 
 Security: the callback carries no signature (3.1), so the URL holds an unguessable token
 (``/callbacks/<token>``); any other path is 404. The token is never logged. The receiver speaks
@@ -18,23 +25,23 @@ import hmac
 import json
 import logging
 import math
+import queue
 import re
 import secrets
-import socket
-import sys
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from dispatch_desktop.events.model import InvalidEvent, StoredEvent, parse_callback
 from dispatch_desktop.events.store import EventStore, EventStoreError
-from dispatch_desktop.httpserver import TrackedHTTPServer
+
+if TYPE_CHECKING:
+    from dispatch_desktop.events.server import HardenedServer
 
 log = logging.getLogger(__name__)
 
@@ -42,27 +49,36 @@ CALLBACK_PREFIX = "/callbacks/"
 EVENTS_PATH = "/events"
 MAX_BODY_BYTES = 64 * 1024
 """Largest callback body accepted; the reference's bodies are about 300 bytes."""
-CONNECTION_TIMEOUT = 10.0
-"""Seconds a connection may stay silent while a request is read, so a slow or half-open
-client holds only its own thread, and not for long."""
+REQUEST_DEADLINE = 10.0
+"""Seconds a client has to deliver a whole request, from its connection: a slow or half-open
+client is dropped then, however steadily it drips."""
+MAX_CONNECTIONS = 1000
+"""Most connections open at once (lowered to fit the process's file-descriptor limit)."""
+CALLBACK_THREADS = 16
+"""Worker threads for callbacks (and quick requests): as many callbacks as this are written
+in one group commit at most."""
+MAX_LONG_POLLS = 32
+"""Most ``GET /events`` long polls waiting at once; each holds a worker thread of its own,
+beyond :data:`CALLBACK_THREADS`, so that followers never starve callbacks. One more is
+answered 503 with a Retry-After."""
+LONG_POLL_RETRY_SECONDS = 5
+STOP_GRACE_SECONDS = 2.0
+"""How long :meth:`CallbackReceiver.stop` waits for requests under way (e.g. a write waiting
+for a locked store) before it returns anyway."""
 MAX_WAIT_SECONDS = 30.0
 """Longest long poll; below the idle timeouts of common proxies (60 s)."""
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 EventListener = Callable[[StoredEvent], None]
-"""Called with each newly stored event, from a server thread."""
+"""Called with each newly stored event, from the receiver's listener thread."""
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,256}")
 _DIGITS = re.compile(r"[0-9]+")
 _CALLBACK_IN_TEXT = re.compile(re.escape(CALLBACK_PREFIX) + r"[^\s?\"']*")
 _JSON = "application/json; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
-# After a rejection, what the client still sends is read and dropped (up to these bounds):
-# closing a socket with unread data makes the kernel send a reset, which can destroy the
-# answer before the client reads it.
-_DRAIN_BYTES = 1024 * 1024
-_DRAIN_SECONDS = 2.0
+_SERVER_NAME = "DispatchCallbackReceiver/1.0"  # the Server header: no Python version
 
 
 def new_token() -> str:
@@ -111,6 +127,7 @@ class _Reply:
     status: int
     body: bytes
     content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _NewEvents:
@@ -146,6 +163,10 @@ class CallbackReceiver:
     stored events to holders of ``events_token`` (a new one when None), for desktops that
     follow a shared receiver (:class:`~dispatch_desktop.events.follower.EventFollower`).
 
+    Limits (keyword arguments, for tests and operators): ``request_deadline`` seconds for a
+    whole request, ``max_connections`` open at once (lowered to fit the descriptor limit),
+    ``max_long_polls`` waiting at once.
+
     Start it with :meth:`start` or ``with``; :meth:`stop` ends it. It runs once.
     """
 
@@ -158,10 +179,17 @@ class CallbackReceiver:
         *,
         serve_events: bool = False,
         events_token: str | None = None,
+        request_deadline: float = REQUEST_DEADLINE,
+        max_connections: int = MAX_CONNECTIONS,
+        max_long_polls: int = MAX_LONG_POLLS,
     ) -> None:
         self.store = store
         self.host = host
         self.serve_events = serve_events
+        self.request_deadline = request_deadline
+        self.max_connections = max_connections
+        self.max_long_polls = max_long_polls if serve_events else 0
+        self._long_polls = threading.BoundedSemaphore(max(self.max_long_polls, 1))
         self._requested_port = port
         self._token = check_token(token, "callback token") if token else new_token()
         self._events_token: str | None = None
@@ -171,30 +199,62 @@ class CallbackReceiver:
             )
         self._listeners: list[EventListener] = []
         self._listeners_lock = threading.Lock()
+        self._to_notify: queue.SimpleQueue[StoredEvent | None] = queue.SimpleQueue()
+        self._notifier = threading.Thread(
+            target=self._notify_loop, name="callback-listeners", daemon=True
+        )
         self._new_events = _NewEvents()
-        self._httpd: _HttpServer | None = None
+        self._httpd: HardenedServer | None = None
         self._stopped = False
 
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> CallbackReceiver:
-        """Bind and serve in a daemon thread; returns ``self``. Raises ``OSError`` when the
+        """Bind and serve in daemon threads; returns ``self``. Raises ``OSError`` when the
         address cannot be bound."""
+        from dispatch_desktop.events.server import (  # the follower imports this module
+            HardenedServer,
+            connection_cap,
+            listening_socket,
+        )
+
         if self._httpd is not None or self._stopped:
             raise RuntimeError("A callback receiver can be started once only.")
-        self._httpd = _HttpServer((self.host, self._requested_port), self)
+        sock = listening_socket(self.host, self._requested_port)
+        try:
+            self._httpd = HardenedServer(
+                self._application,
+                sock,
+                threads=CALLBACK_THREADS + self.max_long_polls,
+                max_connections=connection_cap(self.max_connections),
+                request_deadline=self.request_deadline,
+                max_body=MAX_BODY_BYTES,
+                ident=_SERVER_NAME,
+                mask=mask_token,
+            )
+        except BaseException:
+            sock.close()
+            raise
+        self._notifier.start()
         self._httpd.serve_in_thread("callback-receiver")
-        log.info("Callback receiver listening on %s", mask_token(self.callback_url))
+        log.info(
+            "Callback receiver listening on %s (at most %d connections)",
+            mask_token(self.callback_url),
+            self._httpd.max_connections,
+        )
         return self
 
     def stop(self) -> None:
-        """Stop serving: end the long polls, close every connection. Idempotent."""
+        """Stop serving: end the long polls, close every connection, and wait (at most
+        :data:`STOP_GRACE_SECONDS`) for requests under way. Idempotent."""
         httpd = self._httpd
         if httpd is None or self._stopped:
             return
         self._stopped = True
         self._new_events.close()
-        httpd.stop()
+        httpd.stop(STOP_GRACE_SECONDS)
+        self._to_notify.put(None)
+        self._notifier.join(STOP_GRACE_SECONDS)
         log.info("Callback receiver stopped")
 
     def __enter__(self) -> CallbackReceiver:
@@ -215,7 +275,7 @@ class CallbackReceiver:
         """The bound port (useful with ``port=0``); only after :meth:`start`."""
         if self._httpd is None:
             raise RuntimeError("The callback receiver is not started.")
-        return self._httpd.server_address[1]
+        return self._httpd.port
 
     @property
     def base_url(self) -> str:
@@ -247,7 +307,8 @@ class CallbackReceiver:
     def add_listener(self, listener: EventListener) -> None:
         """Call ``listener(event)`` after each newly stored event (not for a resent one).
 
-        It runs in a server thread, after the Dispatch server has its 200; a GUI must hand the
+        It runs in the receiver's listener thread, one event after the other, once the event is
+        stored (its 200 is on its way and never waits for a listener); a GUI must hand the
         event over to its own thread (e.g. a queued Qt signal). An exception is logged."""
         with self._listeners_lock:
             self._listeners.append(listener)
@@ -257,21 +318,89 @@ class CallbackReceiver:
         with self._listeners_lock, suppress(ValueError):
             self._listeners.remove(listener)
 
-    def _notify(self, event: StoredEvent) -> None:
-        with self._listeners_lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:
-                log.exception("An event listener failed on event %s", event.cursor)
+    def _notify_loop(self) -> None:
+        while (event := self._to_notify.get()) is not None:
+            with self._listeners_lock:
+                listeners = list(self._listeners)
+            for listener in listeners:
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("An event listener failed on event %s", event.cursor)
 
-    # -- request handling (called by the handler threads) -----------------------------------
+    # -- request handling (called by the worker threads) ------------------------------------
+
+    def _application(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        """The WSGI application. waitress has read the whole request (its deadline, size and
+        framing are checked there); every answer here is complete and never raises."""
+        method = environ["REQUEST_METHOD"]
+        # The path as sent (PATH_INFO is percent-decoded and its slashes merged).
+        target = environ.get("REQUEST_URI", "")
+        request_line = f"{method} {target} {environ.get('SERVER_PROTOCOL', '')}"
+        try:
+            reply = self._route(method, target, environ)
+        except _Rejection as rejection:
+            reply = self._rejected(rejection, request_line, environ)
+        except Exception:
+            # A bug: here, not in waitress, whose log line would name the path (the token).
+            log.exception("The callback receiver failed on %s", mask_token(request_line))
+            reply = _Reply(500, b"The receiver failed; the event is not stored.\n", _TEXT)
+        else:
+            log.debug(
+                "%s %s %s", environ.get("REMOTE_ADDR"), mask_token(request_line), reply.status
+            )
+        headers = [
+            *reply.headers.items(),
+            ("Content-Type", reply.content_type),
+            ("Content-Length", str(len(reply.body))),
+            ("Cache-Control", "no-store"),
+        ]
+        start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
+        return [b"" if method == "HEAD" else reply.body]
+
+    def _route(self, method: str, target: str, environ: dict[str, Any]) -> _Reply:
+        path, _, query = target.partition("?")
+        if self._is_callback_path(path):
+            _require_method(method, "POST")
+            return self._callback(environ)
+        if self._is_events_path(path):
+            _require_method(method, "GET")
+            return self._serve_events(query, environ.get("HTTP_AUTHORIZATION"))
+        raise _Rejection(404, "Not found.")
+
+    def _rejected(
+        self, rejection: _Rejection, request_line: str, environ: dict[str, Any]
+    ) -> _Reply:
+        log.log(
+            logging.ERROR if rejection.status >= 500 else logging.WARNING,
+            "Rejected %s from %s: %d %s%s",
+            mask_token(request_line),
+            environ.get("REMOTE_ADDR"),
+            rejection.status,
+            rejection.reason,
+            f" ({rejection.detail})" if rejection.detail else "",
+        )
+        body = (rejection.reason + "\n").encode("utf-8")
+        return _Reply(rejection.status, body, _TEXT, rejection.headers)
+
+    def _callback(self, environ: dict[str, Any]) -> _Reply:
+        # waitress has checked the length (digits only, at most MAX_BODY_BYTES) and refused a
+        # chunked body of HTTP/1.1; HTTP/1.0 knows no chunks, so it leaves the header here.
+        if "HTTP_TRANSFER_ENCODING" in environ:
+            raise _Rejection(411, "Send the body with a Content-Length, not chunked.")
+        if "CONTENT_LENGTH" not in environ:
+            raise _Rejection(411, "A Content-Length is required.")
+        reply, stored = self._accept(environ["wsgi.input"].read())
+        if stored is not None:
+            self._to_notify.put(stored)
+        return reply
 
     def _is_callback_path(self, path: str) -> bool:
         if not path.startswith(CALLBACK_PREFIX):
             return False
-        candidate = path[len(CALLBACK_PREFIX) :].encode("utf-8")
+        candidate = path[len(CALLBACK_PREFIX) :].encode("latin-1")  # WSGI's str of bytes
         return hmac.compare_digest(candidate, self._token.encode("ascii"))
 
     def _is_events_path(self, path: str) -> bool:
@@ -297,7 +426,8 @@ class CallbackReceiver:
         scheme, _, credential = (authorization or "").strip().partition(" ")
         expected = (self._events_token or "").encode("ascii")
         if scheme.lower() != "bearer" or not hmac.compare_digest(
-            credential.strip().encode("utf-8"), expected
+            credential.strip().encode("latin-1"),
+            expected,  # WSGI's str of bytes
         ):
             raise _Rejection(
                 401,
@@ -317,7 +447,17 @@ class CallbackReceiver:
             # follower would wait for events it can never get.
             return [], latest
         if wait > 0:
-            self._new_events.wait_beyond(after, wait)
+            # Each waiting poll holds a worker thread; beyond the cap, callbacks would wait.
+            if not self._long_polls.acquire(blocking=False):
+                raise _Rejection(
+                    503,
+                    "Too many followers are waiting; poll again shortly.",
+                    {"Retry-After": str(LONG_POLL_RETRY_SECONDS)},
+                )
+            try:
+                self._new_events.wait_beyond(after, wait)
+            finally:
+                self._long_polls.release()
             events = self.store.events_after(after, limit)
         return events, events[-1].cursor if events else after
 
@@ -330,6 +470,11 @@ class CallbackReceiver:
             raise _Rejection(503, "The events could not be read.", detail=str(exc)) from exc
         document = {"events": [event.to_wire() for event in events], "cursor": cursor}
         return _Reply(200, json.dumps(document, ensure_ascii=False).encode("utf-8"), _JSON)
+
+
+def _require_method(method: str, allowed: str) -> None:
+    if method != allowed:
+        raise _Rejection(405, f"Use {allowed}.", {"Allow": allowed})
 
 
 def _whole_parameter(text: str, name: str) -> int:
@@ -355,168 +500,3 @@ def _poll_parameters(query: str) -> tuple[int, float, int]:
     if limit < 1:
         raise _Rejection(400, "limit must be at least 1.")
     return after, min(wait, MAX_WAIT_SECONDS), min(limit, MAX_LIMIT)
-
-
-class _HttpServer(TrackedHTTPServer):
-    """A thread per connection; keeps track of open connections so that stop() can end
-    them all at once."""
-
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], receiver: CallbackReceiver) -> None:
-        self.receiver = receiver
-        super().__init__(address, _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that went away mid-request is normal; anything else is a bug worth a trace,
-        # but never ends the server.
-        error = sys.exc_info()[1]
-        if isinstance(error, OSError):
-            log.info("Connection from %s ended abnormally: %r", client_address[0], error)
-        else:
-            log.exception("The callback receiver failed on a request from %s", client_address[0])
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HttpServer
-    server_version = "DispatchCallbackReceiver/1.0"
-    # HTTP/1.0: one request per connection, so an idle kept-alive connection holds no thread.
-    protocol_version = "HTTP/1.0"
-    timeout = CONNECTION_TIMEOUT
-
-    def do_POST(self) -> None:
-        self._route()
-
-    def do_GET(self) -> None:
-        self._route()
-
-    def do_PUT(self) -> None:
-        self._route()
-
-    def do_PATCH(self) -> None:
-        self._route()
-
-    def do_DELETE(self) -> None:
-        self._route()
-
-    def do_HEAD(self) -> None:
-        self._route()
-
-    def do_OPTIONS(self) -> None:
-        self._route()
-
-    def version_string(self) -> str:
-        """The Server header: no Python version."""
-        return self.server_version
-
-    def _route(self) -> None:
-        receiver = self.server.receiver
-        path, _, query = self.path.partition("?")
-        try:
-            if receiver._is_callback_path(path):
-                self._callback()
-            elif receiver._is_events_path(path):
-                self._require_method("GET")
-                self._send(receiver._serve_events(query, self.headers.get("Authorization")))
-            else:
-                raise _Rejection(404, "Not found.")
-        except _Rejection as rejection:
-            self._reject(rejection)
-        except TimeoutError:
-            log.warning(
-                "Rejected %s from %s: the body did not arrive within %s s",
-                mask_token(self.requestline),
-                self.client_address[0],
-                CONNECTION_TIMEOUT,
-            )
-            self.close_connection = True
-
-    def _require_method(self, method: str) -> None:
-        if self.command != method:
-            raise _Rejection(405, f"Use {method}.", {"Allow": method})
-
-    def _callback(self) -> None:
-        self._require_method("POST")
-        length = self._content_length()
-        body = self.rfile.read(length)
-        if len(body) < length:
-            log.warning(
-                "Rejected a callback from %s: the connection closed after %d of %d bytes",
-                self.client_address[0],
-                len(body),
-                length,
-            )
-            self.close_connection = True
-            return
-        reply, stored = self.server.receiver._accept(body)
-        self._send(reply)
-        if stored is not None:
-            # After the reply: the Dispatch server's 200 must not wait for a GUI.
-            self.server.receiver._notify(stored)
-
-    def _content_length(self) -> int:
-        """The announced body length, checked before anything is read."""
-        if "Transfer-Encoding" in self.headers:
-            # A chunked body has no length to check in advance; the Dispatch server sends one.
-            raise _Rejection(411, "Send the body with a Content-Length, not chunked.")
-        values = self.headers.get_all("Content-Length") or []
-        if not values:
-            raise _Rejection(411, "A Content-Length is required.")
-        value = values[0].strip()
-        if len(set(values)) > 1 or not _DIGITS.fullmatch(value):
-            raise _Rejection(400, "The Content-Length is not one number.")
-        # The length test first: int() refuses more than 4300 digits.
-        if len(value) > 18 or int(value) > MAX_BODY_BYTES:
-            raise _Rejection(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
-        return int(value)
-
-    def _send(self, reply: _Reply, headers: dict[str, str] | None = None) -> None:
-        self.send_response(reply.status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
-
-    def _reject(self, rejection: _Rejection) -> None:
-        log.log(
-            logging.ERROR if rejection.status >= 500 else logging.WARNING,
-            "Rejected %s from %s: %d %s%s",
-            mask_token(self.requestline),
-            self.client_address[0],
-            rejection.status,
-            rejection.reason,
-            f" ({rejection.detail})" if rejection.detail else "",
-        )
-        self.close_connection = True
-        body = (rejection.reason + "\n").encode("utf-8")
-        with suppress(OSError):
-            self._send(_Reply(rejection.status, body, _TEXT), rejection.headers)
-        self._drain()
-
-    def _drain(self) -> None:
-        """Send our FIN, then read and drop what the client still sends (bounded), so that
-        the kernel does not answer unread data with a reset that destroys our reply."""
-        deadline = time.monotonic() + _DRAIN_SECONDS
-        received = 0
-        with suppress(OSError):
-            self.connection.shutdown(socket.SHUT_WR)
-            while received < _DRAIN_BYTES and (remaining := deadline - time.monotonic()) > 0:
-                self.connection.settimeout(remaining)
-                chunk = self.connection.recv(65536)
-                if not chunk:
-                    break
-                received += len(chunk)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Rejections are logged once, with their reason, by _reject; this is the access log.
-        log.debug("%s %s %s", self.client_address[0], mask_token(self.requestline), code)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # What http.server itself refuses (a malformed request line or header, a timeout).
-        log.warning(
-            "Rejected a request from %s: %s", self.client_address[0], mask_token(format % args)
-        )

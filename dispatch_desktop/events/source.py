@@ -129,7 +129,9 @@ class EventSource:
                     self._on_events(events)
 
     def stop(self) -> None:
-        """Stop receiving or following; a poll in progress ends on its own (daemon thread)."""
+        """Stop receiving or following; a poll in progress ends on its own (daemon thread).
+        Returns within a few seconds even while a callback waits for a locked store (the
+        GUI thread calls it)."""
         self._stop.set()
         if self.receiver is not None:
             self.receiver.stop()

@@ -22,7 +22,7 @@ def stored_token(path: Path, what: str) -> str:
         # O_EXCL: two receivers starting together cannot both create (and differ).
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return _read_token(path, what)
+        return read_token(path, what)
     token = new_token()
     with os.fdopen(descriptor, "w", encoding="ascii") as file:
         file.write(token + "\n")
@@ -30,7 +30,10 @@ def stored_token(path: Path, what: str) -> str:
     return token
 
 
-def _read_token(path: Path, what: str) -> str:
+def read_token(path: Path, what: str) -> str:
+    """The token in the file ``path`` (surrounding white space ignored); a warning is logged
+    when other users may read the file. Raises ``ValueError`` when it holds no valid token,
+    ``OSError`` when it cannot be read."""
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         log.warning("%s is readable by other users; restrict it with chmod 600.", path)
     try:

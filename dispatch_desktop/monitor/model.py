@@ -226,10 +226,9 @@ class _Job:
             event_count=self.event_count,
         )
 
-    def apply(self, event: StoredEvent) -> TimelineEntry:
-        """Fold ``event`` into the state; the earliest JOB_START/JOB_FINISH wins, so the order
-        of arrival does not matter."""
-        time = event.timestamp or event.received_at
+    def apply(self, event: StoredEvent, time: datetime) -> TimelineEntry:
+        """Fold ``event``, which happened at ``time``, into the state; the earliest
+        JOB_START/JOB_FINISH wins, so the order of arrival does not matter."""
         kind = event.eventtype
         if event.jobtype:  # only JOB_START carries it (3.1.1); the others send ""
             self.event_type = event.jobtype
@@ -273,6 +272,17 @@ class _Job:
         if started is not None:
             return started
         return min((entry.time for entry in self.entries), default=None)
+
+
+def _event_time(event: StoredEvent) -> datetime | None:
+    """When ``event`` happened: the Dispatch server's timestamp, else its arrival; ``None``
+    (logged) for a timestamp outside 2000-2100, which the receiver now refuses but an older
+    store, or a hand-edited one, may hold."""
+    try:
+        return event.timestamp or event.received_at
+    except ValueError as exc:  # InvalidEvent
+        log.warning("Skipped event %s of job %s: %s", event.cursor, event.jobid, exc)
+        return None
 
 
 def _parameters(record: LaunchRecord) -> dict[str, Any]:
@@ -346,16 +356,20 @@ class JobMonitor:
 
     def add_event(self, event: StoredEvent) -> JobView | None:
         """Apply a callback; return the job's new view. ``None`` for a cursor applied before
-        (a replay) or an event without ``jobid`` (nothing to correlate it with)."""
+        (a replay), an event without ``jobid`` (nothing to correlate it with) or one whose
+        time is no time (skipped and logged: one bad row must not empty the monitor)."""
         if event.cursor in self._cursors:
             return None
         self._cursors.add(event.cursor)
         self._last_cursor = max(self._last_cursor, event.cursor)
         if event.jobid is None:
             return None
+        time = _event_time(event)
+        if time is None:
+            return None
         job = self._job(event.jobid)
         was_finished = job.finished_at is not None
-        job.apply(event)
+        job.apply(event, time)
         if not was_finished and job.finished_at is not None:
             self._active -= 1
         return self._refresh(job)

@@ -3,6 +3,7 @@ refused with a reason, the served JSON form and back."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -65,8 +66,39 @@ def test_ids_given_as_json_numbers_stay_exact() -> None:
 
 
 def test_userid_and_timestamp_as_strings_are_accepted() -> None:
-    event = parse_callback(b'{"eventtype": "JOB_START", "userid": "113495", "timestamp": "17"}')
-    assert (event.userid, event.timestamp_ms) == (113495, 17)
+    body = b'{"eventtype": "JOB_START", "userid": "113495", "timestamp": "1644928276273"}'
+    event = parse_callback(body)
+    assert (event.userid, event.timestamp_ms) == (113495, 1644928276273)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        946_684_800_000,  # 2000-01-01T00:00:00Z
+        4_102_444_799_999,  # the last millisecond of 2099
+    ],
+)
+def test_timestamps_from_2000_to_2100_are_accepted(timestamp: int) -> None:
+    event = parse_callback(json.dumps({"eventtype": "JOB_START", "timestamp": timestamp}))
+    assert event.timestamp_ms == timestamp
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        0,
+        17,
+        946_684_799_999,  # the last millisecond of 1999
+        1_644_928_276,  # seconds instead of milliseconds: 1970
+        4_102_444_800_000,  # 2100-01-01
+        253_402_300_800_000,  # year 10000: no datetime holds it
+        1_644_928_276_273_000,  # microseconds
+        "253402300800000",
+    ],
+)
+def test_a_timestamp_outside_2000_to_2100_is_refused(timestamp: object) -> None:
+    with pytest.raises(InvalidEvent, match="'timestamp' is not a time from 2000 to 2100"):
+        parse_callback(json.dumps({"eventtype": "JOB_START", "timestamp": timestamp}))
 
 
 def test_unknown_eventtype_and_extra_fields_are_kept() -> None:
@@ -84,6 +116,12 @@ def test_unknown_eventtype_and_extra_fields_are_kept() -> None:
         (b'"JOB_START"', "not a JSON object"),
         (b"\xff\xfe{}", "not UTF-8"),
         (b"[" * 100_000, "nests too deeply"),
+        # Passes json.loads from a shallow stack, but is deeper than any event.
+        (b'{"eventtype": "JOB_START", "x": ' + b"[" * 980 + b"]" * 980 + b"}", "too deeply"),
+        (b'{"eventtype": "JOB_START", "x": ' + b"[" * 32 + b"]" * 32 + b"}", "too deeply"),
+        (b'{"eventtype": "JOB_START", "x": 1e999}', "too large for a float"),
+        (b'{"eventtype": "JOB_START", "x": -1e999}', "too large for a float"),
+        (b'{"eventtype": "JOB_START", "x": ' + b"9" * 5000 + b"}", "not JSON"),
         (b'{"jobid": "1"}', "eventtype"),
         (b'{"eventtype": ""}', "eventtype"),
         (b'{"eventtype": 7}', "eventtype"),
@@ -111,6 +149,19 @@ def test_a_lone_surrogate_in_an_unknown_field_is_kept() -> None:
     event = parse_callback(body)
     assert event.raw == body.decode()
     assert len(event.fingerprint) == 64
+
+
+def test_nesting_up_to_the_limit_is_accepted() -> None:
+    body = b'{"eventtype": "JOB_NOTE", "x": ' + b"[" * 31 + b"]" * 31 + b"}"
+    assert parse_callback(body).eventtype == "JOB_NOTE"
+
+
+def test_the_fingerprint_is_that_of_the_canonical_json() -> None:
+    # Stores written before the fingerprint was taken at parse time hold this form: a resent
+    # body must still be found there.
+    canonical = json.dumps(json.loads(JOB_START), sort_keys=True, separators=(",", ":"))
+    expected = hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    assert parse_callback(JOB_START).fingerprint == expected
 
 
 def test_fingerprint_ignores_spacing_and_key_order_only() -> None:
@@ -154,6 +205,13 @@ def test_wire_form_carries_ids_as_strings_and_comes_back_exact() -> None:
     assert event.timestamp == datetime(2022, 2, 15, 12, 31, 36, 110000, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("timestamp_ms", [0, 253_402_300_800_000, 2**63 - 1])
+def test_a_stored_timestamp_outside_2000_to_2100_is_no_time(timestamp_ms: int) -> None:
+    # A row stored before the intake refused such times: the monitor skips the event.
+    with pytest.raises(InvalidEvent, match="not a time"):
+        _ = stored(timestamp_ms=timestamp_ms).timestamp
+
+
 def test_wire_form_of_absent_ids_is_null() -> None:
     wire = stored(sendtaskid=None, contactid=None, timestamp_ms=None).to_wire()
     assert (wire["sendtaskid"], wire["contactid"], wire["timestamp_ms"]) == (None, None, None)
@@ -174,6 +232,10 @@ def test_wire_form_of_absent_ids_is_null() -> None:
             "raw": "",
             "jobid": 1.5,
         },
+        # No offset: not comparable with the other times (the monitor sorts by time).
+        {"cursor": 1, "received_at": "2024-11-04T12:00:00", "eventtype": "X", "raw": ""},
+        {"cursor": 1, "received_at": "2024-11-04T12:00:00Z", "eventtype": 5, "raw": ""},
+        {"cursor": 1, "received_at": "2024-11-04T12:00:00Z", "eventtype": "X", "raw": None},
     ],
 )
 def test_malformed_wire_events_are_refused(document: object) -> None:

@@ -37,10 +37,15 @@ class Headless:
     port: int
     token: str
     lines: list[str]
+    log_path: Path
 
     @property
     def callback_path(self) -> str:
         return f"/callbacks/{self.token}"
+
+    def log(self) -> str:
+        """What it wrote to stderr so far."""
+        return self.log_path.read_text()
 
 
 def command(data_dir: Path, *args: str) -> list[str]:
@@ -70,7 +75,8 @@ def run_receiver(tmp_path: Path, data_dir: Path) -> Iterator[Callable[..., Headl
     logs: list[IO[bytes]] = []
 
     def run(*args: str) -> Headless:
-        log = (tmp_path / f"receiver-{len(logs)}.log").open("wb")
+        log_path = tmp_path / f"receiver-{len(logs)}.log"
+        log = log_path.open("wb")
         logs.append(log)
         process = subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
             command(data_dir, *args), stdout=subprocess.PIPE, stderr=log, text=True, cwd=REPO_ROOT
@@ -82,7 +88,7 @@ def run_receiver(tmp_path: Path, data_dir: Path) -> Iterator[Callable[..., Headl
         assert match, (first, (tmp_path / f"receiver-{len(logs) - 1}.log").read_text())
         lines = [first, process.stdout.readline(), process.stdout.readline()]
         base_url, port, token = match.groups()
-        return Headless(process, process.stdout, base_url, int(port), token, lines)
+        return Headless(process, process.stdout, base_url, int(port), token, lines, log_path)
 
     yield run
     for process in processes:
@@ -127,27 +133,120 @@ def test_tokens_are_created_once_private_and_kept_across_restarts(
     assert ([e.sendtaskid for e in events], cursor) == ([REFERENCE_SENDTASK_ID + 1], 1)
 
 
-def test_tokens_given_on_the_command_line_are_used_and_not_written(
-    run_receiver: Callable[..., Headless], data_dir: Path
+def command_line(pid: int) -> str:
+    """What every user of the machine can read of a process (``ps``); empty off Linux."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def private_file(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text)
+    path.chmod(mode)
+    return path
+
+
+def test_tokens_from_files_are_used_not_written_and_never_on_the_command_line(
+    run_receiver: Callable[..., Headless], data_dir: Path, tmp_path: Path
 ) -> None:
+    token, events_token = "c" * 20, "e" * 20
+    token_file = private_file(tmp_path / "callback.token", f"  {token}\n")
+    events_file = private_file(tmp_path / "events.token", events_token)
+    headless = run_receiver(
+        "--token-file", str(token_file), "--events-token-file", str(events_file)
+    )
+    assert headless.token == token
+    assert f"(bearer token in {events_file})" in headless.lines[1]
+    assert not (data_dir / "callback-token").exists()
+    assert not (data_dir / "events-token").exists()
+    assert token not in command_line(headless.process.pid)
+    assert events_token not in command_line(headless.process.pid)
+    with EventFollower(headless.base_url, events_token) as follower:
+        assert follower.poll(0, wait=0) == ([], 0)
+    assert "warning" not in headless.log().lower()
+
+
+def test_tokens_from_the_environment_are_used(
+    run_receiver: Callable[..., Headless], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, events_token = "v" * 20, "w" * 20
+    monkeypatch.setenv("DISPATCH_RECEIVER_TOKEN", token)
+    monkeypatch.setenv("DISPATCH_RECEIVER_EVENTS_TOKEN", events_token)
+    headless = run_receiver()
+    assert headless.token == token
+    assert "(bearer token from $DISPATCH_RECEIVER_EVENTS_TOKEN)" in headless.lines[1]
+    assert not (data_dir / "callback-token").exists()
+    assert token not in command_line(headless.process.pid)
+    with EventFollower(headless.base_url, events_token) as follower:
+        assert follower.poll(0, wait=0) == ([], 0)
+
+
+def test_a_token_file_others_may_read_is_warned_about(
+    run_receiver: Callable[..., Headless], tmp_path: Path
+) -> None:
+    token_file = private_file(tmp_path / "callback.token", "r" * 20, mode=0o644)
+    headless = run_receiver("--token-file", str(token_file))
+    assert headless.token == "r" * 20
+    assert f"{token_file} is readable by other users" in headless.log()
+
+
+def test_tokens_given_on_the_command_line_still_work_with_a_warning(
+    run_receiver: Callable[..., Headless], data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISPATCH_RECEIVER_TOKEN", "x" * 20)  # the option comes first
     token, events_token = "c" * 20, "e" * 20
     headless = run_receiver("--token", token, "--events-token", events_token)
     assert headless.token == token
     assert "(bearer token given with --events-token)" in headless.lines[1]
     assert not (data_dir / "callback-token").exists()
     assert not (data_dir / "events-token").exists()
+    log = headless.log()
+    assert "--token is deprecated" in log
+    assert "--events-token is deprecated" in log
+    assert "--token-file" in log
     with EventFollower(headless.base_url, events_token) as follower:
         assert follower.poll(0, wait=0) == ([], 0)
 
 
+def test_a_token_given_twice_is_refused(data_dir: Path, tmp_path: Path) -> None:
+    token_file = private_file(tmp_path / "callback.token", "c" * 20)
+    result = run_to_end(data_dir, "--token-file", str(token_file), "--token", "c" * 20)
+    assert result.returncode == 2
+    assert "not allowed with" in result.stderr
+
+
+def test_a_missing_token_file_is_a_sentence(data_dir: Path, tmp_path: Path) -> None:
+    result = run_to_end(data_dir, "--events-token-file", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "nowhere" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--token", "short"], "callback token"), (["--events-token", "a b"], "events token")],
+    [
+        (["--token", "short"], "callback token"),
+        (["--events-token", "a b"], "events token"),
+        (["--token-file", "{short}"], "holds no valid callback token"),
+    ],
 )
-def test_invalid_tokens_are_refused(data_dir: Path, args: list[str], message: str) -> None:
-    result = run_to_end(data_dir, *args)
+def test_invalid_tokens_are_refused(
+    data_dir: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    short = private_file(tmp_path / "short.token", "short")
+    result = run_to_end(data_dir, *(arg.format(short=short) for arg in args))
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_an_invalid_token_in_the_environment_is_refused(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISPATCH_RECEIVER_EVENTS_TOKEN", "not a token")
+    result = run_to_end(data_dir)
+    assert result.returncode == 2
+    assert "events token" in result.stderr
 
 
 def test_a_damaged_token_file_is_refused(data_dir: Path) -> None:

@@ -82,7 +82,9 @@ def test_embedded_receiver_gets_callbacks_into_the_monitor(
     assert post(f"http://127.0.0.1:{port}/callbacks/wrong-token-123456", JOB_START) == 404
     qtbot.waitUntil(
         lambda: (
-            (job := desktop.monitor_panel.monitor.job(777903613308588032)) is not None
+            # The monitor is set once rebuilt, which may be after the callback's 200.
+            (monitor := desktop.monitor_panel.monitor) is not None
+            and (job := monitor.job(777903613308588032)) is not None
             and job.state is JobState.STARTED
         ),
         timeout=5_000,
