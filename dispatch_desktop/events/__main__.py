@@ -29,6 +29,7 @@ from dispatch_desktop.events.receiver import CallbackReceiver, check_token
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import read_token, stored_token
 from dispatch_desktop.httpserver import wait_for_stop_request
+from dispatch_desktop.storage.private import private_folder
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ def _token(args: argparse.Namespace, options: _TokenOptions) -> tuple[str, str]:
 
 def _receiver(args: argparse.Namespace) -> tuple[CallbackReceiver, str]:
     """The receiver, and where its events token comes from (for the operator)."""
-    args.data.mkdir(parents=True, exist_ok=True)
+    private_folder(args.data)  # created 0700: it holds the tokens and every job event
     token, _ = _token(args, _CALLBACK)
     events_token, source = _token(args, _EVENTS)
     store = EventStore(args.data / STORE_FILE_NAME)

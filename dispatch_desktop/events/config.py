@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from dispatch_desktop.api.proxy import is_loopback_host
 
 DEFAULT_PORT = 8765
+EVENTS_PATH = "/events"
+"""Where a receiver serves its stored events to followers."""
 
 
 class SourceMode(enum.Enum):
@@ -25,3 +30,23 @@ class SourceConfig:
     port: int = DEFAULT_PORT
     follow_url: str = ""
     follow_token: str = ""
+
+
+def check_follow_url(base_url: str) -> str:
+    """The events URL of the receiver at ``base_url``. Raises ``ValueError`` with a sentence for
+    an address the events token must not travel to: anything but ``https://``, except plain
+    ``http://`` to this computer (the events token is a credential, like the API's)."""
+    url = base_url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"The shared receiver address {base_url!r} is not a web address; it should look "
+            "like https://receiver.example.com."
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ValueError(
+            f"The shared receiver address {base_url!r} uses plain http://, which would send "
+            "the events token unencrypted; use https:// (plain http is allowed only to this "
+            "computer)."
+        )
+    return url if url.endswith(EVENTS_PATH) else url + EVENTS_PATH

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 
-from dispatch_desktop.api.proxy import UnsupportedProxy, is_loopback_host
+from dispatch_desktop.api.proxy import UnsupportedProxy
 from dispatch_desktop.api.redaction import Scrubber, register_secret
 from dispatch_desktop.api.transport import Answer, Limits, TransportSettings, exchange
+from dispatch_desktop.events.config import check_follow_url
 from dispatch_desktop.events.model import StoredEvent
-from dispatch_desktop.events.receiver import DEFAULT_LIMIT, EVENTS_PATH, MAX_WAIT_SECONDS
+from dispatch_desktop.events.receiver import DEFAULT_LIMIT, MAX_WAIT_SECONDS
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT_MARGIN = 10.0
@@ -40,25 +41,6 @@ class FollowerAuthError(FollowerError):
     """The receiver refused the events token (HTTP 401)."""
 
 
-def check_follow_url(base_url: str) -> str:
-    """The events URL of the receiver at ``base_url``; refuses an address the events token
-    must not travel to: anything but ``https://``, except plain ``http://`` to this computer."""
-    url = base_url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FollowerError(
-            f"The shared receiver address {base_url!r} is not a web address; it should look "
-            "like https://receiver.example.com."
-        )
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise FollowerError(
-            f"The shared receiver address {base_url!r} uses plain http://, which would send "
-            "the events token unencrypted; use https:// (plain http is allowed only to this "
-            "computer)."
-        )
-    return url if url.endswith(EVENTS_PATH) else url + EVENTS_PATH
-
-
 class EventFollower:
     """Reads the events of the receiver at ``base_url`` (``http://HOST:PORT``, or its events
     URL) with the bearer ``token``. Not thread-safe: one follower per polling thread."""
@@ -71,7 +53,10 @@ class EventFollower:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         session: requests.Session | None = None,
     ) -> None:
-        self.url = check_follow_url(base_url)
+        try:
+            self.url = check_follow_url(base_url)
+        except ValueError as exc:
+            raise FollowerError(str(exc)) from None
         self.connect_timeout = connect_timeout
         self._token = token
         self._scrub = Scrubber([token])

@@ -37,6 +37,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from dispatch_desktop.events.config import EVENTS_PATH
 from dispatch_desktop.events.model import InvalidEvent, StoredEvent, parse_callback
 from dispatch_desktop.events.store import EventStore, EventStoreError
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "/callbacks/"
-EVENTS_PATH = "/events"
 MAX_BODY_BYTES = 64 * 1024
 """Largest callback body accepted; the reference's bodies are about 300 bytes."""
 REQUEST_DEADLINE = 10.0

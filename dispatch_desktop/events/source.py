@@ -19,6 +19,7 @@ from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import renew_token, stored_token
+from dispatch_desktop.storage.private import private_folder
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class EventSource:
     def renew_token(self) -> None:
         """Blocking: give the embedded receiver a new callback token (before :meth:`start`);
         the URL entered at LEKAB must then be updated."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.data_dir)
         renew_token(self.data_dir / TOKEN_FILE_NAME, "callback token")
 
     def start(self) -> None:
@@ -84,12 +85,15 @@ class EventSource:
                     f"{self.config.port}: {exc}. Choose another port in Settings."
                 ) from exc
         elif self.config.mode is SourceMode.FOLLOW:
-            self._start_follower()
+            try:
+                self._start_follower()
+            except FollowerError as exc:  # an address the events token must not go to
+                raise SourceError(str(exc)) from exc
         else:
             self._on_status("Live job status is off: set up the job monitor in Settings.")
 
     def _start_receiver(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.data_dir)
         # Drills never mix with real callouts: the demo keeps its events apart.
         name = DEMO_STORE_FILE_NAME if self.demo else STORE_FILE_NAME
         self.store = EventStore(self.data_dir / name)

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
-from dispatch_desktop.events.config import SourceConfig, SourceMode
-from dispatch_desktop.ui.common import demo_banner, plain, tr, window_title
+from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_url
+from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, window_title
 
 _CHOICES: tuple[tuple[str, GenericType | None], ...] = (
     ("GMM — GenericMonitoredMessage", GenericType.GMM),
@@ -110,6 +110,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 640)
 
+    def accept(self) -> None:
+        """Keep the dialog open while the shared receiver's address is one the events token
+        must not go to."""
+        if self.monitor.check_follow_url():
+            super().accept()
+
     def _reset(self) -> None:
         defaults = JobTypeMapping()
         for job_type, combo in self._combos.items():
@@ -175,6 +181,12 @@ class MonitorSettings(QGroupBox):
         self.follow_url = QLineEdit(source.follow_url, self)
         self.follow_url.setAccessibleName(tr("Shared receiver address"))
         self.follow_url.setPlaceholderText("https://receiver.example.com")
+        self.follow_error = PlainLabel("", self)
+        self.follow_error.setWordWrap(True)
+        self.follow_error.setAccessibleName(tr("Receiver address problem"))
+        self.follow_error.setStyleSheet("color: #b71c1c;")
+        self.follow_error.hide()
+        self.follow_url.textChanged.connect(self.follow_error.hide)
         self.follow_token = QLineEdit(self)
         self.follow_token.setEchoMode(QLineEdit.EchoMode.Password)
         self.follow_token.setAccessibleName(tr("Events token"))
@@ -203,6 +215,7 @@ class MonitorSettings(QGroupBox):
         form.addRow(tr("URL for LEKAB:"), url_row)
         form.addRow(self.follow)
         form.addRow(tr("Receiver address:"), self.follow_url)
+        form.addRow("", self.follow_error)
         form.addRow(tr("Events token:"), self.follow_token)
         form.addRow(note)
         form.addRow(self.notifications)
@@ -227,6 +240,20 @@ class MonitorSettings(QGroupBox):
             widget.setEnabled(self.embedded.isChecked())
         for widget in (self.follow_url, self.follow_token):
             widget.setEnabled(self.follow.isChecked())
+
+    def check_follow_url(self) -> bool:
+        """False, with the reason shown under the field, when following is chosen and the
+        address is not one to send the events token to."""
+        if not self.follow.isChecked():
+            return True
+        try:
+            check_follow_url(self.follow_url.text())
+        except ValueError as exc:
+            self.follow_error.setText(str(exc))
+            self.follow_error.show()
+            self.follow_url.setFocus()
+            return False
+        return True
 
     def source(self) -> SourceConfig:
         """The chosen source; ``follow_token`` is empty when left unchanged."""

@@ -166,3 +166,25 @@ def test_off_says_how_to_turn_it_on(tmp_path: Path, collector: Collector) -> Non
     source.start()
     source.stop()
     assert "Settings" in collector.status[0]
+
+
+def test_following_a_plain_http_receiver_elsewhere_is_refused_before_any_request(
+    tmp_path: Path,
+) -> None:
+    """The events token is a credential: plain http only to this computer (like the API)."""
+    source = EventSource(
+        SourceConfig(
+            mode=SourceMode.FOLLOW,
+            follow_url="http://receiver.example.com:8765",
+            follow_token="events-token-0123456789",
+        ),
+        tmp_path,
+        lambda events: None,
+        lambda text: None,
+    )
+
+    with pytest.raises(SourceError) as info:
+        source.start()
+
+    assert "plain http://" in str(info.value)
+    assert "events-token-0123456789" not in str(info.value)

@@ -29,7 +29,8 @@ from dispatch_desktop.api.proxy import UnsupportedProxy, choose_proxy, is_loopba
 from dispatch_desktop.demo import DemoServer
 from dispatch_desktop.demo.callbacks import post_event
 from dispatch_desktop.demo.data import DEMO_API_KEY, DEMO_PASSWORD
-from dispatch_desktop.events.follower import EventFollower, FollowerError, check_follow_url
+from dispatch_desktop.events.config import check_follow_url
+from dispatch_desktop.events.follower import EventFollower, FollowerError
 
 PASSWORD = "pr0xy-S3cret!"
 API_KEY = "k3y-ABCDEFGHIJ0123456789"

@@ -115,3 +115,32 @@ def test_notifications_can_be_switched_off_in_settings(
     configure(qtbot, desktop, modal, lambda monitor: monitor.notifications.setChecked(False))
     assert desktop.context.settings.notifications_enabled is False
     assert desktop.tray.enabled is False
+
+
+@pytest.mark.parametrize(
+    "address", ["http://receiver.example.com:8765", "receiver.example.com", "ftp://receiver"]
+)
+def test_settings_refuse_a_shared_receiver_the_token_must_not_go_to(
+    qtbot, desktop: MainWindow, modal: ModalHandler, address: str
+) -> None:
+    seen: dict[str, object] = {}
+
+    def act(dialog: QDialog) -> None:
+        dialog.monitor.follow.setChecked(True)
+        dialog.monitor.follow_url.setText(address)
+        dialog.accept()
+        seen["open"] = dialog.isVisible()
+        seen["problem"] = dialog.monitor.follow_error.text()
+        seen["shown"] = dialog.monitor.follow_error.isVisibleTo(dialog)
+        dialog.monitor.follow_url.setText("https://receiver.example.com")
+        seen["cleared"] = not dialog.monitor.follow_error.isVisibleTo(dialog)
+        dialog.reject()
+
+    modal.then(act)
+    desktop.open_settings()
+
+    assert seen["open"] is True
+    assert seen["shown"] is True
+    assert seen["cleared"] is True
+    assert "https://" in str(seen["problem"])
+    assert desktop.context.settings.event_source().mode is not SourceMode.FOLLOW
