@@ -620,7 +620,7 @@ def measure(folder: Path, runs: int, load: Load, gui: GuiMode | None) -> list[Ru
         order = KINDS if index % 2 == 0 else KINDS[::-1]
         for kind in order:
             run_folder = folder / f"run-{index + 1}-{kind}"
-            run_folder.mkdir()
+            run_folder.mkdir(0o700)  # private, as the app makes its own
             results.append(run_load(kind, run_folder, index * RUN_OFFSET, share, gui))
     return results
 
