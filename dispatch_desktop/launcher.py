@@ -26,7 +26,7 @@ from dispatch_desktop.api import (
     ValidationError,
 )
 from dispatch_desktop.api.validation import is_set, validate_start_request
-from dispatch_desktop.storage.journal import Outcome
+from dispatch_desktop.storage.journal import LaunchMode, Outcome
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.client import DispatchClient
@@ -59,6 +59,7 @@ class Journal(Protocol):
         job_type: str,
         generic_type: str | None,
         parameters: dict[str, object],
+        mode: LaunchMode,
     ) -> int: ...
 
     def record_outcome(
@@ -81,6 +82,7 @@ class LaunchPlan:
     generic_type: GenericType | None
     server: str
     user: str
+    mode: LaunchMode = LaunchMode.LIVE
 
 
 def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) -> LaunchOutcome:
@@ -145,6 +147,7 @@ def _record_attempt(
             job_type=plan.job.type,
             generic_type=plan.generic_type.value if plan.generic_type else None,
             parameters=parameters,
+            mode=plan.mode,
         )
     except Exception:
         # An emergency callout must not be blocked by a full disk: send, and say so.

@@ -60,6 +60,17 @@ SECRET_PARAMETER_NAMES = frozenset(
 credential fields, query parameters and headers of F6."""
 
 
+class LaunchMode(enum.StrEnum):
+    """Which world a launch belongs to; drills and real callouts never mix."""
+
+    DEMO = "demo"
+    """Against the built-in demo server: no message reaches anyone."""
+    LIVE = "live"
+    """A real callout against a real server."""
+    EXERCISE = "exercise"
+    """Against a real server, with real messages marked as an exercise."""
+
+
 class Outcome(enum.StrEnum):
     """What came of a launch attempt; the values are stored in the journal."""
 
@@ -82,6 +93,9 @@ class Outcome(enum.StrEnum):
     STARTED_UNVERIFIABLE = "started_unverifiable"
     """The server answered "OK" but its runtime id is not a valid id (``StartedUnverifiable``):
     the job started and cannot be followed by id."""
+
+    CANCELLED = "cancelled"
+    """Cancelled by the dispatcher in the undo window after confirming: never sent."""
 
     @property
     def started(self) -> bool:
@@ -147,6 +161,44 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE launches_v2 RENAME TO launches",
         "CREATE INDEX launches_by_runtime_id ON launches (runtime_id)",
     ),
+    # The mode of each launch, and the cancelled outcome. Rows written before modes existed
+    # were demo launches when their server is on this computer (the demo server is the only
+    # server there), else live ones.
+    (
+        """
+        CREATE TABLE launches_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attempted_at TEXT NOT NULL,
+            server TEXT NOT NULL,
+            user TEXT NOT NULL,
+            job_id INTEGER NOT NULL CHECK (typeof(job_id) = 'integer'),
+            job_name TEXT,
+            job_type TEXT,
+            generic_type TEXT,
+            parameters TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'ok', 'not_started',
+                'rejected', 'auth_failed', 'unknown', 'connection_failed', 'refused_locally',
+                'started_unverifiable', 'cancelled')),
+            runtime_id INTEGER CHECK (runtime_id IS NULL OR typeof(runtime_id) = 'integer'),
+            result_job_name TEXT,
+            message TEXT,
+            finished_at TEXT,
+            mode TEXT NOT NULL CHECK (mode IN ('demo', 'live', 'exercise'))
+        )
+        """,
+        """
+        INSERT INTO launches_v3 SELECT *, CASE
+            WHEN server LIKE 'http://127.%' OR server LIKE 'http://localhost%'
+                OR server LIKE 'http://[::1]%' THEN 'demo'
+            ELSE 'live' END
+        FROM launches
+        """,
+        "DROP TABLE launches",
+        "ALTER TABLE launches_v3 RENAME TO launches",
+        "CREATE INDEX launches_by_runtime_id ON launches (runtime_id)",
+        "CREATE INDEX launches_by_server ON launches (server, id)",
+        "CREATE INDEX launches_by_job ON launches (job_id, server, attempted_at)",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -172,6 +224,7 @@ class LaunchRecord:
     message: str | None
     """The server's errormessage or the error shown to the user."""
     finished_at: datetime | None
+    mode: LaunchMode = LaunchMode.LIVE
 
     @property
     def outcome_known(self) -> bool:
@@ -190,8 +243,12 @@ class LaunchRecord:
         if values["finished_at"] is not None:
             values["finished_at"] = datetime.fromisoformat(values["finished_at"])
         values["outcome"] = Outcome(values["outcome"])
+        values["mode"] = LaunchMode(values["mode"])
         return cls(**values)
 
+
+_UNSETTLED = (Outcome.PENDING, Outcome.UNKNOWN)
+"""Outcomes after which the job may have started without anyone knowing (F3)."""
 
 # The record's fields are the table's columns, in order; also the CSV header.
 _COLUMNS = tuple(field.name for field in fields(LaunchRecord))
@@ -267,13 +324,15 @@ class LaunchJournal(VersionedSqliteFile):
         job_type: str | None = None,
         generic_type: str | None = None,
         parameters: Mapping[str, Any] | None = None,
+        mode: LaunchMode = LaunchMode.LIVE,
     ) -> int:
         """Journal an attempt as ``pending`` and return its id. Call it before the request is
         sent. When it raises, the caller decides: the desktop app sends anyway and warns the
         user, because an emergency callout must not fail on a full disk (launcher.py).
 
         ``generic_type`` is "GMM", "GMA" or ``None`` when unknown; ``parameters`` are the
-        normalised request parameters (credentials are dropped even if present).
+        normalised request parameters (credentials are dropped even if present); ``mode`` says
+        whether it is a demo, live or exercise launch.
         """
         row = (
             _now(),
@@ -285,11 +344,13 @@ class LaunchJournal(VersionedSqliteFile):
             _storable(generic_type),
             parameters_json(parameters),
             Outcome.PENDING.value,
+            LaunchMode(mode).value,
         )
         with self._connect("record the launch attempt") as connection:
             cursor = connection.execute(
                 "INSERT INTO launches (attempted_at, server, user, job_id, job_name, job_type,"
-                " generic_type, parameters, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " generic_type, parameters, outcome, mode)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             # Every successful INSERT sets lastrowid.
@@ -331,15 +392,36 @@ class LaunchJournal(VersionedSqliteFile):
                     f"The launch journal ({self.path}) has no attempt {attempt_id} to update."
                 )
 
-    def entries(self, limit: int | None = None) -> list[LaunchRecord]:
+    def entries(self, limit: int | None = None, server: str | None = None) -> list[LaunchRecord]:
         """The attempts, newest first (by id, so a clock change cannot reorder them); at most
-        ``limit`` when given."""
+        ``limit`` when given; only those against ``server`` when given."""
         if limit is not None and limit < 0:
             raise ValueError(f"The limit {limit} is negative.")
         with self._connect("be read") as connection:
             rows = connection.execute(
-                "SELECT * FROM launches ORDER BY id DESC LIMIT ?",
-                (-1 if limit is None else limit,),  # SQLite: a negative LIMIT means none
+                "SELECT * FROM launches WHERE (? IS NULL OR server = ?) ORDER BY id DESC LIMIT ?",
+                (server, server, -1 if limit is None else limit),  # negative LIMIT: none
+            ).fetchall()
+        return [LaunchRecord._from_row(row) for row in rows]
+
+    def earlier_launches(self, job_id: int, server: str, since: datetime) -> list[LaunchRecord]:
+        """What a second launch of saved job ``job_id`` on ``server`` must be warned about,
+        newest first: every attempt since ``since`` that started the job or may have
+        (started, started without a valid runtime id, pending, outcome unknown), and every
+        attempt whose outcome is still pending or unknown, however old (F3)."""
+        may_have_sent = (Outcome.OK, Outcome.STARTED_UNVERIFIABLE, *_UNSETTLED)
+        with self._connect("be searched") as connection:
+            rows = connection.execute(
+                "SELECT * FROM launches WHERE job_id = ? AND server = ? AND ("
+                " (attempted_at >= ? AND outcome IN (?, ?, ?, ?)) OR outcome IN (?, ?))"
+                " ORDER BY id DESC",
+                (
+                    _check_id(job_id, "saved job id"),
+                    server,
+                    since.astimezone(UTC).isoformat(timespec="milliseconds"),
+                    *(o.value for o in may_have_sent),
+                    *(o.value for o in _UNSETTLED),
+                ),
             ).fetchall()
         return [LaunchRecord._from_row(row) for row in rows]
 

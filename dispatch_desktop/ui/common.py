@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QWidget
 
 from dispatch_desktop.api import (
@@ -122,4 +123,44 @@ def demo_banner(parent: QWidget) -> QLabel:
     banner.setStyleSheet(
         "background: #ffd54f; color: #000; font-weight: bold; padding: 6px; border-radius: 3px;"
     )
+    return banner
+
+
+class HatchedBanner(QLabel):
+    """The EXERCISE banner: black text framed by diagonal yellow and black stripes, the look
+    of a barrier, so an exercise is never taken for a real callout (nor a real one for a
+    drill). The text sits on a white plate, which keeps its contrast (AA)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setMargin(14)
+        self.setStyleSheet("color: #000; font-weight: bold;")
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#ffd600"))
+        painter.setPen(QPen(QColor("#212121"), _STRIPE / 2))
+        height = self.height()
+        for x in range(-height, self.width() + height, _STRIPE):
+            painter.drawLine(x, height, x + height, 0)
+        painter.fillRect(self.rect().adjusted(8, 8, -8, -8), QColor("#ffffff"))
+        painter.end()
+        super().paintEvent(event)
+
+
+_STRIPE = 16
+"""Pixels from one stripe of the exercise banner to the next."""
+
+
+def exercise_banner(parent: QWidget | None = None) -> HatchedBanner:
+    """The banner of every place an exercise is shown: the form, the confirmation, the
+    outcome and the monitor."""
+    banner = HatchedBanner(
+        tr("EXERCISE — messages are sent for real, marked as an exercise."), parent
+    )
+    banner.setAccessibleName(tr("Exercise"))
     return banner

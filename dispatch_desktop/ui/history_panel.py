@@ -36,6 +36,7 @@ OUTCOME_LABELS = {
     Outcome.CONNECTION_FAILED: "Server unreachable",
     Outcome.REFUSED_LOCALLY: "Refused before sending",
     Outcome.STARTED_UNVERIFIABLE: "Started (runtime id not valid)",
+    Outcome.CANCELLED: "Cancelled before sending",
 }
 _WARN = QColor("#c62828")
 

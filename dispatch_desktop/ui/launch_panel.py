@@ -152,6 +152,7 @@ _STYLES = {
     Outcome.REFUSED_LOCALLY: "background: #fff3e0; border: 2px solid #ef6c00;",
     Outcome.UNKNOWN: "background: #ffebee; border: 3px solid #c62828;",
     Outcome.STARTED_UNVERIFIABLE: "background: #fff3e0; border: 3px solid #2e7d32;",
+    Outcome.CANCELLED: "background: #eceff1; border: 2px solid #546e7a;",
 }
 
 
@@ -166,6 +167,7 @@ def outcome_title(kind: Outcome) -> str:
         Outcome.REFUSED_LOCALLY: tr("Not sent: the form has a problem"),
         Outcome.UNKNOWN: tr("OUTCOME UNKNOWN — the job may have started"),
         Outcome.STARTED_UNVERIFIABLE: tr("Job started — but its runtime id is not valid"),
+        Outcome.CANCELLED: tr("Cancelled — nothing was sent"),
     }[kind]
 
 

@@ -26,7 +26,7 @@ from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
-from dispatch_desktop.storage.journal import LaunchJournal, Outcome
+from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, Outcome
 from dispatch_desktop.storage.paths import data_dir
 from dispatch_desktop.storage.secrets import (
     SecretKind,
@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
             generic_type=self.form.generic_type,
             server=self.session.server,
             user=self.session.user,
+            mode=LaunchMode.DEMO if self.context.demo else LaunchMode.LIVE,
         )
         if self.launcher.launch(self.session.client, plan, self.context.journal):
             self.outcome.show_busy(job.name, self.launcher.started_at)

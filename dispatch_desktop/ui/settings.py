@@ -133,6 +133,20 @@ def _port(value: object) -> int:
     return port
 
 
+def _whole_number(low: int, high: int) -> Callable[[object], int]:
+    """A check for a small whole number from ``low`` to ``high``, written as digits."""
+
+    def check(value: object) -> int:
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,6}", value):
+            raise _Bad("not a whole number")
+        number = int(value)
+        if not low <= number <= high:
+            raise _Bad(f"not between {low} and {high}")
+        return number
+
+    return check
+
+
 def _bytes(value: object) -> QByteArray:
     if not isinstance(value, QByteArray):
         raise _Bad("not saved window data")
@@ -160,6 +174,21 @@ def _name(value: object) -> str:
     if not text.strip():
         raise _Bad("blank")
     return text
+
+
+def _prefix(value: object) -> str:
+    """An exercise marker: short text, not blank, one line."""
+    text = _text(value, _MAX_NAME)
+    if not text.strip():
+        raise _Bad("blank")
+    return text
+
+
+DEFAULT_UNDO_SECONDS = 5
+DEFAULT_REPEAT_MINUTES = 30
+DEFAULT_EXERCISE_PREFIXES = {"en": "EXERCISE – ", "sv": "ÖVNING – "}
+"""The marker an exercise message starts with; Nordic alerting services write the word for
+exercise first, so nobody reads a drill as a real callout."""
 
 
 class AppSettings:
@@ -329,6 +358,40 @@ class AppSettings:
     @notifications_enabled.setter
     def notifications_enabled(self, value: bool) -> None:
         self._settings.setValue("monitor/notifications", "true" if value else "false")
+
+    # -- launch safety (drill and live) --------------------------------------------------------
+
+    @property
+    def undo_seconds(self) -> int:
+        """Seconds between Confirm and sending, during which the launch can be cancelled
+        (0 sends at once)."""
+        return self._read("launch/undo_seconds", DEFAULT_UNDO_SECONDS, _whole_number(0, 10))
+
+    @undo_seconds.setter
+    def undo_seconds(self, value: int) -> None:
+        self._settings.setValue("launch/undo_seconds", str(_whole_number(0, 10)(str(value))))
+
+    @property
+    def repeat_window_minutes(self) -> int:
+        """How long after a launch a second launch of the same saved job is questioned."""
+        return self._read(
+            "launch/repeat_window_minutes", DEFAULT_REPEAT_MINUTES, _whole_number(1, 1440)
+        )
+
+    @repeat_window_minutes.setter
+    def repeat_window_minutes(self, value: int) -> None:
+        self._settings.setValue(
+            "launch/repeat_window_minutes", str(_whole_number(1, 1440)(str(value)))
+        )
+
+    def exercise_prefix(self, language: str) -> str:
+        """What an exercise's message starts with, in ``language`` ("en", "sv")."""
+        default = DEFAULT_EXERCISE_PREFIXES.get(language, DEFAULT_EXERCISE_PREFIXES["en"])
+        return self._read(f"launch/exercise_prefix_{language}", default, _prefix)
+
+    def set_exercise_prefix(self, language: str, value: str) -> None:
+        """Store the exercise marker of ``language`` (checked like any stored value)."""
+        self._settings.setValue(f"launch/exercise_prefix_{language}", _prefix(value))
 
     # -- tag vocabulary -----------------------------------------------------------------------
 

@@ -80,12 +80,20 @@ def started(servers: list[FaultServer], fault: object) -> FaultServer:
         pytest.param(answer(503, "busy", "text/plain"), RequestRejected, id="503"),
         pytest.param(answer(500, "oops", "text/plain"), RequestRejected, id="500"),
         pytest.param(reset(), OutcomeUnknown, id="reset-after-request"),
-        pytest.param(reset(read_first=False), OutcomeUnknown, id="reset-on-accept"),
+        # Reset before the request is read: whether it is known to have left depends on when
+        # the reset arrives (during the connection's set-up: nothing was sent); both are
+        # honest, and either way there is one connection.
+        pytest.param(
+            reset(read_first=False), (ConnectionFailed, OutcomeUnknown), id="reset-on-accept"
+        ),
         pytest.param(answer(200, '{"result": "OK", "runtimeid": 3'), OutcomeUnknown, id="cut"),
     ],
 )
 def test_a_retrying_session_still_sends_the_start_once(
-    serve: list[FaultServer], http_method: str, fault: object, expected: type[Exception]
+    serve: list[FaultServer],
+    http_method: str,
+    fault: object,
+    expected: type[Exception] | tuple[type[Exception], ...],
 ) -> None:
     server = started(serve, fault)
     client = client_for(server, http_method, session=retrying_session(), start_timeout=5)

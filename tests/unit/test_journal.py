@@ -258,6 +258,7 @@ def test_csv_export(journal: LaunchJournal, tmp_path: Path) -> None:
         "result_job_name",
         "message",
         "finished_at",
+        "mode",
     ]
     header = rows[0]
     oldest, newest = (dict(zip(header, row, strict=True)) for row in rows[1:])
@@ -265,6 +266,7 @@ def test_csv_export(journal: LaunchJournal, tmp_path: Path) -> None:
     assert oldest["runtime_id"] == "9223372036854775807"
     assert oldest["job_name"] == 'Larm, "brand"\nplan 3'
     assert oldest["outcome"] == "ok"
+    assert oldest["mode"] == "live"
     assert json.loads(oldest["parameters"])["message"] == "Brand på plan 3"
     assert datetime.fromisoformat(oldest["attempted_at"]).utcoffset().total_seconds() == 0  # type: ignore[union-attr]
     assert (newest["job_id"], newest["job_name"], newest["outcome"]) == ("7", "", "pending")

@@ -1,12 +1,13 @@
-"""The journal's schema 2 (the started-but-unverifiable outcome): a schema-1 file is upgraded
-in place, every row and the id sequence kept."""
+"""The journal's schema upgrades: 2 (the started-but-unverifiable outcome), 3 (the mode of
+each launch, the cancelled outcome); every row and the id sequence kept."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dispatch_desktop.storage.journal import _MIGRATIONS, LaunchJournal, Outcome
+from dispatch_desktop.storage.journal import _MIGRATIONS, LaunchJournal, LaunchMode, Outcome
 
 RUNTIME_ID = 383228819873509376
 
@@ -51,3 +52,60 @@ def test_a_schema_1_journal_is_upgraded_with_its_rows(tmp_path: Path) -> None:
         assert connection.execute("PRAGMA user_version").fetchone() == (len(_MIGRATIONS),)
     finally:
         connection.close()
+
+
+def test_schema_3_marks_old_rows_by_their_server_and_adds_modes(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    schema_1_file(path)  # one row against https://x/api
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO launches (attempted_at, server, user, job_id, parameters, outcome) VALUES"
+        " ('2026-11-30T11:00:00+00:00', 'http://127.0.0.1:8080/dispatch/api', 'demo', 7, '{}',"
+        " 'ok')"
+    )
+    connection.commit()
+    connection.close()
+
+    journal = LaunchJournal(path)
+    demo, live = journal.entries()
+    attempt = journal.record_attempt(
+        server="https://x/api", user="alice", job_id=7, mode=LaunchMode.EXERCISE
+    )
+    journal.record_outcome(attempt, Outcome.CANCELLED)
+
+    assert (demo.mode, live.mode) == (LaunchMode.DEMO, LaunchMode.LIVE)
+    newest = journal.entries(server="https://x/api")[0]
+    assert (newest.mode, newest.outcome) == (LaunchMode.EXERCISE, Outcome.CANCELLED)
+    assert [r.server for r in journal.entries(server="https://x/api")] == ["https://x/api"] * 2
+
+
+def test_earlier_launches_are_those_that_may_have_sent(tmp_path: Path) -> None:
+    journal = LaunchJournal(tmp_path / "journal.sqlite3")
+
+    def launch(outcome: Outcome | None, job_id: int = 7, server: str = "https://x/api") -> int:
+        attempt = journal.record_attempt(server=server, user="alice", job_id=job_id)
+        if outcome is not None:
+            journal.record_outcome(attempt, outcome)
+        return attempt
+
+    pending = launch(None)
+    started = launch(Outcome.OK)
+    unverifiable = launch(Outcome.STARTED_UNVERIFIABLE)
+    unknown = launch(Outcome.UNKNOWN)
+    for harmless in (
+        Outcome.CANCELLED,
+        Outcome.REFUSED_LOCALLY,
+        Outcome.CONNECTION_FAILED,
+        Outcome.REJECTED,
+        Outcome.NOT_STARTED,
+        Outcome.AUTH_FAILED,
+    ):
+        launch(harmless)
+    launch(Outcome.OK, job_id=8)
+    launch(Outcome.OK, server="https://y/api")
+
+    recent = journal.earlier_launches(7, "https://x/api", datetime.now(UTC) - timedelta(minutes=30))
+    later = journal.earlier_launches(7, "https://x/api", datetime.now(UTC) + timedelta(minutes=1))
+
+    assert [r.id for r in recent] == [unknown, unverifiable, started, pending]
+    assert [r.id for r in later] == [unknown, pending]  # unsettled ones, however old

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QSettings
 
 from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType
 from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
@@ -348,3 +348,38 @@ def test_a_bad_value_is_logged_once_with_its_start_only(
         "Settings: ignored signin/username = "
         f"{'x' * 60!r}... (5000 characters): longer than 2000 characters; the default is used."
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "stored", "read"),
+    [
+        ("launch/undo_seconds", "0", 0),
+        ("launch/undo_seconds", "10", 10),
+        ("launch/undo_seconds", "11", 5),
+        ("launch/undo_seconds", "²", 5),
+        ("launch/undo_seconds", "9" * 5000, 5),
+        ("launch/repeat_window_minutes", "45", 45),
+        ("launch/repeat_window_minutes", "0", 30),
+        ("launch/repeat_window_minutes", "-5", 30),
+    ],
+)
+def test_launch_safety_numbers_are_checked(
+    tmp_path: Path, key: str, stored: str, read: int
+) -> None:
+    path = tmp_path / "settings.ini"
+    QSettings(str(path), QSettings.Format.IniFormat).setValue(key, stored)
+    settings = AppSettings(path)
+    value = settings.undo_seconds if "undo" in key else settings.repeat_window_minutes
+    assert value == read
+
+
+def test_exercise_prefixes_have_defaults_per_language_and_can_be_changed(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "settings.ini")
+    assert settings.exercise_prefix("en") == "EXERCISE – "
+    assert settings.exercise_prefix("sv") == "ÖVNING – "
+    settings.set_exercise_prefix("sv", "ÖVNING: ")
+    assert AppSettings(tmp_path / "settings.ini").exercise_prefix("sv") == "ÖVNING: "
+    QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat).setValue(
+        "launch/exercise_prefix_en", "EX\u200bERCISE"
+    )
+    assert AppSettings(tmp_path / "settings.ini").exercise_prefix("en") == "EXERCISE – "
