@@ -184,6 +184,13 @@ def _prefix(value: object) -> str:
     return text
 
 
+_MAX_FAVOURITES = 500
+
+
+def _is_job_id(value: object) -> bool:
+    return type(value) is int and 0 < value < 2**63
+
+
 DEFAULT_UNDO_SECONDS = 5
 DEFAULT_REPEAT_MINUTES = 30
 DEFAULT_EXERCISE_PREFIXES = {"en": "EXERCISE – ", "sv": "ÖVNING – "}
@@ -392,6 +399,28 @@ class AppSettings:
     def set_exercise_prefix(self, language: str, value: str) -> None:
         """Store the exercise marker of ``language`` (checked like any stored value)."""
         self._settings.setValue(f"launch/exercise_prefix_{language}", _prefix(value))
+
+    # -- favourite saved jobs ------------------------------------------------------------------
+
+    def favourite_jobs(self, server: str) -> list[int]:
+        """The saved-job ids starred on ``server``, in the order they were starred."""
+        key = "favourites/jobs"
+        raw = self._read(key, {}, _json_object)
+        ids = raw.get(server.rstrip("/"), [])
+        if not isinstance(ids, list):
+            self._ignored(key, ids, "not a list of ids", "no favourites are used")
+            return []
+        return [i for i in ids[:_MAX_FAVOURITES] if _is_job_id(i)]
+
+    def set_favourite(self, server: str, job_id: int, favourite: bool) -> None:
+        """Star or unstar saved job ``job_id`` on ``server`` (ids stay exact integers, F1)."""
+        raw = self._read("favourites/jobs", {}, _json_object)
+        server = server.rstrip("/")
+        ids = [i for i in self.favourite_jobs(server) if i != job_id]
+        if favourite:
+            ids.append(job_id)
+        raw[server] = ids[-_MAX_FAVOURITES:]
+        self._settings.setValue("favourites/jobs", json.dumps(raw, sort_keys=True))
 
     # -- tag vocabulary -----------------------------------------------------------------------
 

@@ -383,3 +383,25 @@ def test_exercise_prefixes_have_defaults_per_language_and_can_be_changed(tmp_pat
         "launch/exercise_prefix_en", "EX\u200bERCISE"
     )
     assert AppSettings(tmp_path / "settings.ini").exercise_prefix("en") == "EXERCISE – "
+
+
+def test_favourites_are_kept_per_server_with_exact_ids(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "settings.ini")
+    big = 352872112744058883
+    settings.set_favourite("https://a/api/", big, True)
+    settings.set_favourite("https://a/api", 7, True)
+    settings.set_favourite("https://b/api", 8, True)
+    settings.set_favourite("https://a/api", 7, False)
+
+    again = AppSettings(tmp_path / "settings.ini")
+    assert again.favourite_jobs("https://a/api") == [big]
+    assert again.favourite_jobs("https://b/api") == [8]
+    assert again.favourite_jobs("https://c/api") == []
+
+
+def test_tampered_favourites_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "settings.ini"
+    QSettings(str(path), QSettings.Format.IniFormat).setValue(
+        "favourites/jobs", json.dumps({"https://a/api": [1, 3.5e17, "9", True, -1, 2**64, 5]})
+    )
+    assert AppSettings(path).favourite_jobs("https://a/api") == [1, 5]
