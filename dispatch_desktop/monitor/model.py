@@ -153,6 +153,9 @@ class JobView:
     """The name of the latest JOB_ASSIGN's recipient."""
     event_count: int = 0
     """Callbacks applied; 0 means the view rests on the start call's answer alone (G6)."""
+    contacted: int | None = None
+    """How many recipients the start sent to, when the journal can tell (see
+    :func:`numbers_only_recipients`); ``None`` when unknown: no callback reports it (3)."""
 
     @property
     def has_callbacks(self) -> bool:
@@ -193,6 +196,7 @@ class _Job:
     assigned: int = 0
     last_recipient: str | None = None
     event_count: int = 0
+    contacted: int | None = None
     entries: list[TimelineEntry] = field(default_factory=list)
 
     def state(self, clock: Clock) -> JobState:
@@ -224,6 +228,7 @@ class _Job:
             launched_at=self.launched_at,
             last_recipient=self.last_recipient,
             event_count=self.event_count,
+            contacted=self.contacted,
         )
 
     def apply(self, event: StoredEvent, time: datetime) -> TimelineEntry:
@@ -259,6 +264,7 @@ class _Job:
         parameters = _parameters(record)
         self.goal = _goal(parameters.get("responsegoal"))
         self.scheduled_for = _when(parameters.get("scheduledstart"))
+        self.contacted = numbers_only_recipients(parameters)
 
     def started_at(self) -> datetime | None:
         # Without a JOB_START, the start call's answer is all there is (G6): the job began at
@@ -292,6 +298,41 @@ def _parameters(record: LaunchRecord) -> dict[str, Any]:
         log.warning("Launch %s has unreadable parameters", record.id)
         return {}
     return values if isinstance(values, dict) else {}
+
+
+# The start parameters that choose recipients the server resolves from its address book
+# (2.2.1, F11): with any of them, how many were contacted is known to the server alone.
+_ADDRESS_BOOK_SELECTORS = (
+    "toaddressbookcustomtagfilter",
+    "toaddressbooktagfilterjson",
+    "toaddressbooksavedtagfilters",
+    "toaddressbookgroups",
+    "excludecustomtagfilter",
+    "excludetagfilterjson",
+)
+
+
+def numbers_only_recipients(parameters: dict[str, Any]) -> int | None:
+    """How many recipients a start had, when its journaled parameters alone tell: it named
+    phone numbers, replaced the saved job's recipients with them (no ``tokeep``, 2.2.1) and
+    used no tag filter or group. Then the count is the distinct numbers not excluded.
+
+    Otherwise ``None``: the callbacks report who accepted (3.1.2) but never how many were
+    contacted, and recipients from the address book or the saved job are resolved by the
+    server alone (F11)."""
+    numbers = parameters.get("tonumbers")
+    excluded = parameters.get("excludenumbers") or []
+    if not isinstance(numbers, list) or not numbers or not isinstance(excluded, list):
+        return None
+    if parameters.get("tokeep") not in (None, False):  # added to the saved job's recipients
+        return None
+    if any(parameters.get(name) for name in _ADDRESS_BOOK_SELECTORS):
+        return None
+    given = {number for number in numbers if isinstance(number, str)}
+    if len(given) != len(numbers):
+        # A number given twice (does the server send twice?) or a hand-edited journal.
+        return None
+    return len(given - {number for number in excluded if isinstance(number, str)})
 
 
 def _goal(value: Any) -> int | None:

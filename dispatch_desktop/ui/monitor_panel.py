@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -77,6 +78,42 @@ STATE_LABELS = {
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
+# The widest texts of the fixed-size columns (digits are as wide as each other in the fonts
+# used): a time on another day than today, a job that ran for hours, a count in the thousands.
+LONGEST_TIME = "2000-12-31 23:59:59"
+LONGEST_TIME_TODAY = "23:59:59"
+LONGEST_DURATION = "99:59:59"
+LONGEST_COUNT = "99999"
+_COLUMN_SLACK = 6
+"""Pixels beyond the text and the style's margins: grid line, rounding."""
+
+
+def cell_width(table: QTableView, text: str) -> int:
+    """The width a cell of ``table`` needs to show ``text`` whole."""
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+    return table.fontMetrics().horizontalAdvance(text) + 2 * (margin + 1) + _COLUMN_SLACK
+
+
+def title_width(table: QTableView, column: int) -> int:
+    """The width the header of ``column`` needs to show its title whole."""
+    header = table.horizontalHeader()
+    title = str(table.model().headerData(column, Qt.Orientation.Horizontal))
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    return header.fontMetrics().horizontalAdvance(title) + 2 * margin + _COLUMN_SLACK
+
+
+def fit_columns(table: QTableView, samples: dict[int, list[str]], *, stretch: int) -> None:
+    """Give each column of ``samples`` the width of its widest sample text or its title, and
+    column ``stretch`` the room left. Measured from the fonts, not the rows: sizing to the
+    contents would measure every row on every update, which at hundreds of callbacks per
+    second freezes a window."""
+    header = table.horizontalHeader()
+    for column, texts in samples.items():
+        width = max(title_width(table, column), *(cell_width(table, text) for text in texts))
+        header.resizeSection(column, width)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
 
 def job_title(job: JobView) -> str:
     """The job's name, or "Job <runtime id>" when no name is known."""
@@ -106,11 +143,45 @@ def local_time_text(when: datetime, now: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def assigned_text(job: JobView) -> str:
-    """``3`` or ``3 / 5`` when the response goal is known."""
-    if job.goal is None:
-        return str(job.assigned)
-    return tr("%1 / %2").replace("%1", str(job.assigned)).replace("%2", str(job.goal))
+UNKNOWN_COUNT = "—"
+
+# Each count's tooltip when known (one, many) and why it is not. Reference 3: the callbacks say
+# who accepted, never how many were contacted; only a start that named its numbers alone tells
+# (monitor.model.numbers_only_recipients). A saved job's own goal is not reported either.
+CONTACTED_TIPS = (
+    "Sent to the %1 number given at the start.",
+    "Sent to the %1 numbers given at the start.",
+    "Not known: the Dispatch server reports who accepted, not how many people it contacted. "
+    "It is shown only for a start from this computer that named its phone numbers alone.",
+)
+ACCEPTED_TIPS = ("%1 recipient has accepted.", "%1 recipients have accepted.", "")
+GOAL_TIPS = (
+    "The start asked for %1 confirmed responder.",
+    "The start asked for %1 confirmed responders.",
+    "Not known: no response goal was given at the start from this computer, and the Dispatch "
+    "server does not report the saved job's own goal.",
+)
+
+
+def count_cell(count: int | None) -> str:
+    """A count, or "—" when it cannot be known."""
+    return UNKNOWN_COUNT if count is None else str(count)
+
+
+def count_tooltip(count: int | None, tips: tuple[str, str, str]) -> str:
+    """Where a count comes from, or why there is none (``tips``: one, many, unknown)."""
+    one, many, unknown = tips
+    return tr(unknown) if count is None else count_text(count, one, many)
+
+
+def scheduled_time_text(when: datetime, now: datetime) -> str:
+    """A scheduled start, short enough to leave the job's name its room: ``HH:MM`` local
+    time (seconds only when given, F10), with the date when it is not today."""
+    local = when.astimezone()
+    time = local.strftime("%H:%M:%S" if local.second else "%H:%M")
+    if local.date() == now.astimezone().date():
+        return time
+    return f"{local:%Y-%m-%d} {time}"
 
 
 def since_start_text(job: JobView, now: datetime) -> str:
@@ -118,34 +189,58 @@ def since_start_text(job: JobView, now: datetime) -> str:
     if job.started_at is None:
         return "—"
     if job.state is JobState.SCHEDULED:
-        return tr("starts %1").replace("%1", local_time_text(job.started_at, now))
+        return tr("at %1").replace("%1", scheduled_time_text(job.started_at, now))
     if job.finished_at is not None:
         ran = duration_text((job.finished_at - job.started_at).total_seconds())
         return tr("ran %1").replace("%1", ran)
     return duration_text(max(0.0, (now - job.started_at).total_seconds()))
 
 
+EVENT_LABELS = {
+    JOB_START: "Job started",
+    JOB_ASSIGN: "Accepted",
+    JOB_FINISH: "Job finished",
+}
+
+
 def timeline_text(entry: TimelineEntry) -> str:
-    """What happened, in a sentence: "Anna Berg accepted"."""
+    """What happened, in words: "Accepted"; who did it is :func:`timeline_who`."""
+    label = EVENT_LABELS.get(entry.kind)
+    if label is not None:
+        return tr(label)
+    # A type the reference does not list (3.1): what it means is unknown, so it is shown as
+    # the server named it (as text), not guessed at.
+    return entry.kind
+
+
+def timeline_who(entry: TimelineEntry) -> str:
+    """Who the event is about: the recipient who accepted, the account that started the
+    job; "" for the system's own events."""
     if entry.kind == JOB_START:
-        if entry.agent:
-            return tr("Job started by %1").replace("%1", entry.agent)
-        return tr("Job started")
+        return entry.agent or ""
     if entry.kind == JOB_ASSIGN:
-        if entry.recipient:
-            return tr("%1 accepted").replace("%1", entry.recipient)
-        return tr("A recipient accepted")
-    if entry.kind == JOB_FINISH:
-        return tr("Job finished")
-    return entry.kind  # a type the reference does not list: shown as the server named it
+        return entry.recipient or UNKNOWN_COUNT
+    return entry.recipient or ""
+
+
+COUNT_HEADER_TIPS = (
+    "How many people the start sent to, when it can be known",
+    "How many people have accepted and been assigned",
+    "How many confirmed responders the start asked for",
+)
+
+
+COUNT_TIPS = (CONTACTED_TIPS, ACCEPTED_TIPS, GOAL_TIPS)
 
 
 class MonitoredJobsModel(ColumnsModel):
     """Job views, newest first. Rows are kept in order of first sight, reversed, so a new job
     is an insert at the top and an update is one ``dataChanged``: no sorting per event."""
 
-    COLUMNS = ("Job", "Runtime id", "State", "Assigned", "Since start")
-    SINCE_COLUMN = 4
+    COLUMNS = ("Job", "Runtime id", "State", "Contacted", "Accepted", "Goal", "Since start")
+    COUNT_COLUMNS = (3, 4, 5)
+    """Contacted, accepted, goal."""
+    SINCE_COLUMN = 6
 
     def __init__(self, clock: Clock = utc_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -216,13 +311,26 @@ class MonitoredJobsModel(ColumnsModel):
             return None
         job = self.job_at(index.row())
         column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and (tip := self._tooltip(job, column)):
+            return tip
         if role in TEXT_ROLES:
             return cell_text(self._text(job, column), role)
         if role == JOB_ROLE:
             return job
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 3, 4):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column != 0 and column != 2:
             return _RIGHT
         return None
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section in self.COUNT_COLUMNS
+        ):
+            return tr(COUNT_HEADER_TIPS[section - self.COUNT_COLUMNS[0]])
+        return super().headerData(section, orientation, role)
 
     def _text(self, job: JobView, column: int) -> str:
         if column == 0:
@@ -231,15 +339,32 @@ class MonitoredJobsModel(ColumnsModel):
             return str(job.jobid)  # text, never a number: a double would round it (F1)
         if column == 2:
             return state_text(job.state)
-        if column == 3:
-            return assigned_text(job)
+        if column in self.COUNT_COLUMNS:
+            return count_cell(self._counts(job)[column - self.COUNT_COLUMNS[0]])
         return since_start_text(job, self._clock())
+
+    @staticmethod
+    def _counts(job: JobView) -> tuple[int | None, int | None, int | None]:
+        """Contacted, accepted, goal: the values of :attr:`COUNT_COLUMNS`."""
+        return job.contacted, job.assigned, job.goal
+
+    def _tooltip(self, job: JobView, column: int) -> str | None:
+        """Where a count comes from (or why there is none), and when a scheduled job starts;
+        ``None``: the cell's text."""
+        if column in self.COUNT_COLUMNS:
+            position = column - self.COUNT_COLUMNS[0]
+            return count_tooltip(self._counts(job)[position], COUNT_TIPS[position])
+        if column == self.SINCE_COLUMN and job.state is JobState.SCHEDULED and job.started_at:
+            return tr("Scheduled to start at %1").replace(
+                "%1", job.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            )
+        return None
 
 
 class TimelineModel(ColumnsModel):
     """The timeline of one job in order of arrival; new entries are appended as rows."""
 
-    COLUMNS = ("Time", "Event", "Recipient", "Time it took")
+    COLUMNS = ("Time", "Event", "Who", "Time it took")
 
     def __init__(self, clock: Clock = utc_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -295,7 +420,7 @@ class TimelineModel(ColumnsModel):
         if column == 1:
             return timeline_text(entry)
         if column == 2:
-            return entry.recipient or ""
+            return timeline_who(entry)
         elapsed = job.elapsed(entry)
         return "—" if elapsed is None else duration_text(elapsed)
 
@@ -337,6 +462,7 @@ class MonitorPanel(QWidget):
         self._pending: list[StoredEvent] = []
         self._pending_launches: list[LaunchRecord] = []
         self._active = -1  # not yet announced
+        self._clock = clock
         self.model = MonitoredJobsModel(clock, self)
         self.timeline_model = TimelineModel(clock, self)
         self.timeline_proxy = TimelineByTime(self)
@@ -378,6 +504,8 @@ class MonitorPanel(QWidget):
         self.no_callbacks_label.setWordWrap(True)
         self.timeline = self._table(self.timeline_proxy, tr("Job timeline"))
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self._size_job_columns()
+        self._size_timeline_columns()
 
         jobs = QWidget(self)
         jobs_layout = QVBoxLayout(jobs)
@@ -410,14 +538,59 @@ class MonitorPanel(QWidget):
         # Fixed sizes: ResizeToContents would measure every row on every update, which at
         # hundreds of callbacks per second is what freezes a window.
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        digits = table.fontMetrics().horizontalAdvance("9" * 21)  # a whole 64-bit id (F1)
-        for column in range(1, model.columnCount()):
-            header.resizeSection(column, digits // 2 if column != 1 else digits)
-        header.resizeSection(0, digits)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # A name too long for the room left keeps its start and its end (often a time).
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         return table
+
+    # -- column sizes -------------------------------------------------------------------------
+
+    def _size_job_columns(self) -> None:
+        """The job's name takes the room left; the id, state, counts and time get what their
+        longest text needs, so no name is cut while another column wastes space."""
+        # A start scheduled on another day is longer: _fit_since_column widens for it.
+        scheduled = tr("at %1").replace("%1", LONGEST_TIME_TODAY)
+        fit_columns(
+            self.table,
+            {
+                1: ["9" * 19],  # the largest 64-bit id, whole (F1)
+                2: [state_text(state) for state in JobState],
+                3: [LONGEST_COUNT],
+                4: [LONGEST_COUNT],
+                5: [LONGEST_COUNT],
+                6: [scheduled, tr("ran %1").replace("%1", LONGEST_DURATION)],
+            },
+            stretch=0,
+        )
+
+    def _fit_since_column(self, views: Iterable[JobView]) -> None:
+        """Widen "Since start" when a start scheduled on another day needs it (never narrow
+        it: the column would jump). One measurement per changed scheduled job."""
+        now = self._clock()
+        column = MonitoredJobsModel.SINCE_COLUMN
+        needed = max(
+            (
+                cell_width(self.table, since_start_text(view, now))
+                for view in views
+                if view.state is JobState.SCHEDULED
+            ),
+            default=0,
+        )
+        header = self.table.horizontalHeader()
+        if needed > header.sectionSize(column):
+            header.resizeSection(column, needed)
+
+    def _size_timeline_columns(self) -> None:
+        """Times and events whole; the name of who it is about takes the room left."""
+        fit_columns(
+            self.timeline,
+            {
+                0: [LONGEST_TIME],
+                1: [tr(label) for label in EVENT_LABELS.values()],
+                3: ["-" + LONGEST_DURATION],
+            },
+            stretch=2,
+        )
 
     # -- feeding ------------------------------------------------------------------------------
 
@@ -460,6 +633,7 @@ class MonitorPanel(QWidget):
         selected = self.selected_jobid()
         self._monitor = monitor
         self.model.set_jobs(monitor.jobs())
+        self._fit_since_column(monitor.jobs())
         launches, self._pending_launches = self._pending_launches, []
         for record in launches:
             self.add_launch(record)
@@ -498,6 +672,7 @@ class MonitorPanel(QWidget):
             return
         previous = {jobid: self.model.job(jobid) for jobid in latest}
         self.model.upsert(latest.values())
+        self._fit_since_column(latest.values())
         shown = self.timeline_model.job
         if shown is not None and shown.jobid in latest:
             self._show_detail(latest[shown.jobid])

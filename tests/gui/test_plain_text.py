@@ -264,7 +264,10 @@ def test_the_monitor_shows_callback_fields_literally(qtbot, hostile: str) -> Non
     for text in cells:
         assert RLO not in text
         assert "\n" not in text
-    assert sum(plain(hostile, one_line=True) in text for text in cells) >= 4
+    # Event, who: the name stands once per row, beside what happened; an event type the
+    # reference does not list is shown as the server named it.
+    literal = plain(hostile, one_line=True)
+    assert cells == ["Job started", literal, "Accepted", literal, literal, ""]
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=IDS)
