@@ -1,9 +1,11 @@
-"""The saved-jobs panel: a sortable, searchable table of the jobs this account may start."""
+"""The saved-jobs panel: a sortable, searchable table of the jobs this account may start, with
+favourites (a star, kept per server) and the jobs launched lately from this computer."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -29,12 +31,59 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.api import JobTypeMapping, SavedJob
-from dispatch_desktop.ui.common import PlainLabel, count_text, plain
+from dispatch_desktop.storage.journal import LaunchRecord, Outcome
+from dispatch_desktop.ui.common import PlainLabel, count_text, error_sentence, plain
 from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
+
+if TYPE_CHECKING:
+    from dispatch_desktop.storage.journal import LaunchJournal
+    from dispatch_desktop.ui.settings import AppSettings
+    from dispatch_desktop.ui.workers import TaskRunner
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ALL_TYPES = ""
+
+FAVOURITE_SHORTCUT = "Ctrl+D"
+"""Stars or unstars the selected job (as a browser bookmarks a page); no other shortcut."""
+STAR, NO_STAR = "\u2605", "\u2606"
+RECENT_JOBS = 20
+"""Saved jobs the Recent view lists at most."""
+RECENT_SCAN = 500
+"""Journal rows read for them: many launches of a few jobs still leave room for others."""
+NOT_LAUNCHED = (Outcome.REFUSED_LOCALLY, Outcome.CANCELLED)
+"""Attempts that never left this computer: not a launch the Recent view lists."""
+
+
+class JobsView(enum.Enum):
+    """Which saved jobs the list shows (besides the search and the type filter)."""
+
+    ALL = enum.auto()
+    FAVOURITES = enum.auto()
+    """Only the starred ones, of the server signed in to."""
+    RECENT = enum.auto()
+    """Only those launched lately from this computer on this server, newest first."""
+
+
+def recent_launches(records: list[LaunchRecord], limit: int = RECENT_JOBS) -> dict[int, datetime]:
+    """The saved jobs of ``records`` (newest first) that were launched, each with its latest
+    launch, newest first; at most ``limit``. Ids stay exact ints (F1)."""
+    recent: dict[int, datetime] = {}
+    for record in records:
+        if record.outcome in NOT_LAUNCHED or record.job_id in recent:
+            continue
+        recent[record.job_id] = record.attempted_at
+        if len(recent) == limit:
+            break
+    return recent
+
+
+def launched_text(when: datetime, now: datetime) -> str:
+    """``HH:MM`` local time today, else the date too."""
+    local = when.astimezone()
+    if local.date() == now.astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
@@ -44,14 +93,23 @@ def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
 
 
 class SavedJobsModel(ColumnsModel):
-    """Saved jobs as rows. Ids are shown as text and sorted as Python ints (F1)."""
+    """Saved jobs as rows. Ids are shown as text and sorted as Python ints (F1).
 
-    COLUMNS = ("Name", "Type", "Generic type", "Id")
+    The star and the last launch are columns after the id, so the first four keep their
+    numbers; the table shows the star first."""
+
+    COLUMNS = ("Name", "Type", "Generic type", "Id", "Favourite", "Launched")
+    GENERIC_COLUMN = 2
+    STAR_COLUMN = 4
+    LAUNCHED_COLUMN = 5
 
     def __init__(self, mapping: JobTypeMapping, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._jobs: list[SavedJob] = []
         self._mapping = mapping
+        self._favourites: set[int] = set()
+        self._recent: dict[int, datetime] = {}
+        self._recent_rank: dict[int, int] = {}
 
     def set_jobs(self, jobs: list[SavedJob]) -> None:
         """Replace every row."""
@@ -70,6 +128,42 @@ class SavedJobsModel(ColumnsModel):
         """The jobs shown, in load order."""
         return list(self._jobs)
 
+    # -- favourites and recent launches -------------------------------------------------------
+
+    def set_favourites(self, job_ids: list[int]) -> None:
+        """Star exactly the jobs ``job_ids`` (of the server signed in to)."""
+        self._favourites = set(job_ids)
+        self._column_changed(self.STAR_COLUMN)
+
+    def is_favourite(self, job_id: int) -> bool:
+        """Whether saved job ``job_id`` has a star."""
+        return job_id in self._favourites
+
+    def set_favourite(self, job_id: int, favourite: bool) -> None:
+        """Star or unstar one job."""
+        if favourite:
+            self._favourites.add(job_id)
+        else:
+            self._favourites.discard(job_id)
+        for row, job in enumerate(self._jobs):
+            if job.id == job_id:
+                star = self.index(row, self.STAR_COLUMN)
+                self.dataChanged.emit(star, star)
+
+    def set_recent(self, recent: dict[int, datetime]) -> None:
+        """The jobs launched lately, newest first, each with its latest launch."""
+        self._recent = dict(recent)
+        self._recent_rank = {job_id: rank for rank, job_id in enumerate(recent)}
+        self._column_changed(self.LAUNCHED_COLUMN)
+
+    def is_recent(self, job_id: int) -> bool:
+        """Whether saved job ``job_id`` was launched lately from this computer."""
+        return job_id in self._recent
+
+    def _column_changed(self, column: int) -> None:
+        if self._jobs:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._jobs) - 1, column))
+
     def row_count(self) -> int:
         return len(self._jobs)
 
@@ -78,23 +172,77 @@ class SavedJobsModel(ColumnsModel):
             return None
         job = self._jobs[index.row()]
         column = index.column()
+        if column == self.STAR_COLUMN:
+            return self._star_data(job, role)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.LAUNCHED_COLUMN:
+            return self._launched_tooltip(job)
         if role in TEXT_ROLES:
             return cell_text(self._text(job, column), role)
         if role == SORT_ROLE:
-            # Sorting on the text of an id would put 9 after 10; as a float it loses digits.
-            if column == 3:
-                return job.id
-            return self._text(job, column).casefold()
+            return self._sort_key(job, column)
         if role == JOB_ROLE:
             return job
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # The star column is as narrow as a star; its name is for the tooltip and screen readers.
+        if orientation == Qt.Orientation.Horizontal and section == self.STAR_COLUMN:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return STAR
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return self.tr("Favourite")
+        return super().headerData(section, orientation, role)
+
     def _text(self, job: SavedJob, column: int) -> str:
+        if column == self.LAUNCHED_COLUMN:
+            launched = self._recent.get(job.id)
+            return "" if launched is None else launched_text(launched, datetime.now())
         return (job.name, job.type, generic_type_label(self._mapping, job.type), str(job.id))[
             column
         ]
+
+    def _sort_key(self, job: SavedJob, column: int) -> Any:
+        # Sorting on the text of an id would put 9 after 10; as a float it loses digits.
+        if column == 3:
+            return job.id
+        if column == self.LAUNCHED_COLUMN:
+            # The journal's order (by row id), not the clock's: newer ranks higher.
+            return -self._recent_rank.get(job.id, len(self._recent_rank))
+        return self._text(job, column).casefold()
+
+    def _star_data(self, job: SavedJob, role: int) -> Any:
+        favourite = job.id in self._favourites
+        if role == Qt.ItemDataRole.DisplayRole:
+            return STAR if favourite else NO_STAR
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.tr("Favourite") if favourite else self.tr("Not a favourite")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if favourite:
+                return self.tr("Favourite. Click, or press %1, to remove the star.").replace(
+                    "%1", FAVOURITE_SHORTCUT
+                )
+            return self.tr("Click, or press %1, to star this job as a favourite.").replace(
+                "%1", FAVOURITE_SHORTCUT
+            )
+        if role == SORT_ROLE:
+            return (not favourite, job.name.casefold())  # ascending: the starred first
+        if role == JOB_ROLE:
+            return job
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _launched_tooltip(self, job: SavedJob) -> str | None:
+        launched = self._recent.get(job.id)
+        if launched is None:
+            return None
+        return self.tr("Last launched from this computer: %1").replace(
+            "%1", launched.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        )
 
 
 class SavedJobsFilter(QSortFilterProxyModel):
@@ -104,7 +252,19 @@ class SavedJobsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._search = ""
         self._job_type = ALL_TYPES
+        self._view = JobsView.ALL
         self.setSortRole(SORT_ROLE)
+
+    def set_view(self, view: JobsView) -> None:
+        """Show all jobs, only the favourites or only the recent ones."""
+        self.beginFilterChange()
+        self._view = view
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def view_changed(self) -> None:
+        """The favourites or the recent jobs changed: filter again."""
+        if self._view is not JobsView.ALL:
+            self.set_view(self._view)
 
     def set_search(self, text: str) -> None:
         """Keep rows whose name, type or id contains ``text`` (case-insensitive)."""
@@ -124,10 +284,22 @@ class SavedJobsFilter(QSortFilterProxyModel):
             return False
         if self._job_type and job.type != self._job_type:
             return False
+        if not self._in_view(job):
+            return False
         if not self._search:
             return True
         haystack = (job.name.casefold(), job.type.casefold(), str(job.id))
         return any(self._search in text for text in haystack)
+
+    def _in_view(self, job: SavedJob) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, SavedJobsModel):
+            return True
+        if self._view is JobsView.FAVOURITES:
+            return model.is_favourite(job.id)
+        if self._view is JobsView.RECENT:
+            return model.is_recent(job.id)
+        return True
 
     def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 - Qt API
         return left.data(SORT_ROLE) < right.data(SORT_ROLE)
@@ -152,20 +324,37 @@ class _JobsTable(QTableView):
 
 
 class SavedJobsPanel(QWidget):
-    """Table, search, type filter, refresh, count and empty state.
+    """Table, search, view (all, favourites, recent), type filter, refresh, count and empty
+    state.
 
     ``job_activated(SavedJob)`` asks to open the start-job form; ``refresh_requested`` asks the
-    window to reload the list off the GUI thread.
+    window to reload the list off the GUI thread. Favourites need ``settings`` and the server
+    (:meth:`set_server`); the Recent view needs the launch journal (:meth:`set_journal`) and
+    ``runner`` to read it off the GUI thread.
     """
 
     job_activated = Signal(object)
     refresh_requested = Signal()
 
-    def __init__(self, mapping: JobTypeMapping, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        mapping: JobTypeMapping,
+        parent: QWidget | None = None,
+        *,
+        settings: AppSettings | None = None,
+        runner: TaskRunner | None = None,
+        journal: LaunchJournal | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model = SavedJobsModel(mapping, self)
         self.proxy = SavedJobsFilter(self)
         self.proxy.setSourceModel(self.model)
+        self._settings = settings
+        self._runner = runner
+        self._journal = journal
+        self._server: str | None = None
+        self._recent_error = ""
+        self._sort_before_recent: tuple[int, Qt.SortOrder] | None = None
         self._loaded = False
         self._signed_out = False
         self._load_error = ""
@@ -181,6 +370,16 @@ class SavedJobsPanel(QWidget):
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self._on_search_return)
         self.search.installEventFilter(self)
+
+        self.view_choice = QComboBox(self)
+        self.view_choice.setAccessibleName(self.tr("Saved jobs view"))
+        self.view_choice.setToolTip(
+            self.tr("All saved jobs, your favourites, or those launched lately from here")
+        )
+        self.view_choice.addItem(self.tr("All jobs"), JobsView.ALL)
+        self.view_choice.addItem(self.tr("Favourites"), JobsView.FAVOURITES)
+        self.view_choice.addItem(self.tr("Recent"), JobsView.RECENT)
+        self.view_choice.currentIndexChanged.connect(self._on_view)
 
         self.type_filter = QComboBox(self)
         self.type_filter.setAccessibleName(self.tr("Job type filter"))
@@ -203,13 +402,17 @@ class SavedJobsPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (1, 2, 3, SavedJobsModel.STAR_COLUMN, SavedJobsModel.LAUNCHED_COLUMN):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.moveSection(SavedJobsModel.STAR_COLUMN, 0)  # the star first, as in a mail client
+        self.table.setColumnHidden(SavedJobsModel.LAUNCHED_COLUMN, True)  # shown in Recent
+        self.table.clicked.connect(self._on_click)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.activated_job.connect(self.job_activated)
         self.table.copy_requested.connect(self.copy_selected_id)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self._build_favourite_action()
 
         self.empty_label = PlainLabel("", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -224,6 +427,7 @@ class SavedJobsPanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.view_choice)
         top.addWidget(self.type_filter)
         top.addWidget(self.refresh_button)
         bottom = QHBoxLayout()
@@ -234,6 +438,16 @@ class SavedJobsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
+
+    def _build_favourite_action(self) -> None:
+        # On the panel, not the window: the key acts on the selected job only while the list
+        # (or its search field) has the focus, never while the dispatcher types in the form.
+        self.favourite_action = QAction(self.tr("Add to &favourites"), self)
+        self.favourite_action.setShortcut(QKeySequence(FAVOURITE_SHORTCUT))
+        self.favourite_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.favourite_action.setToolTip(self.tr("Star or unstar the selected saved job"))
+        self.favourite_action.triggered.connect(self.toggle_favourite)
+        self.addAction(self.favourite_action)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -253,7 +467,47 @@ class SavedJobsPanel(QWidget):
         """No session yet: say how to sign in."""
         self._signed_out = True
         self.refreshed_label.setText("")
+        self.set_server(None)
         self._update_state()
+
+    def set_server(self, server: str | None) -> None:
+        """The server signed in to (``None``: none): its favourites and recent launches."""
+        self._server = server
+        favourites = self._settings.favourite_jobs(server) if self._settings and server else []
+        self.model.set_favourites(favourites)
+        self.reload_recent()
+
+    def set_journal(self, journal: LaunchJournal | None) -> None:
+        """The launch journal, once open (``None``: it could not be opened)."""
+        self._journal = journal
+        self.reload_recent()
+
+    def reload_recent(self) -> None:
+        """Read the recent launches on this server again, off the GUI thread (after a
+        launch, a sign-in, or when the Recent view is chosen)."""
+        journal, server, runner = self._journal, self._server, self._runner
+        if journal is None or server is None or runner is None:
+            self._show_recent(server, [])
+            return
+        runner.submit(
+            lambda: journal.entries(limit=RECENT_SCAN, server=server),
+            "read recent launches",
+            lambda records: self._show_recent(server, records),
+            lambda error: self._recent_failed(server, error),
+        )
+
+    def _show_recent(self, server: str | None, records: list[LaunchRecord]) -> None:
+        if server != self._server:
+            return  # read for a server signed out of meanwhile
+        self._recent_error = ""
+        self.model.set_recent(recent_launches(records))
+        self.proxy.view_changed()
+        self._update_state()
+
+    def _recent_failed(self, server: str | None, error: BaseException) -> None:
+        if server == self._server:
+            self._recent_error = error_sentence(error)
+            self._update_state()
 
     def set_refreshing(self, refreshing: bool) -> None:
         """Disable Refresh while a reload runs."""
@@ -286,6 +540,31 @@ class SavedJobsPanel(QWidget):
         job = self.selected_job()
         if job is not None:
             QGuiApplication.clipboard().setText(str(job.id))
+
+    def toggle_favourite(self) -> None:
+        """Star the selected job, or remove its star (Ctrl+D)."""
+        job = self.selected_job()
+        if job is not None:
+            self.set_favourite(job, not self.model.is_favourite(job.id))
+
+    def set_favourite(self, job: SavedJob, favourite: bool) -> None:
+        """Star or unstar ``job`` on the server signed in to; kept in the settings."""
+        server, settings = self._server, self._settings
+        if server is None or settings is None:
+            return  # favourites belong to a server: none without a session
+        settings.set_favourite(server, job.id, favourite)
+        self.model.set_favourite(job.id, favourite)
+        self.proxy.view_changed()
+        self._update_state()
+
+    def current_view(self) -> JobsView:
+        """The view chosen: all jobs, the favourites or the recent ones."""
+        view = self.view_choice.currentData()
+        return view if isinstance(view, JobsView) else JobsView.ALL
+
+    def set_view(self, view: JobsView) -> None:
+        """Choose the view (as the view choice does)."""
+        self.view_choice.setCurrentIndex(self.view_choice.findData(view))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -336,18 +615,55 @@ class SavedJobsPanel(QWidget):
         self.proxy.set_job_type(self.type_filter.currentData() or ALL_TYPES)
         self._update_state()
 
+    def _on_view(self) -> None:
+        view = self.current_view()
+        self._sort_for(view)
+        self.proxy.set_view(view)
+        if view is JobsView.RECENT:
+            self.reload_recent()
+        self._update_state()
+
+    def _sort_for(self, view: JobsView) -> None:
+        """Recent: newest launch first, with the time of each (in place of the generic type,
+        so the names keep their room); back to the sort before."""
+        header = self.table.horizontalHeader()
+        launched = SavedJobsModel.LAUNCHED_COLUMN
+        recent = view is JobsView.RECENT
+        self.table.setColumnHidden(launched, not recent)
+        self.table.setColumnHidden(SavedJobsModel.GENERIC_COLUMN, recent)
+        if recent and self._sort_before_recent is None:
+            self._sort_before_recent = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.table.sortByColumn(launched, Qt.SortOrder.DescendingOrder)
+        elif not recent and self._sort_before_recent is not None:
+            self.table.sortByColumn(*self._sort_before_recent)
+            self._sort_before_recent = None
+
+    def _on_click(self, index: QModelIndex) -> None:
+        job = index.data(JOB_ROLE)
+        if index.column() == SavedJobsModel.STAR_COLUMN and isinstance(job, SavedJob):
+            self.set_favourite(job, not self.model.is_favourite(job.id))
+
     def _on_double_click(self, index: QModelIndex) -> None:
         job = index.data(JOB_ROLE)
-        if isinstance(job, SavedJob):
+        # On the star, a double click is two quick clicks on it, not "open this job".
+        if isinstance(job, SavedJob) and index.column() != SavedJobsModel.STAR_COLUMN:
             self.job_activated.emit(job)
 
     def _context_menu(self, position: Any) -> None:
-        if self.selected_job() is None:
+        job = self.selected_job()
+        if job is None:
             return
         menu = QMenu(self)
         copy = QAction(self.tr("Copy id"), menu)
         copy.triggered.connect(self.copy_selected_id)
         menu.addAction(copy)
+        if self._server is not None and self._settings is not None:
+            self.favourite_action.setText(
+                self.tr("Remove from &favourites")
+                if self.model.is_favourite(job.id)
+                else self.tr("Add to &favourites")
+            )
+            menu.addAction(self.favourite_action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def _update_state(self) -> None:
@@ -378,5 +694,24 @@ class SavedJobsPanel(QWidget):
                 "portal, then refresh (F5)."
             )
         if shown == 0:
-            return self.tr("No saved job matches the search or the type filter.")
+            return self._empty_view_reason()
         return ""
+
+    def _empty_view_reason(self) -> str:
+        view = self.current_view()
+        if view is JobsView.FAVOURITES and not any(
+            self.model.is_favourite(job.id) for job in self.model.jobs()
+        ):
+            return self.tr(
+                "No favourites on this server yet. Select a saved job and press %1, or click "
+                "the star in its row; choose All jobs to see them all."
+            ).replace("%1", FAVOURITE_SHORTCUT)
+        if view is JobsView.RECENT and self._recent_error:
+            return self.tr("The recent launches could not be read: %1").replace(
+                "%1", self._recent_error
+            )
+        if view is JobsView.RECENT and not any(
+            self.model.is_recent(job.id) for job in self.model.jobs()
+        ):
+            return self.tr("No saved job has been launched from this computer on this server yet.")
+        return self.tr("No saved job matches the search or the type filter.")

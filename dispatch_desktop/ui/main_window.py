@@ -129,9 +129,7 @@ class MainWindow(QMainWindow):
     # -- layout -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.jobs_panel = SavedJobsPanel(self.mapping, self)
-        self.jobs_panel.job_activated.connect(self.open_job)
-        self.jobs_panel.refresh_requested.connect(self.refresh)
+        self._build_jobs_panel()
         # The form is built when first needed (a job opened, the vocabulary known): until
         # then the tab says what to do, and start-up does not wait for it.
         self._form: StartJobForm | None = None
@@ -175,6 +173,21 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.resize(1280, 800)
 
+    def _build_jobs_panel(self) -> None:
+        """The saved jobs, with favourites (settings, per server) and the Recent view (the
+        journal, read off the GUI thread; read again after each launch)."""
+        context = self.context
+        self.jobs_panel = SavedJobsPanel(
+            self.mapping,
+            self,
+            settings=context.settings,
+            runner=context.runner,
+            journal=context.journal,
+        )
+        self.jobs_panel.job_activated.connect(self.open_job)
+        self.jobs_panel.refresh_requested.connect(self.refresh)
+        self.launcher.finished.connect(self.jobs_panel.reload_recent)
+
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
         self.sign_in_action = self._action(tr("&Sign in…"), self.sign_in_again, "Ctrl+L")
@@ -212,6 +225,7 @@ class MainWindow(QMainWindow):
         """The launch journal, once opened off the GUI thread (``None``: it could not be)."""
         self.context.journal = journal
         self.history.set_journal(journal)
+        self.jobs_panel.set_journal(journal)
 
     @property
     def form(self) -> StartJobForm:
@@ -243,6 +257,7 @@ class MainWindow(QMainWindow):
 
     def _apply_session(self, session: SignedIn) -> None:
         self.session = session
+        self.jobs_panel.set_server(session.server)
         self.jobs_panel.set_jobs(session.jobs, session.refreshed_at)
         message = tr("Signed in as %1 on %2").replace("%1", session.user)
         self.show_status(message.replace("%2", session.server))
