@@ -65,7 +65,7 @@ def starred(window: MainWindow) -> list[int]:
 def open_window(qtbot, context: AppContext, server: DemoServer) -> MainWindow:
     main = MainWindow(context, sign_in(demo_form(server), context.secrets))
     main.show()
-    qtbot.waitUntil(lambda: main.history.status.text() != "", timeout=5000)
+    qtbot.waitUntil(lambda: main.history.status.text() != "", timeout=10_000)
     return main
 
 
@@ -253,7 +253,7 @@ def test_the_recent_view_lists_the_jobs_launched_here_newest_first(
     launch_from_the_list(qtbot, window, modal, OFFICE_PARTY)
     launch_from_the_list(qtbot, window, modal, OSLO_ALERT)
     panel.set_view(JobsView.RECENT)
-    qtbot.waitUntil(lambda: recent_ids(window) == [OSLO_ALERT, OFFICE_PARTY], timeout=5000)
+    qtbot.waitUntil(lambda: recent_ids(window) == [OSLO_ALERT, OFFICE_PARTY], timeout=10_000)
     assert window.context.journal is not None
     newest = window.context.journal.entries(limit=1)[0]
     assert panel.proxy.index(0, launched).data() == launched_text(
@@ -281,7 +281,7 @@ def test_the_recent_view_lists_the_jobs_launched_here_newest_first(
     # in this view yet).
     window.open_job(next(job for job in panel.model.jobs() if job.id == ALARM))
     start_and_confirm(qtbot, window, modal)
-    qtbot.waitUntil(lambda: recent_ids(window) == [ALARM, OSLO_ALERT, OFFICE_PARTY], timeout=5000)
+    qtbot.waitUntil(lambda: recent_ids(window) == [ALARM, OSLO_ALERT, OFFICE_PARTY], timeout=10_000)
 
     panel.set_view(JobsView.ALL)
     assert panel.table.isColumnHidden(launched)
@@ -316,7 +316,7 @@ def test_recent_lists_each_job_once_by_its_latest_launch_on_this_server_only(
 
     panel = window.jobs_panel
     panel.set_view(JobsView.RECENT)
-    qtbot.waitUntil(lambda: len(shown_jobs(window)) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(shown_jobs(window)) == 2, timeout=10_000)
     assert recent_ids(window) == [OSLO_ALERT, OFFICE_PARTY]
 
 
