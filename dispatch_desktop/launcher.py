@@ -101,8 +101,7 @@ def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) ->
 
 
 CANCELLED_MESSAGE = (
-    "The start was cancelled before it was sent. No message went out; the saved job is "
-    "unchanged."
+    "The start was cancelled before it was sent. No message went out; the saved job is unchanged."
 )
 
 

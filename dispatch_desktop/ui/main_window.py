@@ -394,8 +394,8 @@ class MainWindow(QMainWindow):
         self.history.reload()
 
     def open_settings(self) -> None:
-        """Edit the job-type mapping (G2)."""
-        from dispatch_desktop.ui.settings_dialog import SettingsDialog
+        """Edit the job-type mapping (G2), the job monitor and launching."""
+        from dispatch_desktop.ui.settings_dialog import LaunchValues, SettingsDialog
 
         job_types = sorted({job.type for job in self.jobs_panel.model.jobs()})
         settings = self.context.settings
@@ -406,11 +406,13 @@ class MainWindow(QMainWindow):
             source=settings.event_source(),
             callback_url=self.event_source.callback_url if self.event_source else None,
             notifications=settings.notifications_enabled,
+            launching=LaunchValues.read(settings),
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         settings.set_job_type_overrides(dialog.overrides())
+        dialog.launching.values().write(settings)
         self._apply_monitor_settings(
             dialog.monitor.source(),
             dialog.monitor.notifications.isChecked(),
