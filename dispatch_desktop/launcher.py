@@ -100,6 +100,24 @@ def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) ->
     return _record_outcome(journal, attempt_id, _send_once(client, plan), warning)
 
 
+CANCELLED_MESSAGE = (
+    "The start was cancelled before it was sent. No message went out; the saved job is unchanged."
+)
+
+
+def record_cancelled(journal: Journal | None, plan: LaunchPlan) -> LaunchOutcome:
+    """The dispatcher cancelled ``plan`` in the undo window, before anything was sent: journal
+    the attempt with its parameters and the cancelled outcome. Blocking (disk): call it off
+    the GUI thread."""
+    try:
+        parameters = validate_start_request(plan.request, plan.generic_type)
+    except ValidationError:
+        parameters = _as_given(plan.request)
+    attempt_id, warning = _record_attempt(journal, plan, parameters)
+    cancelled = LaunchOutcome(Outcome.CANCELLED, CANCELLED_MESSAGE)
+    return _record_outcome(journal, attempt_id, cancelled, warning)
+
+
 def _as_given(request: StartJobRequest) -> dict[str, object]:
     """The request's set fields as JSON values, for the journal of a refused launch."""
     given: dict[str, object] = {}

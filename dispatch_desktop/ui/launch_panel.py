@@ -1,21 +1,25 @@
 """The launch in flight and its outcome.
 
 :class:`LaunchController` holds the one in-flight launch: a second launch is refused by any
-means (button, shortcut, double click) until the first has an outcome (F3). Closing the app
-while it runs waits for its outcome, at most until its deadline, with a :class:`ClosingNotice`
-on screen. :class:`OutcomePanel` shows the elapsed time while the start call runs, then the
-outcome.
+means (button, shortcut, double click) until the first has an outcome (F3). A confirmed launch
+first waits out the undo window: nothing is sent until its countdown ends, and a cancel (the
+button, Esc, closing the window) journals it as cancelled. Closing the app while the start call
+runs waits for its outcome, at most until its deadline, with a :class:`ClosingNotice` on
+screen. :class:`OutcomePanel` shows the countdown, then the elapsed time while the start call
+runs, then the outcome.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
+import math
 import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -29,12 +33,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.launcher import Journal, LaunchOutcome, LaunchPlan, launch
-from dispatch_desktop.storage.journal import Outcome
+from dispatch_desktop.launcher import (
+    CANCELLED_MESSAGE,
+    Journal,
+    LaunchOutcome,
+    LaunchPlan,
+    launch,
+    record_cancelled,
+)
+from dispatch_desktop.storage.journal import LaunchMode, Outcome
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
     demo_banner,
+    exercise_banner,
     plain,
     tr,
     window_title,
@@ -50,46 +62,136 @@ JOURNAL_GRACE_SECONDS = 5.0
 """Time allowed after the start call's deadline for its outcome to reach the journal."""
 
 
+class _Stage(enum.Enum):
+    IDLE = enum.auto()
+    COUNTING = enum.auto()
+    """Confirmed, in the undo window: nothing sent yet."""
+    SENDING = enum.auto()
+    """The start call runs (or may have): only its outcome ends it."""
+    CANCELLING = enum.auto()
+    """Cancelled in the undo window; the cancel is being journaled."""
+
+
+COUNTDOWN_TICK_MS = 100
+
+
 class LaunchController(QObject):
-    """Runs at most one launch at a time on a worker thread."""
+    """Runs at most one launch at a time on a worker thread, after its undo window."""
 
     busy_changed = Signal(bool)
+    countdown_started = Signal(object, object)  # LaunchPlan, whole seconds before sending
+    countdown_changed = Signal(object)  # whole seconds left before sending
+    sending_started = Signal(object, object)  # LaunchPlan, started_at: the call is submitted
     finished = Signal(object, object)  # LaunchOutcome, LaunchPlan
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._plan: LaunchPlan | None = None
+        self._stage = _Stage.IDLE
+        self._send: tuple[DispatchClient, Journal | None] | None = None
+        self._send_at = 0.0
+        self._countdown = QTimer(self)
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
+        self._countdown.setInterval(COUNTDOWN_TICK_MS)
+        self._countdown.timeout.connect(self._tick)
         self.started_at = 0.0
         self.deadline = 0.0
 
     @property
     def in_flight(self) -> bool:
-        """True from the moment a launch is accepted until its outcome is known."""
+        """True from the moment a launch is confirmed until its outcome is known (the
+        countdown and a cancel being journaled included)."""
         return self._plan is not None
+
+    @property
+    def counting(self) -> bool:
+        """True during the undo window: nothing has been sent, the launch can be cancelled."""
+        return self._stage is _Stage.COUNTING
+
+    @property
+    def sending(self) -> bool:
+        """True while the start call runs: messages may be going out."""
+        return self._stage is _Stage.SENDING
 
     @property
     def plan(self) -> LaunchPlan | None:
         """The launch in flight, if any."""
         return self._plan
 
-    def launch(self, client: DispatchClient, plan: LaunchPlan, journal: Journal | None) -> bool:
-        """Start ``plan`` unless a launch is already in flight; return whether it started."""
+    def seconds_left(self) -> int:
+        """Whole seconds before the launch in its undo window is sent."""
+        return max(0, math.ceil(self._send_at - time.monotonic()))
+
+    def launch(
+        self,
+        client: DispatchClient,
+        plan: LaunchPlan,
+        journal: Journal | None,
+        *,
+        undo_seconds: int = 0,
+    ) -> bool:
+        """Start ``plan`` after ``undo_seconds`` (0: at once) unless a launch is already in
+        flight; return whether it was accepted."""
         if self._plan is not None:
             return False
         self._plan = plan
+        self._send = (client, journal)
+        self.busy_changed.emit(True)
+        if undo_seconds <= 0:
+            self._start_call()
+        else:
+            # Sent on the first tick at or after this moment, never before it.
+            self._send_at = time.monotonic() + undo_seconds
+            self._stage = _Stage.COUNTING
+            self._countdown.start()
+            self.countdown_started.emit(plan, undo_seconds)
+        return True
+
+    def cancel_countdown(self) -> bool:
+        """Cancel the launch in its undo window: nothing is sent, and the cancel is journaled
+        off the GUI thread. Returns whether there was one to cancel."""
+        if self._stage is not _Stage.COUNTING or self._plan is None or self._send is None:
+            return False
+        self._countdown.stop()
+        self._stage = _Stage.CANCELLING
+        plan, (_, journal) = self._plan, self._send
+        self._send = None
+        self.deadline = time.monotonic() + JOURNAL_GRACE_SECONDS
+        log.info("launch cancelled in the undo window; nothing was sent")
+        self._runner.submit(
+            lambda: record_cancelled(journal, plan),
+            "journal cancelled launch",
+            self._on_outcome,
+            self._on_crash,
+        )
+        return True
+
+    def _tick(self) -> None:
+        if time.monotonic() < self._send_at:
+            self.countdown_changed.emit(self.seconds_left())
+            return
+        self._countdown.stop()
+        self._start_call()
+
+    def _start_call(self) -> None:
+        plan, send = self._plan, self._send
+        assert plan is not None
+        assert send is not None
+        client, journal = send
+        self._send = None
+        self._stage = _Stage.SENDING
         self.started_at = time.monotonic()
         # The client ends the start call by its start timeout at the latest (a deadline for
         # the whole call, not per read); the outcome is journaled right after.
         self.deadline = self.started_at + client.start_timeout + JOURNAL_GRACE_SECONDS
-        self.busy_changed.emit(True)
+        self.sending_started.emit(plan, self.started_at)
         self._runner.submit(
             lambda: launch(client, plan, journal),
             "start saved job",
             self._on_outcome,
             self._on_crash,
         )
-        return True
 
     def deadline_text(self) -> str:
         """The local time by which the launch in flight has its outcome at the latest."""
@@ -97,39 +199,58 @@ class LaunchController(QObject):
         return (datetime.now() + timedelta(seconds=remaining)).strftime("%H:%M:%S")
 
     def wait_before_closing(self, parent: QWidget, *, demo: bool) -> bool:
-        """The app is closing: with a :class:`ClosingNotice` on screen, wait until the launch
-        in flight has its outcome (journaled by then) or its deadline has passed. Returns
-        whether the outcome came; True at once when no launch is in flight."""
+        """The app is closing: a launch in its undo window is cancelled (journaled); a start
+        call is waited for, with a :class:`ClosingNotice` on screen, until its outcome is
+        journaled or its deadline has passed. Returns whether the outcome came; True at once
+        when no launch is in flight."""
+        self.cancel_countdown()
         plan = self._plan
         if plan is None:
             return True
         remaining = self.deadline - time.monotonic()
-        log.info("closing: waiting up to %.0f s for the start call's answer", remaining)
+        log.info("closing: waiting up to %.0f s for the launch's outcome", remaining)
         if remaining > 0:
-            notice = ClosingNotice(plan.job.name, self.deadline_text(), demo=demo, parent=parent)
+            notice = (
+                ClosingNotice(plan.job.name, self.deadline_text(), demo=demo, parent=parent)
+                if self.sending
+                else None  # journaling a cancel takes a moment, nothing to explain
+            )
             loop = QEventLoop(self)
             timer = QTimer(loop)
             timer.setSingleShot(True)
             timer.timeout.connect(loop.quit)
             self.finished.connect(loop.quit)
             timer.start(round(remaining * 1000))
-            notice.open()
+            if notice is not None:
+                notice.open()
             try:
                 loop.exec()
             finally:
                 self.finished.disconnect(loop.quit)
-                notice.finish()
+                if notice is not None:
+                    notice.finish()
         answered = self._plan is None
         if not answered:
-            log.warning("closing without the start call's answer: its deadline has passed")
+            log.warning("closing without the launch's outcome: its deadline has passed")
         return answered
 
     def _on_outcome(self, outcome: LaunchOutcome) -> None:
         plan, self._plan = self._plan, None
+        self._stage = _Stage.IDLE
         self.busy_changed.emit(False)
         self.finished.emit(outcome, plan)
 
     def _on_crash(self, error: BaseException) -> None:
+        if self._stage is _Stage.CANCELLING:
+            # record_cancelled maps journal errors itself; nothing was sent in any case.
+            self._on_outcome(
+                LaunchOutcome(
+                    Outcome.CANCELLED,
+                    CANCELLED_MESSAGE,
+                    journal_warning=tr("The cancel could not be written to the launch journal."),
+                )
+            )
+            return
         # launch() maps every error to an outcome; reaching here means a bug after sending.
         self._on_outcome(
             LaunchOutcome(
@@ -154,6 +275,16 @@ _STYLES = {
     Outcome.STARTED_UNVERIFIABLE: "background: #fff3e0; border: 3px solid #2e7d32;",
     Outcome.CANCELLED: "background: #eceff1; border: 2px solid #546e7a;",
 }
+_BUSY_STYLE = "background: #e3f2fd; border: 2px solid #1565c0;"
+_COUNTDOWN_STYLE = "background: #fff8e1; border: 3px solid #ef6c00;"
+PANEL_TEXT = "#000000"
+"""The text colour of the panel's labels, whatever the desktop's colour scheme: every
+background above keeps it readable (AA)."""
+PANEL_STYLES = (*_STYLES.values(), _BUSY_STYLE, _COUNTDOWN_STYLE)
+
+
+def _panel_css(style: str) -> str:
+    return f"OutcomePanel {{ {style} }} OutcomePanel QLabel {{ color: {PANEL_TEXT}; }}"
 
 
 def outcome_title(kind: Outcome) -> str:
@@ -222,14 +353,18 @@ class ClosingNotice(QDialog):
 
 
 class OutcomePanel(QFrame):
-    """Busy indicator with elapsed time, then the outcome of the last launch."""
+    """The countdown of the undo window, then a busy indicator with the elapsed time, then the
+    outcome of the last launch."""
 
     sign_in_requested = Signal()
     monitor_requested = Signal(object)  # the runtime id (F1: not Signal(int))
+    launch_again_requested = Signal(object)  # the LaunchPlan of the outcome shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(tr("Launch outcome"))
+        self.exercise = exercise_banner(self)
+        self.exercise.hide()
         # Plain text: the job name and the server's messages come from outside.
         self.title = PlainLabel("", self)
         self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
@@ -243,6 +378,54 @@ class OutcomePanel(QFrame):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.setAccessibleName(tr("Starting job"))
+        self._build_countdown()
+        self._build_id_row()
+        self.sign_in_button = QPushButton(tr("Sign in again…"), self)
+        self.sign_in_button.setAccessibleName(tr("Sign in again"))
+        self.sign_in_button.clicked.connect(self.sign_in_requested)
+        self.again_button = QPushButton(tr("Launch again with these settings"), self)
+        self.again_button.setAccessibleName(tr("Launch again with these settings"))
+        self.again_button.setToolTip(
+            tr("Fills the form with what this launch sent; it starts nothing by itself.")
+        )
+        self.again_button.clicked.connect(self._request_launch_again)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.exercise)
+        layout.addWidget(self.title)
+        layout.addWidget(self._countdown_row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.detail)
+        layout.addWidget(self._id_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(self.again_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self._started = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self._tick)
+        self._plan: LaunchPlan | None = None
+        self._escape: QShortcut | None = None
+        self.kind: Outcome | None = None
+        self.hide()
+
+    def _build_countdown(self) -> None:
+        self.countdown = PlainLabel("", self)
+        self.countdown.setAccessibleName(tr("Sending countdown"))
+        self.countdown.setStyleSheet("font-weight: bold; font-size: 14pt;")
+        self.cancel_button = QPushButton(tr("Cancel"), self)
+        self.cancel_button.setAccessibleName(tr("Cancel start"))
+        self.cancel_button.setToolTip(tr("Nothing is sent (Esc)"))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.countdown)
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        self._countdown_row = QWidget(self)
+        self._countdown_row.setLayout(row)
+
+    def _build_id_row(self) -> None:
         self.runtime_id = QLineEdit(self)
         self.runtime_id.setReadOnly(True)
         self.runtime_id.setAccessibleName(tr("Runtime id"))
@@ -254,9 +437,6 @@ class OutcomePanel(QFrame):
         self.monitor_button = QPushButton(tr("Show in monitor"), self)
         self.monitor_button.setAccessibleName(tr("Show job in monitor"))
         self.monitor_button.clicked.connect(self._request_monitor)
-        self.sign_in_button = QPushButton(tr("Sign in again…"), self)
-        self.sign_in_button.setAccessibleName(tr("Sign in again"))
-        self.sign_in_button.clicked.connect(self.sign_in_requested)
         id_row = QHBoxLayout()
         id_row.addWidget(QLabel(tr("Runtime id:"), self))
         id_row.addWidget(self.runtime_id, 1)
@@ -264,36 +444,84 @@ class OutcomePanel(QFrame):
         id_row.addWidget(self.monitor_button)
         self._id_row = QWidget(self)
         self._id_row.setLayout(id_row)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.detail)
-        layout.addWidget(self._id_row)
-        layout.addWidget(self.sign_in_button)
-        self._started = 0.0
-        self._timer = QTimer(self)
-        self._timer.setInterval(250)
-        self._timer.timeout.connect(self._tick)
-        self.kind: Outcome | None = None
-        self.hide()
+
+    def follow(self, controller: LaunchController) -> None:
+        """Show ``controller``'s countdown and start call as they happen; its countdown is
+        cancelled by the Cancel button or by Esc anywhere in this panel's window."""
+        controller.countdown_started.connect(self._on_countdown_started)
+        controller.countdown_changed.connect(self._show_seconds_left)
+        controller.sending_started.connect(self._on_sending)
+        controller.finished.connect(self._disarm_escape)
+        self.cancel_button.clicked.connect(controller.cancel_countdown)
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.window())
+        self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._escape.setEnabled(False)
+        self._escape.activated.connect(controller.cancel_countdown)
+
+    def _on_countdown_started(self, plan: LaunchPlan, seconds: int) -> None:
+        if self._escape is not None:
+            self._escape.setEnabled(True)
+        self.show_countdown(plan, seconds)
+
+    def _on_sending(self, plan: LaunchPlan, started_at: float) -> None:
+        self._disarm_escape()
+        self.show_busy(plan.job.name, started_at, plan)
+
+    def _disarm_escape(self) -> None:
+        if self._escape is not None:
+            self._escape.setEnabled(False)
 
     def _request_monitor(self) -> None:
         if self.runtime_id.text():
             self.monitor_requested.emit(int(self.runtime_id.text()))
 
-    def show_busy(self, job_name: str, started_at: float) -> None:
+    def _request_launch_again(self) -> None:
+        if self._plan is not None:
+            self.launch_again_requested.emit(self._plan)
+
+    def _show_stage(self, style: str, plan: LaunchPlan | None, *, counting: bool) -> None:
+        """What every stage shares: its colours, the exercise banner by the plan's mode, the
+        countdown or the progress bar; the outcome's rows hidden."""
+        self.setStyleSheet(_panel_css(style))
+        self.exercise.setVisible(plan is not None and plan.mode is LaunchMode.EXERCISE)
+        self._countdown_row.setVisible(counting)
+        self.progress.setVisible(not counting)
+        self._id_row.hide()
+        self.sign_in_button.hide()
+        self.again_button.hide()
+
+    def show_countdown(self, plan: LaunchPlan, seconds: int) -> None:
+        """The undo window: nothing is sent until the countdown ends."""
+        self._timer.stop()
+        self.kind = None
+        self._plan = plan
+        self._show_stage(_COUNTDOWN_STYLE, plan, counting=True)
+        self.title.setText(
+            tr("“%1” is about to be sent").replace(
+                "%1", plain(plan.job.name, one_line=True, limit=HEADING_NAME_LIMIT)
+            )
+        )
+        self.detail.setText(
+            tr("Nothing has been sent yet. Cancel (or Esc) stops it, and nothing is sent.")
+        )
+        self._show_seconds_left(seconds)
+        self.show()
+        self.cancel_button.setFocus()
+
+    def _show_seconds_left(self, seconds: int) -> None:
+        self.countdown.setText(tr("Sending in %1 s").replace("%1", str(seconds)))
+
+    def show_busy(self, job_name: str, started_at: float, plan: LaunchPlan | None = None) -> None:
         """The start call is running: show the elapsed time, updated live."""
         self.kind = None
+        self._plan = plan
         self._started = started_at
-        self.setStyleSheet("OutcomePanel { background: #e3f2fd; border: 2px solid #1565c0; }")
+        self._show_stage(_BUSY_STYLE, plan, counting=False)
         self.title.setText(
             tr("Starting “%1”…").replace(
                 "%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT)
             )
         )
-        self.progress.show()
-        self._id_row.hide()
-        self.sign_in_button.hide()
         self._tick()
         self._timer.start()
         self.show()
@@ -307,12 +535,13 @@ class OutcomePanel(QFrame):
             ).replace("%1", str(elapsed))
         )
 
-    def show_outcome(self, outcome: LaunchOutcome) -> None:
-        """Show how the launch ended."""
+    def show_outcome(self, outcome: LaunchOutcome, plan: LaunchPlan | None = None) -> None:
+        """Show how the launch of ``plan`` ended."""
         self._timer.stop()
         self.kind = outcome.kind
+        self._plan = plan
+        self._show_stage(_STYLES[outcome.kind], plan, counting=False)
         self.progress.hide()
-        self.setStyleSheet(f"OutcomePanel {{ {_STYLES[outcome.kind]} }}")
         self.title.setText(outcome_title(outcome.kind))
         detail = outcome.message
         if outcome.kind is Outcome.UNKNOWN:
@@ -327,4 +556,5 @@ class OutcomePanel(QFrame):
         self.runtime_id.setText(str(outcome.runtimeid) if has_id else "")
         self._id_row.setVisible(has_id)
         self.sign_in_button.setVisible(outcome.kind is Outcome.AUTH_FAILED)
+        self.again_button.setVisible(plan is not None)
         self.show()

@@ -53,6 +53,7 @@ from dispatch_desktop.ui.workers import TaskRunner
 if TYPE_CHECKING:
     from dispatch_desktop.events.source import EventSource
     from dispatch_desktop.monitor import JobMonitor
+    from dispatch_desktop.ui.confirm import EarlierLaunches
     from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
     from dispatch_desktop.ui.signin import SignedIn, SignInDialog
     from dispatch_desktop.ui.start_form import StartJobForm
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         hint.setWordWrap(True)
         self._start_stack.addWidget(hint)
         self.outcome = OutcomePanel(self)
+        self.outcome.follow(self.launcher)
         self.outcome.sign_in_requested.connect(self.sign_in_again)
         self.outcome.monitor_requested.connect(self.show_monitored_job)
         start_page = QWidget(self)
@@ -325,20 +327,40 @@ class MainWindow(QMainWindow):
         self.form.jobname.setFocus()
 
     def confirm_launch(self, request: StartJobRequest) -> None:
-        """Show the confirmation; launch only on an explicit "Start job now"."""
+        """Look up earlier launches of the job (off the GUI thread), then show the
+        confirmation; launch only on its explicit confirm button."""
         job = self.form.job
         if job is None or self.session is None or self.launcher.in_flight or self._confirming:
             return
-        from dispatch_desktop.ui.confirm import ConfirmLaunchDialog
+        from dispatch_desktop.ui.confirm import find_earlier_launches
 
         self._confirming = True
+        find_earlier_launches(
+            self.context.runner,
+            self.context.journal,
+            job.id,
+            self.session.server,
+            self.context.settings.repeat_window_minutes,
+            lambda earlier: self._open_confirmation(job, request, earlier),
+        )
+
+    def _open_confirmation(
+        self, job: SavedJob, request: StartJobRequest, earlier: EarlierLaunches
+    ) -> None:
+        from dispatch_desktop.ui.confirm import ConfirmLaunchDialog
+
         try:
+            # The window closed, or the form moved on, while the journal was searched.
+            if self.session is None or not self.isVisible() or self.form.job is not job:
+                return
             dialog = ConfirmLaunchDialog(
                 job,
                 request,
                 self.form.generic_type,
                 server=self.session.server,
                 demo=self.context.demo,
+                mode=self._launch_mode(),
+                earlier=earlier,
                 parent=self,
             )
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -346,6 +368,9 @@ class MainWindow(QMainWindow):
             self._confirming = False
         if accepted:
             self._launch(job, request)
+
+    def _launch_mode(self) -> LaunchMode:
+        return LaunchMode.DEMO if self.context.demo else LaunchMode.LIVE
 
     def _launch(self, job: SavedJob, request: StartJobRequest) -> None:
         if self.session is None:
@@ -356,10 +381,12 @@ class MainWindow(QMainWindow):
             generic_type=self.form.generic_type,
             server=self.session.server,
             user=self.session.user,
-            mode=LaunchMode.DEMO if self.context.demo else LaunchMode.LIVE,
+            mode=self._launch_mode(),
         )
-        if self.launcher.launch(self.session.client, plan, self.context.journal):
-            self.outcome.show_busy(job.name, self.launcher.started_at)
+        # The undo window: the outcome panel counts down; nothing is sent before it ends.
+        undo_seconds = self.context.settings.undo_seconds
+        journal = self.context.journal
+        if self.launcher.launch(self.session.client, plan, journal, undo_seconds=undo_seconds):
             self.context.settings.remember_tags(self.form.used_tags())
 
     def _on_busy(self, busy: bool) -> None:
@@ -368,7 +395,7 @@ class MainWindow(QMainWindow):
         self.sign_in_action.setEnabled(not busy)
 
     def _on_launch_finished(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
-        self.outcome.show_outcome(outcome)
+        self.outcome.show_outcome(outcome, plan)
         self.history.reload()
         self.show_status(
             tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome_title(outcome.kind))
@@ -382,8 +409,8 @@ class MainWindow(QMainWindow):
         self.history.reload()
 
     def open_settings(self) -> None:
-        """Edit the job-type mapping (G2)."""
-        from dispatch_desktop.ui.settings_dialog import SettingsDialog
+        """Edit the job-type mapping (G2), the job monitor and launching."""
+        from dispatch_desktop.ui.settings_dialog import LaunchValues, SettingsDialog
 
         job_types = sorted({job.type for job in self.jobs_panel.model.jobs()})
         settings = self.context.settings
@@ -394,11 +421,13 @@ class MainWindow(QMainWindow):
             source=settings.event_source(),
             callback_url=self.event_source.callback_url if self.event_source else None,
             notifications=settings.notifications_enabled,
+            launching=LaunchValues.read(settings),
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         settings.set_job_type_overrides(dialog.overrides())
+        dialog.launching.values().write(settings)
         self._apply_monitor_settings(
             dialog.monitor.source(),
             dialog.monitor.notifications.isChecked(),
@@ -589,7 +618,9 @@ class MainWindow(QMainWindow):
         if self._closing:  # already closing: waiting for a start call's answer
             event.ignore()
             return
-        if self.launcher.in_flight and not self._unattended:
+        # Nothing was sent yet: closing cancels the countdown (journaled) without a question.
+        self.launcher.cancel_countdown()
+        if self.launcher.sending and not self._unattended:
             confirmed = self._confirm_close()
             if not (confirmed or self._unattended):
                 event.ignore()

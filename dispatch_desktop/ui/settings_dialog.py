@@ -1,6 +1,9 @@
-"""Settings: which generic type (GMM/GMA) each job type derives from (G2)."""
+"""Settings: which generic type (GMM/GMA) each job type derives from (G2), the job monitor,
+and launching (the undo window, the repeat guard's window, the exercise markers)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -21,14 +24,22 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from dispatch_desktop.api import GenericType, JobTypeMapping
+from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
 from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_url
 from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, window_title
+from dispatch_desktop.ui.settings import (
+    DEFAULT_EXERCISE_PREFIXES,
+    DEFAULT_REPEAT_MINUTES,
+    DEFAULT_UNDO_SECONDS,
+    AppSettings,
+)
 
 _CHOICES: tuple[tuple[str, GenericType | None], ...] = (
     ("GMM — GenericMonitoredMessage", GenericType.GMM),
@@ -57,6 +68,7 @@ class SettingsDialog(QDialog):
         source: SourceConfig | None = None,
         callback_url: str | None = None,
         notifications: bool = True,
+        launching: LaunchValues | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -93,28 +105,44 @@ class SettingsDialog(QDialog):
         explanation = QLabel(
             tr(
                 "The Dispatch API does not say which generic type a job type derives from. "
-                "The form uses this table to decide which fields a job allows (reference "
-                "2.2.2). A type set to Unknown gets every field; the server then checks them."
+                "The form uses this table to decide which fields a job allows. A type set to "
+                "Unknown gets every field; the server then checks them."
             ),
             self,
         )
         explanation.setWordWrap(True)
+        job_types_page = QWidget(self)
+        job_types = QVBoxLayout(job_types_page)
+        job_types.addWidget(explanation)
+        job_types.addWidget(self.table, 1)
+        job_types.addWidget(reset)
+        self.monitor = MonitorSettings(source or SourceConfig(), callback_url, notifications, self)
+        self.launching = LaunchSettings(launching or LaunchValues(), self)
+        # One page each: together they are taller than a 768-pixel screen.
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(job_types_page, tr("&Job types"))
+        self.tabs.addTab(_page(self.monitor), tr("Job &monitor"))
+        self.tabs.addTab(_page(self.launching), tr("&Launching"))
         layout = QVBoxLayout(self)
         if demo:
             layout.addWidget(demo_banner(self))
-        layout.addWidget(explanation)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(reset)
-        self.monitor = MonitorSettings(source or SourceConfig(), callback_url, notifications, self)
-        layout.addWidget(self.monitor)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(640, 640)
+        self.resize(640, 600)
 
     def accept(self) -> None:
-        """Keep the dialog open while the shared receiver's address is one the events token
-        must not go to."""
-        if self.monitor.check_follow_url():
-            super().accept()
+        """Keep the dialog open, on the page of the problem, while the shared receiver's
+        address is one the events token must not go to or an exercise marker breaks its
+        rule."""
+        for section, check in (
+            (self.monitor, self.monitor.check_follow_url),
+            (self.launching, self.launching.check),
+        ):
+            if not check():
+                self.tabs.setCurrentWidget(section.parentWidget())
+                section.focus_problem()
+                return
+        super().accept()
 
     def _reset(self) -> None:
         defaults = JobTypeMapping()
@@ -251,9 +279,12 @@ class MonitorSettings(QGroupBox):
         except ValueError as exc:
             self.follow_error.setText(str(exc))
             self.follow_error.show()
-            self.follow_url.setFocus()
             return False
         return True
+
+    def focus_problem(self) -> None:
+        """Put the cursor in the field :meth:`check_follow_url` refused."""
+        self.follow_url.setFocus()
 
     def source(self) -> SourceConfig:
         """The chosen source; ``follow_token`` is empty when left unchanged."""
@@ -271,3 +302,148 @@ class MonitorSettings(QGroupBox):
             follow_url=self.follow_url.text().strip(),
             follow_token=self.follow_token.text().strip(),
         )
+
+
+# -- launching --------------------------------------------------------------------------------
+
+MARKER_LIMIT = 40
+"""Characters of an exercise marker: it goes in front of every exercise message."""
+MARKER_LANGUAGES = (("en", "English"), ("sv", "Swedish"))
+
+
+@dataclass(frozen=True)
+class LaunchValues:
+    """The launch settings the dialog edits."""
+
+    undo_seconds: int = DEFAULT_UNDO_SECONDS
+    repeat_window_minutes: int = DEFAULT_REPEAT_MINUTES
+    exercise_markers: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_EXERCISE_PREFIXES)
+    )
+
+    @classmethod
+    def read(cls, settings: AppSettings) -> LaunchValues:
+        """The values stored in ``settings``."""
+        return cls(
+            settings.undo_seconds,
+            settings.repeat_window_minutes,
+            {language: settings.exercise_prefix(language) for language, _ in MARKER_LANGUAGES},
+        )
+
+    def write(self, settings: AppSettings) -> None:
+        """Store the values in ``settings``."""
+        settings.undo_seconds = self.undo_seconds
+        settings.repeat_window_minutes = self.repeat_window_minutes
+        for language, marker in self.exercise_markers.items():
+            settings.set_exercise_prefix(language, marker)
+
+
+def marker_problem(marker: str) -> str:
+    """The rule an exercise marker breaks, in a sentence; "" when it is usable."""
+    if not marker.strip():
+        return tr("The exercise marker must not be blank: it tells people a message is a drill.")
+    if len(marker) > MARKER_LIMIT:
+        return tr(
+            "The exercise marker may have at most %1 characters: it goes in front of every "
+            "exercise message."
+        ).replace("%1", str(MARKER_LIMIT))
+    found = find_forbidden(marker)
+    if found is not None:
+        return tr("The exercise marker %1.").replace("%1", found.sentence())
+    return ""
+
+
+class LaunchSettings(QGroupBox):
+    """The undo window after Confirm, how long a second launch of a job is questioned, and
+    the words an exercise message starts with."""
+
+    def __init__(self, values: LaunchValues, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Launching"), parent)
+        self.undo_seconds = QSpinBox(self)
+        self.undo_seconds.setRange(0, 10)
+        self.undo_seconds.setSuffix(tr(" s"))
+        self.undo_seconds.setValue(values.undo_seconds)
+        self.undo_seconds.setAccessibleName(tr("Seconds to cancel a start"))
+        self.repeat_minutes = QSpinBox(self)
+        self.repeat_minutes.setRange(1, 1440)
+        self.repeat_minutes.setSuffix(tr(" min"))
+        self.repeat_minutes.setValue(values.repeat_window_minutes)
+        self.repeat_minutes.setAccessibleName(tr("Repeat warning window"))
+        form = QFormLayout(self)
+        form.addRow(tr("Time to cancel after Confirm:"), self.undo_seconds)
+        form.addRow("", _rule(tr("0 to 10 seconds; 0 sends at once."), self))
+        form.addRow(tr("Warn before a repeat within:"), self.repeat_minutes)
+        form.addRow(
+            "",
+            _rule(
+                tr(
+                    "1 to 1440 minutes. A launch whose outcome is not known is always warned about."
+                ),
+                self,
+            ),
+        )
+        self.markers: dict[str, QLineEdit] = {}
+        for language, name in MARKER_LANGUAGES:
+            edit = QLineEdit(values.exercise_markers.get(language, ""), self)
+            edit.setAccessibleName(tr("Exercise marker (%1)").replace("%1", tr(name)))
+            edit.textChanged.connect(self._clear_problem)
+            form.addRow(tr("Exercise marker, %1:").replace("%1", tr(name)), edit)
+            self.markers[language] = edit
+        form.addRow(
+            "",
+            _rule(
+                tr("Put in front of every exercise message; at most %1 characters.").replace(
+                    "%1", str(MARKER_LIMIT)
+                ),
+                self,
+            ),
+        )
+        self.problem = PlainLabel("", self)
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(tr("Launch settings problem"))
+        self.problem.setStyleSheet("color: #b71c1c;")
+        self.problem.hide()
+        form.addRow("", self.problem)
+        self._refused: QLineEdit | None = None
+
+    def check(self) -> bool:
+        """False, with the rule broken shown under the fields, when a marker is not usable."""
+        for edit in self.markers.values():
+            problem = marker_problem(edit.text())
+            if problem:
+                self.problem.setText(problem)
+                self.problem.show()
+                self._refused = edit
+                return False
+        return True
+
+    def focus_problem(self) -> None:
+        """Put the cursor in the field :meth:`check` refused."""
+        if self._refused is not None:
+            self._refused.setFocus()
+
+    def _clear_problem(self) -> None:
+        self.problem.hide()
+
+    def values(self) -> LaunchValues:
+        """The values as edited (check them first)."""
+        return LaunchValues(
+            self.undo_seconds.value(),
+            self.repeat_minutes.value(),
+            {language: edit.text() for language, edit in self.markers.items()},
+        )
+
+
+def _page(section: QWidget) -> QWidget:
+    """A settings page holding ``section`` at its top."""
+    page = QWidget(section.parentWidget())
+    layout = QVBoxLayout(page)
+    layout.addWidget(section)
+    layout.addStretch(1)
+    return page
+
+
+def _rule(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label

@@ -51,8 +51,12 @@ def context(
     tmp_path: Path, demo_server: DemoServer, memory_keyring: InMemoryKeyring
 ) -> Iterator[AppContext]:
     runner = TaskRunner()
+    settings = AppSettings(tmp_path / "settings.ini")
+    # Launches are sent at once here; the undo window has tests of its own
+    # (test_launch_safety.py), which set it.
+    settings.undo_seconds = 0
     context = AppContext(
-        settings=AppSettings(tmp_path / "settings.ini"),
+        settings=settings,
         secrets=SecretStore(),
         runner=runner,
         journal=LaunchJournal(tmp_path / "journal.sqlite3"),

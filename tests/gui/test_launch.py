@@ -82,7 +82,7 @@ def test_confirmation_shows_everything_and_enter_does_not_launch(
     for expected in (
         "Office Party",
         str(OFFICE_PARTY),
-        "REPLACE the saved job's recipients",
+        "The saved job's own recipients are replaced by these.",
         "Base is STO or OSL and On call is Yes",
         "+46701234567",
         "4 confirmed responders",
