@@ -83,7 +83,13 @@ def test_demo_start_shows_the_window_then_signs_in_to_the_demo_server(
         window.context.runner.wait_for_done(10_000)
         window.close()
         window.session.client.close()
-    assert (data_dir / "logs" / "dispatch-desktop.log").exists()
+    # The demo profile's own folders (docs/profiles.md); the real profile's stay empty.
+    assert (data_dir / "logs" / "demo" / "dispatch-desktop.log").exists()
+    assert (data_dir / "data" / "demo" / "launch-journal.sqlite3").exists()
+    assert (data_dir / "config" / "demo" / "settings.ini").exists()
+    assert not (data_dir / "logs" / "dispatch-desktop.log").exists()
+    assert not (data_dir / "data" / "launch-journal.sqlite3").exists()
+    assert not (data_dir / "config" / "settings.ini").exists()
 
 
 def test_server_option_is_offered_at_sign_in(
