@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -22,20 +21,6 @@ from dispatch_desktop.ui.crash import CrashHandler, crash_report
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path))
     return tmp_path
-
-
-@pytest.fixture
-def restore_logging() -> None:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    hooks = sys.excepthook
-    yield
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-    sys.excepthook = hooks
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
