@@ -93,15 +93,16 @@ class LaunchScope:
 
 
 def _filter_in_words(value: Any) -> str:
-    """``Base: STO or OSL and On call: Yes``; a filter the journal holds in another shape
-    (a hand-edited file) as its text."""
+    """``Base: STO or OSL and On call: Yes``. A filter the journal holds in another shape (a
+    hand-edited file) is shown as its text, or said to be unreadable: its parts would show
+    the API's field names."""
     try:
         if isinstance(value, list):
             tag_filter = TagFilter.from_json(value)
         else:
             tag_filter = TagFilter.coerce(str(value))
     except ValidationError:
-        return str(value)
+        return value if isinstance(value, str) else tr("(a filter that cannot be read)")
     return tr(" and ").join(
         tr("%1: %2").replace("%1", part.tagtype).replace("%2", tr(" or ").join(part.values))
         for part in tag_filter.parts

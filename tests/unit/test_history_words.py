@@ -54,6 +54,11 @@ SERVER = "https://dispatch.example.com/dispatch/api"
         ),
         # A hand-edited journal: the text as it stands, never an error.
         ({"toaddressbookcustomtagfilter": "no colon"}, "GMM", "tag filter no colon; replacing"),
+        (
+            {"excludetagfilterjson": [{"tagtype": "Base"}]},
+            "GMM",
+            "the job's own recipients; excluding (a filter that cannot be read)",
+        ),
     ],
 )
 def test_recipients_in_words(
