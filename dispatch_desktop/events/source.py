@@ -94,7 +94,8 @@ class EventSource:
 
     def _start_receiver(self) -> None:
         private_folder(self.data_dir)
-        # Drills never mix with real callouts: the demo keeps its events apart.
+        # Drills never mix with real callouts: the demo keeps its events apart, in the demo
+        # profile's folder (storage/paths.py) and, should it be given another, by name.
         name = DEMO_STORE_FILE_NAME if self.demo else STORE_FILE_NAME
         self.store = EventStore(self.data_dir / name)
         token = stored_token(self.data_dir / TOKEN_FILE_NAME, "callback token")

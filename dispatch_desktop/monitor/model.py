@@ -11,6 +11,9 @@ Cost: callbacks may arrive by the hundred per second, so :meth:`JobMonitor.add_e
 constant amount of work per event. A job's timeline is an append-only list and each view holds
 an O(1) snapshot of it (:class:`Timeline`), never a copy.
 
+Drill and live never mix: :meth:`JobMonitor.show_only` limits the jobs shown (and counted as
+active) to those of the server signed in to (docs/profiles.md).
+
 Thread confinement: a :class:`JobMonitor` is not locked. Build it anywhere (:func:`rebuild` runs
 on a worker), then use it from one thread only (the GUI thread).
 """
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, overload
 
-from dispatch_desktop.storage.journal import LaunchRecord, Outcome
+from dispatch_desktop.storage.journal import LaunchMode, LaunchRecord, Outcome
 
 if TYPE_CHECKING:
     from dispatch_desktop.events import EventStore, StoredEvent
@@ -156,6 +159,11 @@ class JobView:
     contacted: int | None = None
     """How many recipients the start sent to, when the journal can tell (see
     :func:`numbers_only_recipients`); ``None`` when unknown: no callback reports it (3)."""
+    server: str | None = None
+    """The server this desktop started the job on (journal); ``None``: known from callbacks
+    alone."""
+    exercise: bool = False
+    """Started as an exercise (journal): real messages, marked as an exercise."""
 
     @property
     def has_callbacks(self) -> bool:
@@ -198,6 +206,8 @@ class _Job:
     event_count: int = 0
     contacted: int | None = None
     entries: list[TimelineEntry] = field(default_factory=list)
+    server: str | None = None
+    exercise: bool = False
 
     def state(self, clock: Clock) -> JobState:
         if self.finished_at is not None:
@@ -229,6 +239,8 @@ class _Job:
             last_recipient=self.last_recipient,
             event_count=self.event_count,
             contacted=self.contacted,
+            server=self.server,
+            exercise=self.exercise,
         )
 
     def apply(self, event: StoredEvent, time: datetime) -> TimelineEntry:
@@ -261,6 +273,8 @@ class _Job:
         self.journal_name = record.result_job_name or record.job_name or self.journal_name
         self.journal_type = record.job_type or self.journal_type
         self.launched_at = record.attempted_at
+        self.server = record.server
+        self.exercise = record.mode is LaunchMode.EXERCISE
         parameters = _parameters(record)
         self.goal = _goal(parameters.get("responsegoal"))
         self.scheduled_for = _when(parameters.get("scheduledstart"))
@@ -362,8 +376,10 @@ class JobMonitor:
         self._views: dict[int, JobView] = {}
         self._cursors: set[int] = set()
         self._scheduled: set[int] = set()  # jobs whose view says SCHEDULED
-        self._active = 0
+        self._active = 0  # unfinished jobs shown
         self._last_cursor = 0
+        self._scoped = False  # until show_only(): every job is shown
+        self._server: str | None = None
 
     def __len__(self) -> int:
         return len(self._jobs)
@@ -374,16 +390,38 @@ class JobMonitor:
         return self._last_cursor
 
     def active_count(self) -> int:
-        """How many jobs have not finished."""
+        """How many of the jobs shown have not finished."""
         return self._active
+
+    def show_only(self, server: str | None) -> None:
+        """Show (and count) only the jobs of ``server``, the server signed in to: those
+        started there from this desktop and those known from callbacks alone. ``None``
+        (signed out): no job. Until called, every job is shown."""
+        self._scoped, self._server = True, server
+        self._active = sum(self._counted(job) for job in self._jobs.values())
+
+    def shows(self, view: JobView) -> bool:
+        """Whether the job of ``view`` is shown (see :meth:`show_only`)."""
+        return self._shows_server(view.server)
+
+    def _shows_server(self, server: str | None) -> bool:
+        if not self._scoped:
+            return True
+        return self._server is not None and server in (None, self._server)
+
+    def _counted(self, job: _Job) -> int:
+        """1 if ``job`` counts as active (unfinished and shown), else 0."""
+        return int(job.finished_at is None and self._shows_server(job.server))
 
     def job(self, jobid: int) -> JobView | None:
         """The current view of the job with runtime id ``jobid``, if monitored."""
         return self._views.get(jobid)
 
     def jobs(self) -> list[JobView]:
-        """Every job, newest first (the last seen first; by start time after a rebuild)."""
-        return [self._views[jobid] for jobid in reversed(self._jobs)]
+        """Every job shown, newest first (the last seen first; by start time after a
+        rebuild)."""
+        views = (self._views[jobid] for jobid in reversed(self._jobs))
+        return [view for view in views if self.shows(view)]
 
     def add_launch(self, record: LaunchRecord) -> JobView | None:
         """Monitor a launch from the journal. Only a start the server answered OK has a runtime
@@ -392,7 +430,9 @@ class JobMonitor:
         if record.outcome is not Outcome.OK or record.runtime_id is None:
             return None
         job = self._job(record.runtime_id)
+        counted = self._counted(job)
         job.adopt(record)
+        self._active += self._counted(job) - counted
         return self._refresh(job)
 
     def add_event(self, event: StoredEvent) -> JobView | None:
@@ -409,10 +449,9 @@ class JobMonitor:
         if time is None:
             return None
         job = self._job(event.jobid)
-        was_finished = job.finished_at is not None
+        counted = self._counted(job)
         job.apply(event, time)
-        if not was_finished and job.finished_at is not None:
-            self._active -= 1
+        self._active += self._counted(job) - counted
         return self._refresh(job)
 
     def refresh_schedules(self) -> list[JobView]:
@@ -429,7 +468,7 @@ class JobMonitor:
         job = self._jobs.get(jobid)
         if job is None:
             job = self._jobs[jobid] = _Job(jobid)
-            self._active += 1
+            self._active += self._counted(job)
         return job
 
     def _refresh(self, job: _Job) -> JobView:

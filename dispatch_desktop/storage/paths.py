@@ -3,12 +3,19 @@
 The platform's conventional folders come from :mod:`platformdirs`. Setting the environment
 variable ``DISPATCH_DESKTOP_DATA_DIR`` moves all of them under one folder (``data``, ``logs``
 and ``config`` below it), so tests and portable installs never touch the user's real folders.
+
+Drill and live are separate worlds: each :class:`Profile` has folders of its own. The real
+profile uses the folders above; the demo profile (``--demo``) a ``demo`` folder inside each of
+them, so the demo's journal, events, settings and logs are never read when signed in to a real
+server (docs/profiles.md).
+
 The functions only compute paths; the caller creates a folder when it writes there, always
 with :func:`dispatch_desktop.storage.private.private_folder` (mode 0700, docs/input-rules.md).
 """
 
 from __future__ import annotations
 
+import enum
 import os
 from pathlib import Path
 
@@ -19,6 +26,26 @@ APP_AUTHOR = "LEKAB"
 """Used by platformdirs on Windows only, as the folder above the application's."""
 DATA_DIR_ENV = "DISPATCH_DESKTOP_DATA_DIR"
 JOURNAL_FILE_NAME = "launch-journal.sqlite3"
+DEMO_FOLDER_NAME = "demo"
+
+
+class Profile(enum.StrEnum):
+    """A world of its own: its settings, journal, job events and logs never mix with
+    another profile's."""
+
+    REAL = "real"
+    """Signed in to a real Dispatch server: the platform's folders themselves."""
+    DEMO = "demo"
+    """The built-in demo server (``--demo``): a ``demo`` folder inside each of them."""
+
+    def folder_in(self, base: Path) -> Path:
+        """This profile's folder within ``base``, one of the real profile's folders."""
+        return base / DEMO_FOLDER_NAME if self is Profile.DEMO else base
+
+    @classmethod
+    def of(cls, *, demo: bool) -> Profile:
+        """The profile of demo mode or of real mode."""
+        return cls.DEMO if demo else cls.REAL
 
 
 def _override(subfolder: str) -> Path | None:
@@ -27,22 +54,30 @@ def _override(subfolder: str) -> Path | None:
     return Path(root).expanduser() / subfolder if root else None
 
 
-def data_dir() -> Path:
-    """Folder of the launch journal and other application data (not roaming on Windows:
-    the journal describes launches from this machine)."""
-    return _override("data") or platformdirs.user_data_path(APP_NAME, APP_AUTHOR)
+def data_dir(profile: Profile = Profile.REAL) -> Path:
+    """Folder of the launch journal, the job events and other application data (not roaming
+    on Windows: the journal describes launches from this machine)."""
+    base = _override("data") or platformdirs.user_data_path(APP_NAME, APP_AUTHOR)
+    return profile.folder_in(base)
 
 
-def log_dir() -> Path:
+def log_dir(profile: Profile = Profile.REAL) -> Path:
     """Folder of the log files."""
-    return _override("logs") or platformdirs.user_log_path(APP_NAME, APP_AUTHOR)
+    base = _override("logs") or platformdirs.user_log_path(APP_NAME, APP_AUTHOR)
+    return profile.folder_in(base)
 
 
-def config_dir() -> Path:
+def config_dir(profile: Profile = Profile.REAL) -> Path:
     """Folder of the settings file (never a secret: those live in the keyring)."""
-    return _override("config") or platformdirs.user_config_path(APP_NAME, APP_AUTHOR)
+    base = _override("config") or platformdirs.user_config_path(APP_NAME, APP_AUTHOR)
+    return profile.folder_in(base)
 
 
-def journal_path() -> Path:
+def journal_path(profile: Profile = Profile.REAL) -> Path:
     """The launch journal's database file."""
-    return data_dir() / JOURNAL_FILE_NAME
+    return data_dir(profile) / JOURNAL_FILE_NAME
+
+
+def own_folders() -> list[Path]:
+    """Every folder of every profile: the app's own, which it may keep private."""
+    return [folder(profile) for profile in Profile for folder in (data_dir, log_dir, config_dir)]

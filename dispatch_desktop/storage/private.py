@@ -7,7 +7,8 @@ whatever the umask. Something that already exists with other modes (an older ver
 
 * a file the app writes (a database with its ``-wal`` and ``-shm``, a log, the settings, an
   export) is tightened to exactly 0600: its content is the app's;
-* the app's own data, log and config folders (storage/paths.py) are tightened to 0700;
+* the app's own data, log and config folders, of each profile (storage/paths.py), are
+  tightened to 0700;
 * any other folder, e.g. one given to the event receiver with ``--data``, only gets a warning
   in the log: someone chose it and may rely on its mode (a shared group folder, a home).
 
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TextIO
 
-from dispatch_desktop.storage.paths import config_dir, data_dir, log_dir
+from dispatch_desktop.storage.paths import own_folders
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,9 @@ def _tighten(
 
 
 def _is_own_folder(folder: Path) -> bool:
-    """True for the app's data, log and config folders (as the environment names them now)."""
-    return folder.resolve() in {own.resolve() for own in (data_dir(), log_dir(), config_dir())}
+    """True for the app's data, log and config folders of every profile (as the environment
+    names them now)."""
+    return folder.resolve() in {own.resolve() for own in own_folders()}
 
 
 def private_folder(path: str | os.PathLike[str]) -> Path:

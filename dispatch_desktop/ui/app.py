@@ -1,4 +1,7 @@
-"""Starts the desktop app: logging, crash handler, demo server, sign-in, main window."""
+"""Starts the desktop app: logging, crash handler, demo server, sign-in, main window.
+
+``--demo`` starts it in the demo profile: settings, journal, job events and logs of its own
+(storage/paths.py, docs/profiles.md), so a drill never shows up beside real callouts."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from dispatch_desktop import __version__
 from dispatch_desktop.storage.journal import JournalError, LaunchJournal
-from dispatch_desktop.storage.paths import config_dir, journal_path, log_dir
+from dispatch_desktop.storage.paths import Profile, config_dir, journal_path, log_dir
 from dispatch_desktop.storage.secrets import SecretStore
 from dispatch_desktop.ui.common import APP_NAME
 from dispatch_desktop.ui.crash import CrashHandler, configure_logging
@@ -30,10 +33,15 @@ SHUTDOWN_WAIT_MS = 5_000
 had its answer or its deadline by then (the window waited for it, saying so)."""
 
 
-def open_journal() -> LaunchJournal | None:
-    """The launch journal, or ``None`` (and a log line) when it cannot be opened."""
+def profile_of(args: argparse.Namespace) -> Profile:
+    """The profile the command line asks for: demo with ``--demo``, else real."""
+    return Profile.of(demo=args.demo)
+
+
+def open_journal(profile: Profile) -> LaunchJournal | None:
+    """The profile's launch journal, or ``None`` (and a log line) when it cannot be opened."""
     try:
-        return LaunchJournal(journal_path())
+        return LaunchJournal(journal_path(profile))
     except JournalError:
         log.exception("the launch journal could not be opened")
         return None
@@ -42,7 +50,7 @@ def open_journal() -> LaunchJournal | None:
 def build_context(args: argparse.Namespace) -> AppContext:
     """Everything the windows share. The journal and, in demo mode, the demo server come
     later, in :func:`first_sign_in`, once the window is on screen."""
-    settings = AppSettings(config_dir() / SETTINGS_FILE_NAME)
+    settings = AppSettings(config_dir(profile_of(args)) / SETTINGS_FILE_NAME)
     if args.server:
         settings.server_url = args.server
     return AppContext(
@@ -69,7 +77,7 @@ def start_demo_server(context: AppContext, args: argparse.Namespace, stack: Exit
 def create_main_window(args: argparse.Namespace) -> MainWindow:
     """The application object's settings, the crash handler and the (signed-out) main
     window: what start-up does before the first paint."""
-    log_file = configure_logging(log_dir())
+    log_file = configure_logging(log_dir(profile_of(args)))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -83,7 +91,10 @@ def first_sign_in(window: MainWindow, args: argparse.Namespace, stack: ExitStack
     server if asked and the job monitor, then ask to sign in."""
     if not window.isVisible():  # closed already (a signal came first)
         return
-    window.context.runner.submit(open_journal, "open launch journal", window.set_journal)
+    profile = window.context.profile
+    window.context.runner.submit(
+        lambda: open_journal(profile), "open launch journal", window.set_journal
+    )
     if args.demo:
         start_demo_server(window.context, args, stack)
         window.refresh_vocabulary()

@@ -27,7 +27,7 @@ from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, Outcome
-from dispatch_desktop.storage.paths import data_dir
+from dispatch_desktop.storage.paths import Profile, data_dir
 from dispatch_desktop.storage.secrets import (
     SecretKind,
     SecretStore,
@@ -43,7 +43,7 @@ from dispatch_desktop.ui.common import (
     tr,
     window_title,
 )
-from dispatch_desktop.ui.history_panel import HistoryPanel
+from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
 from dispatch_desktop.ui.settings import AppSettings
@@ -78,6 +78,16 @@ class AppContext:
     demo_vocabulary: dict[str, list[str]] = field(default_factory=dict)
     # In demo mode: tells the demo server where to post its callbacks.
     set_demo_callback_url: Callable[[str], None] | None = None
+
+    @property
+    def profile(self) -> Profile:
+        """Whose folders hold the settings, journal, events and logs: demo mode has its own."""
+        return Profile.of(demo=self.demo)
+
+    def launch_scope(self, server: str) -> LaunchScope:
+        """The journal rows History and Monitor show when signed in to ``server``: its own,
+        in this profile's world (a real profile never shows a demo row)."""
+        return LaunchScope.of(server, demo=self.demo)
 
     def sign_in_dialog(self, parent: QWidget | None = None) -> SignInDialog:
         """A sign-in dialog with this context's defaults."""
@@ -149,6 +159,7 @@ class MainWindow(QMainWindow):
         start_layout.addWidget(self.outcome)
         self.history = HistoryPanel(self.context.journal, self.context.runner, self)
         self.history.loaded.connect(self._feed_launches_to_monitor)
+        self.history.monitor_requested.connect(self.show_monitored_job)
         self.monitor_status.connect(self._show_monitor_status)
         self.event_source: EventSource | None = None
         # The monitor's widgets are built after the first paint (start_monitor): the tab
@@ -194,6 +205,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(tr("&File"))
         self.sign_in_action = self._action(tr("&Sign in…"), self.sign_in_again, "Ctrl+L")
         file_menu.addAction(self.sign_in_action)
+        self.sign_out_action = self._action(tr("Sign &out"), self.sign_out)
+        self.sign_out_action.setEnabled(False)
+        file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit))
         view = self.menuBar().addMenu(tr("&View"))
@@ -260,6 +274,8 @@ class MainWindow(QMainWindow):
     def _apply_session(self, session: SignedIn) -> None:
         self.session = session
         self.jobs_panel.set_server(session.server)
+        self.sign_out_action.setEnabled(not self.launcher.in_flight)
+        self._show_launches_of(session.server)
         self.jobs_panel.set_jobs(session.jobs, session.refreshed_at)
         message = tr("Signed in as %1 on %2").replace("%1", session.user)
         self.show_status(message.replace("%2", session.server))
@@ -284,6 +300,41 @@ class MainWindow(QMainWindow):
                 self.session.client.close()
             self._apply_session(dialog.result_session)
 
+    def sign_out(self) -> None:
+        """File → Sign out: end the session and show nothing of its server (saved jobs,
+        form, History, Monitor), then offer to sign in again. A secret remembered in the
+        keyring stays there (the sign-in dialog's Forget removes it); the session's own copy
+        goes. Not while a launch is in flight: its outcome belongs to this session."""
+        session = self.session
+        if session is None or self.launcher.in_flight:
+            return
+        self.session = None
+        session.client.close()
+        if session.secret_address is not None:
+            self.context.session_secrets.forget(*session.secret_address)
+        self.sign_out_action.setEnabled(False)
+        self.jobs_panel.model.set_jobs([])
+        self.jobs_panel.set_signed_out()
+        self._drop_form()
+        self.outcome.hide()
+        self._show_launches_of(None)
+        self.show_status(tr("Signed out of %1.").replace("%1", session.server))
+        self.sign_in_again()
+
+    def _drop_form(self) -> None:
+        """Forget the start-job form and what was typed in it; the next job opened builds
+        a new one."""
+        form, self._form = self._form, None
+        if form is not None:
+            self._start_stack.removeWidget(form)
+            form.deleteLater()
+
+    def _show_launches_of(self, server: str | None) -> None:
+        """History and Monitor show the launches on ``server``; ``None`` (signed out): none."""
+        self.history.show_launches(None if server is None else self.context.launch_scope(server))
+        if self.monitor_panel is not None:
+            self.monitor_panel.set_server(server)
+
     def refresh(self) -> None:
         """F5: reload the saved jobs off the GUI thread."""
         if self._refreshing:
@@ -297,18 +348,24 @@ class MainWindow(QMainWindow):
         self.context.runner.submit(
             client.list_saved_jobs,
             "refresh saved jobs",
-            self._on_refreshed,
-            self._on_refresh_failed,
+            lambda jobs: self._on_refreshed(client, jobs),
+            lambda error: self._on_refresh_failed(client, error),
         )
 
-    def _on_refreshed(self, jobs: list[SavedJob]) -> None:
+    def _refreshed_current_session(self, client: object) -> bool:
+        """A refresh ended; whether it was one of the session still signed in (a list
+        from before a sign-out or another sign-in is not shown)."""
         self._refreshing = False
         self.jobs_panel.set_refreshing(False)
-        self.jobs_panel.set_jobs(jobs, datetime.now())
+        return self.session is not None and self.session.client is client
 
-    def _on_refresh_failed(self, error: BaseException) -> None:
-        self._refreshing = False
-        self.jobs_panel.set_refreshing(False)
+    def _on_refreshed(self, client: object, jobs: list[SavedJob]) -> None:
+        if self._refreshed_current_session(client):
+            self.jobs_panel.set_jobs(jobs, datetime.now())
+
+    def _on_refresh_failed(self, client: object, error: BaseException) -> None:
+        if not self._refreshed_current_session(client):
+            return
         self.jobs_panel.set_load_error(error_sentence(error))
         self.show_status(error_sentence(error))
 
@@ -385,7 +442,7 @@ class MainWindow(QMainWindow):
         )
         # The undo window: the outcome panel counts down; nothing is sent before it ends.
         undo_seconds = self.context.settings.undo_seconds
-        journal = self.context.journal
+        journal = self.history.watching(self.context.journal)  # shows it as sending
         if self.launcher.launch(self.session.client, plan, journal, undo_seconds=undo_seconds):
             self.context.settings.remember_tags(self.form.used_tags())
 
@@ -393,6 +450,7 @@ class MainWindow(QMainWindow):
         reason = tr("Starting the job… the form is locked until the outcome is known.")
         self.form.set_locked(busy, reason if busy else "")
         self.sign_in_action.setEnabled(not busy)
+        self.sign_out_action.setEnabled(not busy and self.session is not None)
 
     def _on_launch_finished(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
         self.outcome.show_outcome(outcome, plan)
@@ -494,6 +552,7 @@ class MainWindow(QMainWindow):
         tray.notified.connect(self._show_notification)
         bridge = monitoring.EventBridge(self)
         bridge.events_received.connect(panel.add_events)
+        panel.set_server(self.session.server if self.session is not None else None)
         self._monitor_page.addWidget(panel)
         self._monitor_page.setCurrentWidget(panel)
         self.monitor_panel, self.tray, self.event_bridge = panel, tray, bridge
@@ -513,7 +572,7 @@ class MainWindow(QMainWindow):
             config = SourceConfig(mode=SourceMode.EMBEDDED)
         source = EventSource(
             config,
-            data_dir(),
+            data_dir(self.context.profile),
             self.event_bridge.deliver_many,
             self.monitor_status.emit,
             demo=self.context.demo,

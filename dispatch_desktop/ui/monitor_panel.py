@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -77,6 +78,9 @@ STATE_LABELS = {
 }
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# The exercise marker: the hatched banner's yellow under black text (AA contrast).
+_EXERCISE_BACKGROUND = QColor("#ffd600")
+_EXERCISE_TEXT = QColor("#000000")
 
 # The widest texts of the fixed-size columns (digits are as wide as each other in the fonts
 # used): a time on another day than today, a job that ran for hours, a count in the thousands.
@@ -118,6 +122,13 @@ def fit_columns(table: QTableView, samples: dict[int, list[str]], *, stretch: in
 def job_title(job: JobView) -> str:
     """The job's name, or "Job <runtime id>" when no name is known."""
     return job.name or tr("Job %1").replace("%1", str(job.jobid))
+
+
+def job_label(job: JobView) -> str:
+    """The job's title in the table, marked when it is an exercise."""
+    if job.exercise:
+        return tr("EXERCISE · %1").replace("%1", job_title(job))
+    return job_title(job)
 
 
 def state_text(state: JobState) -> str:
@@ -317,6 +328,10 @@ class MonitoredJobsModel(ColumnsModel):
             return cell_text(self._text(job, column), role)
         if role == JOB_ROLE:
             return job
+        if column == 0 and job.exercise and role == Qt.ItemDataRole.BackgroundRole:
+            return _EXERCISE_BACKGROUND
+        if column == 0 and job.exercise and role == Qt.ItemDataRole.ForegroundRole:
+            return _EXERCISE_TEXT
         if role == Qt.ItemDataRole.TextAlignmentRole and column != 0 and column != 2:
             return _RIGHT
         return None
@@ -334,7 +349,7 @@ class MonitoredJobsModel(ColumnsModel):
 
     def _text(self, job: JobView, column: int) -> str:
         if column == 0:
-            return job_title(job)
+            return job_label(job)
         if column == 1:
             return str(job.jobid)  # text, never a number: a double would round it (F1)
         if column == 2:
@@ -463,6 +478,9 @@ class MonitorPanel(QWidget):
         self._pending_launches: list[LaunchRecord] = []
         self._active = -1  # not yet announced
         self._clock = clock
+        # The server signed in to (set_server); until told, every job is shown.
+        self._scoped = False
+        self._server: str | None = None
         self.model = MonitoredJobsModel(clock, self)
         self.timeline_model = TimelineModel(clock, self)
         self.timeline_proxy = TimelineByTime(self)
@@ -627,11 +645,27 @@ class MonitorPanel(QWidget):
         if view is not None and view != self.model.job(view.jobid):
             self._publish({view.jobid: view})
 
+    def set_server(self, server: str | None) -> None:
+        """Show only the jobs of ``server``, the server signed in to (those started there
+        and those known from callbacks alone); ``None`` (signed out): none."""
+        self._scoped, self._server = True, server
+        monitor = self._monitor
+        if monitor is None:
+            return  # applied by set_monitor
+        selected = self.selected_jobid()
+        monitor.show_only(server)
+        self.model.set_jobs(monitor.jobs())
+        if selected is None or not self.select_job(selected):
+            self._show_detail(None)
+        self._update_state()
+
     def set_monitor(self, monitor: JobMonitor) -> None:
         """Show ``monitor`` (rebuilt from the stores off the GUI thread). Launches and events
         queued while it was built are applied to it; those it already has are skipped."""
         selected = self.selected_jobid()
         self._monitor = monitor
+        if self._scoped:
+            monitor.show_only(self._server)
         self.model.set_jobs(monitor.jobs())
         self._fit_since_column(monitor.jobs())
         launches, self._pending_launches = self._pending_launches, []
@@ -668,6 +702,9 @@ class MonitorPanel(QWidget):
     def _publish(self, latest: dict[int, JobView]) -> None:
         """Update the models once per changed job, then tell the listeners; "previous" is
         the view the table showed before, so a notification sees every change once."""
+        monitor = self._monitor
+        if monitor is not None:  # a job of another server changes nothing here
+            latest = {jobid: view for jobid, view in latest.items() if monitor.shows(view)}
         if not latest:
             return
         previous = {jobid: self.model.job(jobid) for jobid in latest}
@@ -727,7 +764,7 @@ class MonitorPanel(QWidget):
             return
         self.detail_title.setText(
             tr("%1 (runtime id %2): %3")
-            .replace("%1", plain(job_title(job), one_line=True, limit=HEADING_NAME_LIMIT))
+            .replace("%1", plain(job_label(job), one_line=True, limit=HEADING_NAME_LIMIT))
             .replace("%2", str(job.jobid))
             .replace("%3", state_text(job.state))
         )
@@ -778,12 +815,14 @@ class MonitorPanel(QWidget):
             self.count_label.clear()
             return
         self.empty_label.setText(
-            tr(
+            tr("Not signed in: sign in to see the jobs on your server.")
+            if self._scoped and self._server is None
+            else tr(
                 "No jobs to monitor yet. Jobs started from this desktop appear here, and so "
                 "does every job the callback receiver reports."
             )
         )
-        self.stack.setCurrentWidget(self.table if len(monitor) else self.empty_label)
+        self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_label)
         active = monitor.active_count()
         self.count_label.setText(count_text(active, "%1 active job", "%1 active jobs"))
         if active != self._active:

@@ -7,7 +7,7 @@ the GUI thread (an unlock prompt may block). Secrets go to the keyring only, nev
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,9 @@ class SignedIn:
     refreshed_at: datetime
     keyring_message: str = ""
     warnings: list[str] = field(default_factory=list)
+    secret_address: tuple[str, str, SecretKind] | None = None
+    """Where :class:`SessionSecrets` keeps this session's password or API key (server,
+    account, kind): a sign-out forgets it there."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ class SignInDialog(QDialog):
         self.result_session: SignedIn | None = None
         self._task: Task | None = None
         self._keyring_usable = True
+        self._focus_before: QWidget | None = None
         self.setWindowTitle(window_title(self.tr("Sign in"), demo))
         self._build()
         self._load_settings(demo_server, demo_credentials)
@@ -207,6 +211,9 @@ class SignInDialog(QDialog):
         self.forget_button.setAccessibleName(self.tr("Forget stored credentials"))
         self.forget_button.setToolTip(self.tr("Remove the stored secret from the keyring"))
         self.forget_button.clicked.connect(self._forget)
+        # Enter anywhere in the dialog signs in (Escape cancels): a button that merely has
+        # the focus (e.g. after the fields were disabled while signing in) never takes it.
+        self.forget_button.setAutoDefault(False)
         self.keyring_label = PlainLabel("", self)
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setAccessibleName(self.tr("Keyring status"))
@@ -250,6 +257,7 @@ class SignInDialog(QDialog):
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setAccessibleName(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._cancel)
+        self.cancel_button.setAutoDefault(False)
 
         form = QFormLayout()
         form.addRow(self.tr("Se&rver address:"), self.server)
@@ -450,8 +458,9 @@ class SignInDialog(QDialog):
         s.auth_method = form.auth
         s.http_method = form.http_method
         s.remember_credentials = form.remember
-        self.session_secrets.save(form.server.rstrip("/"), form.account, form.kind, form.secret)
-        self.result_session = session
+        address = (form.server.rstrip("/"), form.account, form.kind)
+        self.session_secrets.save(*address, form.secret)
+        self.result_session = replace(session, secret_address=address)
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:
@@ -469,12 +478,27 @@ class SignInDialog(QDialog):
         self.reject()
 
     def _set_busy(self, busy: bool) -> None:
+        inputs = (self.server, self.username, self.password, self.api_key)
+        if busy:
+            focused = self.focusWidget()
+            self._focus_before = focused if focused in inputs else None
         self.progress.setVisible(busy)
         self.sign_in_button.setEnabled(not busy)
-        for widget in (self.server, self.username, self.password, self.api_key, self.advanced):
+        for widget in (*inputs, self.advanced):
             widget.setEnabled(not busy)
         if busy:
             self.error_label.hide()
+        else:
+            self._refocus_form()
+
+    def _refocus_form(self) -> None:
+        """After a failed or cancelled sign-in: back to the field the user was in (else the
+        password or API key), all of it selected, so Enter tries again and typing replaces
+        it. Disabling the fields moved the focus elsewhere, possibly onto a button."""
+        field_widget = self._focus_before or self._secret_field()
+        self._focus_before = None
+        field_widget.setFocus()
+        field_widget.selectAll()
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(

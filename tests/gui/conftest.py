@@ -3,6 +3,8 @@ and journal in a temporary folder, and a main window signed in to the demo serve
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +23,21 @@ from dispatch_desktop.ui.main_window import AppContext, MainWindow
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.signin import SignInForm, sign_in
 from dispatch_desktop.ui.workers import TaskRunner
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """The app's start-up configures logging and the crash hook; put them back after."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hooks = sys.excepthook
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    sys.excepthook = hooks
 
 
 @pytest.fixture

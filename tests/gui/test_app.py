@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -22,20 +21,6 @@ from dispatch_desktop.ui.crash import CrashHandler, crash_report
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path))
     return tmp_path
-
-
-@pytest.fixture
-def restore_logging() -> None:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    hooks = sys.excepthook
-    yield
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-    sys.excepthook = hooks
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -83,7 +68,13 @@ def test_demo_start_shows_the_window_then_signs_in_to_the_demo_server(
         window.context.runner.wait_for_done(10_000)
         window.close()
         window.session.client.close()
-    assert (data_dir / "logs" / "dispatch-desktop.log").exists()
+    # The demo profile's own folders (docs/profiles.md); the real profile's stay empty.
+    assert (data_dir / "logs" / "demo" / "dispatch-desktop.log").exists()
+    assert (data_dir / "data" / "demo" / "launch-journal.sqlite3").exists()
+    assert (data_dir / "config" / "demo" / "settings.ini").exists()
+    assert not (data_dir / "logs" / "dispatch-desktop.log").exists()
+    assert not (data_dir / "data" / "launch-journal.sqlite3").exists()
+    assert not (data_dir / "config" / "settings.ini").exists()
 
 
 def test_server_option_is_offered_at_sign_in(

@@ -16,7 +16,6 @@ from conftest import ModalHandler
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QWidget
-from test_app import restore_logging  # noqa: F401 - a fixture, used by name below
 from test_main_window import OFFICE_PARTY, select_job
 
 from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType

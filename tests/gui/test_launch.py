@@ -52,9 +52,9 @@ def test_launch_ok_shows_the_runtime_id_and_journals_it(
     assert "Xmas bash" in window.outcome.detail.text()
     assert window.outcome.copy_button.isVisible()
 
-    qtbot.waitUntil(lambda: window.history.model.rowCount() == 1)
+    # The row shows while the start call runs (Sending…); then its outcome.
+    qtbot.waitUntil(lambda: [r.outcome for r in window.history.model.records()] == [Outcome.OK])
     record = window.history.model.records()[0]
-    assert record.outcome is Outcome.OK
     assert record.runtime_id == started.runtimeid
     assert record.job_id == OFFICE_PARTY
     assert "demo" not in record.parameters  # no credential in the journal
@@ -200,8 +200,9 @@ def test_lost_answer_is_outcome_unknown_with_a_strong_warning(
     assert "may have started" in window.outcome.detail.text()
     assert "Do NOT start the job again" in window.outcome.detail.text()
     assert demo_server.request_count("/startsavedjob") == 1
-    qtbot.waitUntil(lambda: window.history.model.rowCount() == 1)
-    assert window.history.model.records()[0].outcome is Outcome.UNKNOWN
+    qtbot.waitUntil(
+        lambda: [r.outcome for r in window.history.model.records()] == [Outcome.UNKNOWN]
+    )
 
 
 def test_closing_during_a_launch_asks_first(

@@ -133,7 +133,8 @@ def test_a_start_scheduled_on_another_day_is_shown_whole(qtbot, window: MainWind
     # Two days ahead, to the minute as the start form gives it.
     later = (datetime.now().astimezone() + timedelta(days=2)).replace(second=0, microsecond=0)
     parameters = parameters_json({"jobid": 1, "scheduledstart": later.isoformat()})
-    panel.add_launch(replace(record, parameters=parameters, result_job_name=NAME))
+    server = window.session.server if window.session else record.server  # the rows shown
+    panel.add_launch(replace(record, parameters=parameters, result_job_name=NAME, server=server))
     qtbot.waitUntil(panel.table.isVisible)
     text = panel.model.index(0, 6).data()
     assert text == "at " + later.strftime("%Y-%m-%d %H:%M")

@@ -25,7 +25,7 @@ from dispatch_desktop.storage.journal import LaunchJournal, Outcome
 from dispatch_desktop.storage.secrets import SecretStoreStatus
 from dispatch_desktop.ui.common import HEADING_NAME_LIMIT, plain
 from dispatch_desktop.ui.confirm import ConfirmLaunchDialog
-from dispatch_desktop.ui.history_panel import HistoryPanel
+from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import OutcomePanel, outcome_title
 from dispatch_desktop.ui.main_window import MainWindow
@@ -162,7 +162,7 @@ def test_a_hostile_job_name_through_a_real_launch_stays_text(
 
     history = window.history.model
     qtbot.waitUntil(lambda: history.rowCount() == 1 and history.records()[0].outcome_known)
-    started_as = history.index(0, 5)
+    started_as = history.index(0, history.COLUMNS.index("Started as"))
     assert started_as.data() == GREEN_HEADING
     assert shown(started_as.data(Qt.ItemDataRole.ToolTipRole)) == GREEN_HEADING
 
@@ -199,22 +199,23 @@ def test_history_rows_show_journal_text_literally(qtbot, tmp_path: Path, hostile
         job_name=hostile,
         job_type=hostile,
         generic_type=None,
-        parameters={"jobid": 5},
+        parameters={"jobid": 5, "message": hostile, "toaddressbookgroups": [hostile]},
     )
     journal.record_outcome(attempt, Outcome.NOT_STARTED, jobname=hostile, message=hostile)
     runner = TaskRunner()
     panel = HistoryPanel(journal, runner)
     qtbot.addWidget(panel)
     panel.show()
-    panel.reload()
+    panel.show_launches(LaunchScope.of(SERVER + hostile, demo=False))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert panel.status.textFormat() == Qt.TextFormat.PlainText
-    for column in (1, 5, 6, 7, 8):  # saved job, started as, user, server, message
-        index = panel.model.index(0, column)
+    columns = panel.model.COLUMNS
+    for name in ("Saved job", "Message", "Recipients", "Started as", "User", "Server", "Details"):
+        index = panel.model.index(0, columns.index(name))
         assert_literal(index.data(), hostile, one_line=True)
         assert "\n" not in index.data()
         assert_literal(shown(index.data(Qt.ItemDataRole.ToolTipRole)), hostile)
-    assert panel.model.index(0, 3).data() == "Not started"
+    assert panel.model.index(0, columns.index("Outcome")).data() == "Not started"
     runner.wait_for_done(10_000)
 
 

@@ -25,7 +25,7 @@ from dispatch_desktop.api import Credentials, DispatchClient
 from dispatch_desktop.demo import DemoServer
 from dispatch_desktop.httpserver import TrackedHTTPServer
 from dispatch_desktop.storage.journal import LaunchJournal, Outcome
-from dispatch_desktop.storage.paths import config_dir, journal_path, log_dir
+from dispatch_desktop.storage.paths import Profile, config_dir, journal_path, log_dir
 from dispatch_desktop.ui import launch_panel
 from dispatch_desktop.ui.launch_panel import JOURNAL_GRACE_SECONDS, ClosingNotice
 from dispatch_desktop.ui.main_window import MainWindow
@@ -271,7 +271,7 @@ def wait_for(condition, timeout: float, what: str) -> None:
 
 
 def log_text() -> str:
-    path = log_dir() / "dispatch-desktop.log"
+    path = log_dir(Profile.DEMO) / "dispatch-desktop.log"  # the app runs with --demo
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
@@ -293,7 +293,7 @@ def test_the_app_exits_cleanly_on_a_signal(signum: signal.Signals, tmp_path: Pat
         try:
             # Up: the window is shown, the journal open, the sign-in dialog about to open.
             wait_for(lambda: "asking to sign in" in log_text(), 60, "the app to start")
-            wait_for(journal_path().exists, 30, "the journal to open")
+            wait_for(journal_path(Profile.DEMO).exists, 30, "the journal to open")
             began = time.monotonic()
             app.send_signal(signum)
             code = app.wait(timeout=30)
@@ -306,9 +306,10 @@ def test_the_app_exits_cleanly_on_a_signal(signum: signal.Signals, tmp_path: Pat
     assert elapsed < 20
     assert f"received {signum.name}" in log_text()
     assert "Traceback" not in stderr.read_text()
-    settings = (config_dir() / "settings.ini").read_text(encoding="utf-8")
+    settings = (config_dir(Profile.DEMO) / "settings.ini").read_text(encoding="utf-8")
     assert "geometry" in settings  # saved as the close button saves it
-    outcomes = [record.outcome for record in LaunchJournal(journal_path()).entries()]
+    journal = LaunchJournal(journal_path(Profile.DEMO))
+    outcomes = [record.outcome for record in journal.entries()]
     assert Outcome.PENDING not in outcomes
 
 

@@ -7,6 +7,7 @@ import pytest
 from conftest import demo_form
 from keyring_memory import InMemoryKeyring
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.demo import DEMO_API_KEY, DemoServer
@@ -191,3 +192,44 @@ def test_demo_mode_is_unmistakable(qtbot, context) -> None:
 def test_the_form_helper_matches_the_dialog(qtbot, context, demo_server: DemoServer) -> None:
     dialog = open_dialog(qtbot, context, demo_credentials=True)
     assert dialog.form_values() == demo_form(demo_server)
+
+
+@pytest.mark.parametrize("keyring_backend", ["memory_keyring", "no_keyring"])
+def test_after_a_wrong_password_enter_retries_with_the_password_kept(
+    qtbot, context, demo_server: DemoServer, request: pytest.FixtureRequest, keyring_backend: str
+) -> None:
+    # Without a keyring, "Remember" and "Forget" are disabled: while signing in, the focus
+    # used to fall onto Cancel, and Enter then closed the dialog with the password.
+    request.getfixturevalue(keyring_backend)
+    dialog = open_dialog(qtbot, context)
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    qtbot.keyClicks(dialog.username, "demo")
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, "wrong")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=10_000)
+    assert demo_server.request_count("/listsavedjobs") == 1
+
+    assert dialog.isVisible()
+    assert dialog.password.text() == "wrong"
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: demo_server.request_count("/listsavedjobs") == 2, timeout=10_000)
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=10_000)
+    assert dialog.isVisible()
+    assert dialog.password.text() == "wrong"
+
+    # Typing replaces the kept password (it is selected); Enter signs in.
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, "demo")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result_session is not None, timeout=10_000)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_enter_on_a_focused_button_signs_in_and_never_cancels(qtbot, context) -> None:
+    dialog = open_dialog(qtbot, context)
+    assert not dialog.cancel_button.autoDefault()
+    assert not dialog.forget_button.autoDefault()
+    assert dialog.sign_in_button.isDefault()
