@@ -319,6 +319,16 @@ class SignInDialog(QDialog):
     ) -> None:
         s = self.settings
         self.server.setText(demo_server or s.server_url)
+        # In demo mode the address is the built-in demo server's and cannot be changed.
+        self._demo_server = demo_server.rstrip("/") if self.demo and demo_server else None
+        if self._demo_server is not None:
+            self.server.setReadOnly(True)
+            self.server.setToolTip(
+                self.tr(
+                    "In demo mode Dispatch Desktop talks only to its built-in demo server. "
+                    "To use a real server, start it without --demo."
+                )
+            )
         auth = s.auth_method
         self.api_key_choice.setChecked(auth.uses_api_key)
         self.password_choice.setChecked(not auth.uses_api_key)
@@ -433,6 +443,15 @@ class SignInDialog(QDialog):
         if self._task is not None:
             return
         form = self.form_values()
+        if self._demo_server is not None and form.server.rstrip("/") != self._demo_server:
+            # Drill and live never mix: a window that says DEMO never talks to a real server.
+            self._show_error(
+                self.tr(
+                    "In demo mode Dispatch Desktop talks only to its built-in demo server. "
+                    "To use a real server, start it without --demo."
+                )
+            )
+            return
         try:
             # The client's own checks, here at once rather than after a network round trip.
             check_server_url(form.server)

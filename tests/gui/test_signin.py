@@ -16,13 +16,15 @@ from dispatch_desktop.ui.main_window import AppContext
 from dispatch_desktop.ui.signin import SignInDialog
 
 
-def open_dialog(qtbot, context: AppContext, *, demo_credentials: bool = False) -> SignInDialog:
+def open_dialog(
+    qtbot, context: AppContext, *, demo_credentials: bool = False, demo: bool = True
+) -> SignInDialog:
     dialog = SignInDialog(
         context.settings,
         context.secrets,
         context.session_secrets,
         context.runner,
-        demo=True,
+        demo=demo,
         demo_credentials=context.demo_credentials if demo_credentials else None,
         demo_server=context.demo_server,
     )
@@ -106,7 +108,7 @@ def test_wrong_password_names_both_causes(qtbot, context, demo_server) -> None:
 
 
 def test_unreachable_server_says_what_to_check(qtbot, context) -> None:
-    dialog = open_dialog(qtbot, context)
+    dialog = open_dialog(qtbot, context, demo=False)
     dialog.server.setText("http://127.0.0.1:9/dispatch/api")
     qtbot.keyClicks(dialog.username, "demo")
     qtbot.keyClicks(dialog.password, "demo")
@@ -115,7 +117,7 @@ def test_unreachable_server_says_what_to_check(qtbot, context) -> None:
 
 
 def test_plain_http_to_another_host_is_refused_before_sending(qtbot, context) -> None:
-    dialog = open_dialog(qtbot, context)
+    dialog = open_dialog(qtbot, context, demo=False)
     dialog.server.setText("http://dispatch.example.com/dispatch/api")
     qtbot.keyClicks(dialog.username, "demo")
     qtbot.keyClicks(dialog.password, "demo")
@@ -233,3 +235,17 @@ def test_enter_on_a_focused_button_signs_in_and_never_cancels(qtbot, context) ->
     assert not dialog.cancel_button.autoDefault()
     assert not dialog.forget_button.autoDefault()
     assert dialog.sign_in_button.isDefault()
+
+
+def test_demo_mode_talks_only_to_the_built_in_demo_server(qtbot, context, demo_server) -> None:
+    """A window that says DEMO must never launch against a real server."""
+    dialog = open_dialog(qtbot, context)
+    assert dialog.server.isReadOnly()
+    dialog.server.setText("https://secure.lekab.com/dispatch/api")  # forced past read-only
+    qtbot.keyClicks(dialog.username, "demo")
+    qtbot.keyClicks(dialog.password, "demo")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+
+    assert "built-in demo server" in dialog.error_label.text()
+    assert dialog.result_session is None
+    assert not dialog.progress.isVisible()
