@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
+from dispatch_desktop.form_rules import launch_mode, tags_of
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
-from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, Outcome
+from dispatch_desktop.storage.journal import LaunchJournal, LaunchRecord, Outcome
 from dispatch_desktop.storage.paths import data_dir
 from dispatch_desktop.storage.secrets import (
     SecretKind,
@@ -46,7 +47,7 @@ from dispatch_desktop.ui.common import (
 from dispatch_desktop.ui.history_panel import HistoryPanel
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
-from dispatch_desktop.ui.settings import AppSettings
+from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES, AppSettings
 from dispatch_desktop.ui.workers import TaskRunner
 
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
             form = forms.StartJobForm(self._start_stack)
             form.launch_requested.connect(self.confirm_launch)
             form.set_vocabulary(self._vocabulary())
+            form.set_exercise_markers(self._exercise_markers(forms.exercise_language()))
             self._start_stack.addWidget(form)
             self._start_stack.setCurrentWidget(form)
             self._form = form
@@ -231,6 +233,12 @@ class MainWindow(QMainWindow):
         """Offer the tag types and values known now (e.g. once the demo server runs)."""
         if self._form is not None:
             self._form.set_vocabulary(self._vocabulary())
+
+    def _exercise_markers(self, language: str) -> list[str]:
+        """The marker of ``language`` first, then the others (already marked messages)."""
+        settings = self.context.settings
+        others = [settings.exercise_prefix(other) for other in DEFAULT_EXERCISE_PREFIXES]
+        return [settings.exercise_prefix(language), *others]
 
     def _vocabulary(self) -> dict[str, list[str]]:
         vocabulary = {t: list(vs) for t, vs in self.context.demo_vocabulary.items()}
@@ -341,11 +349,10 @@ class MainWindow(QMainWindow):
             generic_type=self.form.generic_type,
             server=self.session.server,
             user=self.session.user,
-            mode=LaunchMode.DEMO if self.context.demo else LaunchMode.LIVE,
+            mode=launch_mode(demo=self.context.demo, exercise=self.form.exercise),
         )
         if self.launcher.launch(self.session.client, plan, self.context.journal):
             self.outcome.show_busy(job.name, self.launcher.started_at)
-            self.context.settings.remember_tags(self.form.used_tags())
 
     def _on_busy(self, busy: bool) -> None:
         reason = tr("Starting the job… the form is locked until the outcome is known.")
@@ -353,6 +360,8 @@ class MainWindow(QMainWindow):
         self.sign_in_action.setEnabled(not busy)
 
     def _on_launch_finished(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
+        self._learn_tags(outcome, plan)
+        self.form.launch_finished(outcome.kind)
         self.outcome.show_outcome(outcome)
         self.history.reload()
         self.show_status(
@@ -360,6 +369,28 @@ class MainWindow(QMainWindow):
         )
         if outcome.kind is Outcome.AUTH_FAILED:
             self.show_status(tr("Signed out: sign in again to continue."))
+
+    def _learn_tags(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
+        """The vocabulary learns the tags of a launch the server started, never a typo it
+        refused."""
+        if outcome.kind.started:
+            self.context.settings.remember_tags(tags_of(plan.request))
+            self.refresh_vocabulary()
+
+    def launch_again(self, record: LaunchRecord) -> None:
+        """ "Launch again with these settings": open the saved job of ``record`` with the form
+        filled with exactly what was sent. It never launches: the dispatcher starts it."""
+        if self.launcher.in_flight:
+            self.show_status(tr("A launch is in progress; wait for its outcome first."))
+            return
+        listed = [job for job in self.jobs_panel.model.jobs() if job.id == record.job_id]
+        job = (
+            listed[0]
+            if listed
+            else SavedJob(record.job_id, record.job_name or "", record.job_type or "")
+        )
+        self.open_job(job)
+        self.form.fill_from_parameters(record.parameter_values(), record.mode)
 
     def show_history(self) -> None:
         """Ctrl+H: the History tab."""

@@ -21,7 +21,8 @@ LAUNCH_TIMEOUT_MS = 15_000
 
 
 def launch_office_party(qtbot, window: MainWindow, modal: ModalHandler, **fields: str) -> None:
-    """Open Office Party, fill ``fields``, press Start job… and confirm."""
+    """Open Office Party, fill ``fields``, press Start job… and confirm. Recipients given
+    replace the saved job's own (the dispatcher's explicit choice)."""
     select_job(qtbot, window, OFFICE_PARTY)
     for name, text in fields.items():
         widget = getattr(window.form, name)
@@ -29,6 +30,8 @@ def launch_office_party(qtbot, window: MainWindow, modal: ModalHandler, **fields
             widget.set_filter(text)
         else:
             qtbot.keyClicks(widget, text)
+    if window.form.keep_replace.isEnabled():
+        window.form.keep_replace.click()
     assert window.form.start_button.isEnabled(), window.form.problems()
     modal.click(CONFIRM)
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
@@ -66,6 +69,7 @@ def test_confirmation_shows_everything_and_enter_does_not_launch(
 ) -> None:
     select_job(qtbot, window, OFFICE_PARTY)
     window.form.tagfilter.set_filter("Base:STO|OSL;On call:Yes")
+    window.form.keep_replace.click()  # recipients given: the dispatcher must choose
     qtbot.keyClicks(window.form.excludenumbers, "+46701234567")
     window.form.responsegoal.setValue(4)
     seen: list[str] = []
@@ -155,6 +159,9 @@ def test_slow_start_keeps_the_window_responsive_and_refuses_a_second_launch(
     assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps):.3f} s"
     assert demo_server.request_count("/startsavedjob") == 1
     assert not form.locked
+    # Sent: the form is back to the saved job's settings and starts nothing by itself.
+    assert not form.start_button.isEnabled()
+    form.new_launch_button.click()
     assert form.start_button.isEnabled()
 
 
