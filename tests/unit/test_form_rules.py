@@ -126,7 +126,7 @@ def test_whether_a_journaled_launch_was_an_exercise(
     [
         {"tonumbers": ["+46701234567"]},
         {"toaddressbookcustomtagfilter": "Base:STO"},
-        {"toaddressbooktagfilterjson": [{"tagtype": "Base", "values": ["STO"]}]},
+        {"toaddressbooktagfilterjson": [{"tagtype": "Base", "tagvalues": ["STO"]}]},
         {"toaddressbooksavedtagfilters": ["Xmas2022"]},
         {"toaddressbookgroups": ["Management team"]},
     ],
