@@ -4,11 +4,10 @@ recipients, tag spellings not seen before, launch again, and no one-key repeat."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import ModalHandler, demo_form
+from conftest import ModalHandler
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QWidget
 from test_launch import CONFIRM, launch_office_party, wait_for_outcome
@@ -19,7 +18,6 @@ from dispatch_desktop.api.validation import validate_start_request
 from dispatch_desktop.demo import DemoServer
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
 from dispatch_desktop.ui.main_window import AppContext, MainWindow
-from dispatch_desktop.ui.signin import sign_in
 from dispatch_desktop.ui.start_form import StartJobForm
 
 MARKER = "EXERCISE – "
@@ -60,21 +58,10 @@ def english(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def live_window(
-    qtbot, context: AppContext, demo_server: DemoServer, english: None
-) -> Iterator[MainWindow]:
+def live_window(request: pytest.FixtureRequest, context: AppContext, english: None) -> MainWindow:
     """A window signed in as if to a real server (not demo mode): exercises are EXERCISE."""
     context.demo = False
-    session = sign_in(demo_form(demo_server), context.secrets)
-    main = MainWindow(context, session)
-    main.show()
-    qtbot.waitUntil(lambda: main.history.status.text() != "", timeout=5000)
-    yield main
-    qtbot.waitUntil(lambda: not main.launcher.in_flight, timeout=30_000)
-    context.runner.wait_for_done(30_000)
-    main.close()
-    main.deleteLater()
-    session.client.close()
+    return request.getfixturevalue("window")
 
 
 # -- exercise -------------------------------------------------------------------------------
