@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
             self.refresh_vocabulary()
 
     def launch_again(self, record: LaunchRecord) -> None:
-        """ "Launch again with these settings": open the saved job of ``record`` with the form
+        """Launch again with these settings: open the saved job of ``record`` with the form
         filled with exactly what was sent. It never launches: the dispatcher starts it."""
         if self.launcher.in_flight:
             self.show_status(tr("A launch is in progress; wait for its outcome first."))

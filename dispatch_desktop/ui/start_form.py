@@ -687,7 +687,7 @@ class StartJobForm(QWidget):
         self.revalidate()
 
     def new_launch(self) -> None:
-        """ "New launch": prepare another launch of the same saved job."""
+        """The “New launch” button: prepare another launch of the same saved job."""
         if not self._spent:
             return
         self._spent = False
