@@ -155,6 +155,7 @@ def open_office_party(window: MainWindow) -> None:
     form.jobname.setText(JOB_NAME)
     form.message.setPlainText(MESSAGE)
     form.tagfilter.set_filter(TAG_FILTER)
+    form.keep_replace.setChecked(True)
     form.responsegoal.setValue(RESPONSE_GOAL)
     form.jobname.setFocus()
     form.jobname.end(False)

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
+from dispatch_desktop.form_rules import launch_mode, tags_of
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
-from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, Outcome
+from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
 from dispatch_desktop.storage.paths import Profile, data_dir
 from dispatch_desktop.storage.secrets import (
     SecretKind,
@@ -46,7 +47,7 @@ from dispatch_desktop.ui.common import (
 from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
-from dispatch_desktop.ui.settings import AppSettings
+from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES, AppSettings
 from dispatch_desktop.ui.workers import TaskRunner
 
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.outcome.follow(self.launcher)
         self.outcome.sign_in_requested.connect(self.sign_in_again)
         self.outcome.monitor_requested.connect(self.show_monitored_job)
+        self.outcome.launch_again_requested.connect(self.launch_again_with_plan)
         start_page = QWidget(self)
         start_layout = QVBoxLayout(start_page)
         start_layout.addWidget(self._start_stack, 1)
@@ -160,6 +162,7 @@ class MainWindow(QMainWindow):
         self.history = HistoryPanel(self.context.journal, self.context.runner, self)
         self.history.loaded.connect(self._feed_launches_to_monitor)
         self.history.monitor_requested.connect(self.show_monitored_job)
+        self.history.launch_again_requested.connect(self.launch_again)
         self.monitor_status.connect(self._show_monitor_status)
         self.event_source: EventSource | None = None
         # The monitor's widgets are built after the first paint (start_monitor): the tab
@@ -252,6 +255,7 @@ class MainWindow(QMainWindow):
             form = forms.StartJobForm(self._start_stack)
             form.launch_requested.connect(self.confirm_launch)
             form.set_vocabulary(self._vocabulary())
+            form.set_exercise_markers(self._exercise_markers(forms.exercise_language()))
             self._start_stack.addWidget(form)
             self._start_stack.setCurrentWidget(form)
             self._form = form
@@ -261,6 +265,12 @@ class MainWindow(QMainWindow):
         """Offer the tag types and values known now (e.g. once the demo server runs)."""
         if self._form is not None:
             self._form.set_vocabulary(self._vocabulary())
+
+    def _exercise_markers(self, language: str) -> list[str]:
+        """The marker of ``language`` first, then the others (already marked messages)."""
+        settings = self.context.settings
+        others = [settings.exercise_prefix(other) for other in DEFAULT_EXERCISE_PREFIXES]
+        return [settings.exercise_prefix(language), *others]
 
     def _vocabulary(self) -> dict[str, list[str]]:
         vocabulary = {t: list(vs) for t, vs in self.context.demo_vocabulary.items()}
@@ -418,6 +428,7 @@ class MainWindow(QMainWindow):
                 demo=self.context.demo,
                 mode=self._launch_mode(),
                 earlier=earlier,
+                unknown_tags=self.form.unknown_tags(),
                 parent=self,
             )
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -427,7 +438,7 @@ class MainWindow(QMainWindow):
             self._launch(job, request)
 
     def _launch_mode(self) -> LaunchMode:
-        return LaunchMode.DEMO if self.context.demo else LaunchMode.LIVE
+        return launch_mode(demo=self.context.demo, exercise=self.form.exercise)
 
     def _launch(self, job: SavedJob, request: StartJobRequest) -> None:
         if self.session is None:
@@ -443,8 +454,7 @@ class MainWindow(QMainWindow):
         # The undo window: the outcome panel counts down; nothing is sent before it ends.
         undo_seconds = self.context.settings.undo_seconds
         journal = self.history.watching(self.context.journal)  # shows it as sending
-        if self.launcher.launch(self.session.client, plan, journal, undo_seconds=undo_seconds):
-            self.context.settings.remember_tags(self.form.used_tags())
+        self.launcher.launch(self.session.client, plan, journal, undo_seconds=undo_seconds)
 
     def _on_busy(self, busy: bool) -> None:
         reason = tr("Starting the job… the form is locked until the outcome is known.")
@@ -453,6 +463,8 @@ class MainWindow(QMainWindow):
         self.sign_out_action.setEnabled(not busy and self.session is not None)
 
     def _on_launch_finished(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
+        self._learn_tags(outcome, plan)
+        self.form.launch_finished(outcome.kind)
         self.outcome.show_outcome(outcome, plan)
         self.history.reload()
         self.show_status(
@@ -460,6 +472,38 @@ class MainWindow(QMainWindow):
         )
         if outcome.kind is Outcome.AUTH_FAILED:
             self.show_status(tr("Signed out: sign in again to continue."))
+
+    def _learn_tags(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
+        """The vocabulary learns the tags of a launch the server started, never a typo it
+        refused."""
+        if outcome.kind.started:
+            self.context.settings.remember_tags(tags_of(plan.request))
+            self.refresh_vocabulary()
+
+    def launch_again(self, record: LaunchRecord) -> None:
+        """Launch again with these settings: open the saved job of ``record`` with the form
+        filled with exactly what was sent. It never launches: the dispatcher starts it."""
+        listed = [job for job in self.jobs_panel.model.jobs() if job.id == record.job_id]
+        job = (
+            listed[0]
+            if listed
+            else SavedJob(record.job_id, record.job_name or "", record.job_type or "")
+        )
+        self._fill_again(job, record.parameter_values(), record.mode)
+
+    def launch_again_with_plan(self, plan: LaunchPlan) -> None:
+        """The outcome panel's *Launch again with these settings*: the request that was sent."""
+        from dispatch_desktop.api.validation import validate_start_request
+
+        parameters = validate_start_request(plan.request, plan.generic_type)
+        self._fill_again(plan.job, parameters, plan.mode)
+
+    def _fill_again(self, job: SavedJob, parameters: dict[str, object], mode: LaunchMode) -> None:
+        if self.launcher.in_flight:
+            self.show_status(tr("A launch is in progress; wait for its outcome first."))
+            return
+        self.open_job(job)
+        self.form.fill_from_parameters(parameters, mode)
 
     def show_history(self) -> None:
         """Ctrl+H: the History tab."""
@@ -494,6 +538,10 @@ class MainWindow(QMainWindow):
         self.mapping = self.context.settings.job_type_mapping()
         self.jobs_panel.set_mapping(self.mapping)
         form = self._form
+        if form is not None:
+            from dispatch_desktop.ui.start_form import exercise_language
+
+            form.set_exercise_markers(self._exercise_markers(exercise_language()))
         if form is not None and form.job is not None and not self.launcher.in_flight:
             form.set_job(form.job, self.mapping.generic_type_of(form.job.type))
 

@@ -3,15 +3,23 @@
 Validation is live and per field, with the library's own rules (validation.py, F7–F10); the
 "Start job…" button stays disabled while anything is invalid. Fields the job's generic type
 refuses are disabled with the rule in their tooltip, never hidden.
+
+Every launch decision is explicit (docs/launch-safety.md, "The form"): the Exercise switch
+marks the message, recipients given here add to or replace the saved job's own ones as the
+dispatcher chose (nothing is preselected), tag spellings not seen before are flagged, and after
+a launch that may have sent messages the form does not stay ready to send it again. The rules
+themselves are plain Python in :mod:`dispatch_desktop.form_rules`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -31,10 +39,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter
+from dispatch_desktop import form_rules
+from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter, ValidationError
 from dispatch_desktop.api.sms import count_sms
 from dispatch_desktop.api.validation import DISALLOWED_FIELDS, find_problems
-from dispatch_desktop.ui.common import PlainLabel, count_text, tr
+from dispatch_desktop.api.validation import label as field_label
+from dispatch_desktop.form_rules import (
+    EXERCISE_NEEDS_MESSAGE,
+    filter_conditions,
+    gives_recipients,
+    is_marked,
+    keep_problem,
+    marked_message,
+    may_have_sent,
+    tokeep_for,
+    unmarked_message,
+    was_exercise,
+)
+from dispatch_desktop.storage.journal import LaunchMode, Outcome
+from dispatch_desktop.ui.common import PlainLabel, count_text, exercise_banner, tr
+from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -42,6 +66,11 @@ _RULE_TAGS = {GenericType.GMA: "F8", GenericType.GMM: "F7/F8"}
 _ERROR_STYLE = "color: #b00020;"
 # How often a chosen scheduled start is checked again: the time may pass while the form is open.
 _RECHECK_MS = 15_000
+
+
+def exercise_language() -> str:
+    """The language of the exercise marker: Swedish when the interface is, else English."""
+    return "sv" if QLocale().language() == QLocale.Language.Swedish else "en"
 
 
 def split_numbers(text: str) -> list[str]:
@@ -74,7 +103,13 @@ class StartJobForm(QWidget):
         self.job: SavedJob | None = None
         self.generic_type: GenericType | None = None
         self._locked = False
+        # After a launch that may have sent messages: emptied, and nothing starts until the
+        # dispatcher asks for a new launch.
+        self._spent = False
         self._valid = False
+        self._exercise_forced = False
+        self._markers: tuple[str, ...] = (DEFAULT_EXERCISE_PREFIXES[exercise_language()],)
+        self._vocabulary: dict[str, list[str]] = {}
         self._errors: dict[str, QLabel] = {}
         self._field_widgets: dict[str, QWidget] = {}
         self._build()
@@ -120,6 +155,21 @@ class StartJobForm(QWidget):
         self.copy_id_button.clicked.connect(self._copy_id)
         self.rules_note = QLabel(self)
         self.rules_note.setWordWrap(True)
+        self.fill_note = PlainLabel("", self)
+        self.fill_note.setWordWrap(True)
+        self.fill_note.setAccessibleName(self.tr("Filled from an earlier launch"))
+        self.fill_note.hide()
+
+        self.exercise_banner = exercise_banner(self)
+        self.exercise_banner.hide()
+        self.exercise_switch = QCheckBox(
+            self.tr("E&xercise — the message goes out marked as an exercise"), self
+        )
+        self.exercise_switch.setAccessibleName(self.tr("Exercise"))
+        self.exercise_switch.setStyleSheet("font-weight: bold;")
+        self.exercise_note = PlainLabel("", self)  # why the switch cannot be turned off
+        self.exercise_note.setWordWrap(True)
+        self.exercise_note.hide()
 
         self.jobname = QLineEdit(self)
         self.jobname.setAccessibleName(self.tr("Job name"))
@@ -128,6 +178,14 @@ class StartJobForm(QWidget):
         self.message.setTabChangesFocus(True)
         self.message.setPlaceholderText(self.tr("Leave empty to send the saved job's message"))
         self.message.setMaximumHeight(110)
+        self.marker_label = PlainLabel("", self)
+        self.marker_label.setAccessibleName(self.tr("Exercise marker"))
+        self.marker_label.setToolTip(
+            self.tr("Sent in front of the message, so nobody takes the exercise for real.")
+        )
+        self.marker_label.setStyleSheet("font-weight: bold;")
+        self.marker_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.marker_label.hide()
         self.sms_count = QLabel(self)
         self.sms_count.setAccessibleName(self.tr("Message length"))
         self.assignedmessage = QPlainTextEdit(self)
@@ -136,21 +194,20 @@ class StartJobForm(QWidget):
         self.assignedmessage.setMaximumHeight(80)
 
         self.tonumbers = QLineEdit(self)
-        self.tonumbers.setAccessibleName(self.tr("Phone numbers to add"))
+        self.tonumbers.setAccessibleName(self.tr("Recipient phone numbers"))
         self.tonumbers.setPlaceholderText(self.tr("+46701234567, +4790012345"))
         self.savedfilters = QPlainTextEdit(self)
-        self.savedfilters.setAccessibleName(self.tr("Saved tag filters to add"))
+        self.savedfilters.setAccessibleName(self.tr("Recipient saved tag filters"))
         self.savedfilters.setPlaceholderText(self.tr("One saved tag filter name per line"))
         self.savedfilters.setTabChangesFocus(True)
         self.savedfilters.setMaximumHeight(60)
         self.groups = QPlainTextEdit(self)
-        self.groups.setAccessibleName(self.tr("Groups to add"))
+        self.groups.setAccessibleName(self.tr("Recipient groups"))
         self.groups.setPlaceholderText(self.tr("One group name per line"))
         self.groups.setTabChangesFocus(True)
         self.groups.setMaximumHeight(60)
         self.tagfilter = TagFilterBuilder(self, accessible_name="Tag filter")
-        self.tokeep = QCheckBox(self.tr("&Keep the saved job's recipients and add these"), self)
-        self.tokeep.setAccessibleName(self.tr("Keep saved recipients"))
+        self._build_keep_choice()
         self.excludenumbers = QLineEdit(self)
         self.excludenumbers.setAccessibleName(self.tr("Phone numbers to exclude"))
         self.excludefilter = TagFilterBuilder(self, accessible_name="Exclude tag filter")
@@ -184,6 +241,14 @@ class StartJobForm(QWidget):
         self.start_button.setToolTip(self.tr("Review and confirm the launch (Ctrl+Enter)"))
         self.start_button.setAutoDefault(False)
         self.start_button.clicked.connect(self.request_launch)
+        self.new_launch_button = QPushButton(self.tr("New &launch"), self)
+        self.new_launch_button.setAccessibleName(self.tr("Prepare a new launch"))
+        self.new_launch_button.setToolTip(
+            self.tr("Prepare another launch of this saved job, starting from its own settings")
+        )
+        self.new_launch_button.setAutoDefault(False)
+        self.new_launch_button.clicked.connect(self.new_launch)
+        self.new_launch_button.hide()
         self.status_label = PlainLabel("", self)
         self.status_label.setWordWrap(True)
 
@@ -192,6 +257,25 @@ class StartJobForm(QWidget):
 
         self._lay_out()
         self._connect_changes()
+
+    def _build_keep_choice(self) -> None:
+        """Add to or replace the saved job's own recipients: two choices, none preselected."""
+        self.keep_add = QRadioButton(self.tr("A&dd to them"), self)
+        self.keep_add.setAccessibleName(self.tr("Add to the saved job's recipients"))
+        self.keep_replace = QRadioButton(self.tr("&Replace them"), self)
+        self.keep_replace.setAccessibleName(self.tr("Replace the saved job's recipients"))
+        self._keep_group = QButtonGroup(self)
+        self._keep_group.addButton(self.keep_add)
+        self._keep_group.addButton(self.keep_replace)
+        self.keep_choice = QWidget(self)
+        row = QHBoxLayout(self.keep_choice)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.keep_add)
+        row.addWidget(self.keep_replace)
+        row.addStretch(1)
+        self.keep_note = PlainLabel("", self)
+        self.keep_note.setWordWrap(True)
+        self.keep_note.setAccessibleName(self.tr("The saved job's own recipients"))
 
     def _lay_out(self) -> None:
         header = QHBoxLayout()
@@ -204,7 +288,10 @@ class StartJobForm(QWidget):
         message_box = QWidget(self)
         message_layout = QVBoxLayout(message_box)
         message_layout.setContentsMargins(0, 0, 0, 0)
-        message_layout.addWidget(self._with_error("message", self.message))
+        marked = QHBoxLayout()
+        marked.addWidget(self.marker_label, 0, Qt.AlignmentFlag.AlignTop)
+        marked.addWidget(self._with_error("message", self.message), 1)
+        message_layout.addLayout(marked)
         message_layout.addWidget(self.sms_count)
         main.addRow(self.tr("&Message:"), message_box)
         main.addRow(
@@ -212,7 +299,7 @@ class StartJobForm(QWidget):
             self._with_error("assignedmessage", self.assignedmessage),
         )
 
-        add = QGroupBox(self.tr("Recipients to add"), self)
+        add = QGroupBox(self.tr("Recipients"), self)
         add_form = QFormLayout(add)
         add_form.addRow(self.tr("Phone numbers:"), self._with_error("tonumbers", self.tonumbers))
         add_form.addRow(
@@ -224,7 +311,12 @@ class StartJobForm(QWidget):
             self.tr("Tag filter:"),
             self._with_error("toaddressbookcustomtagfilter", self.tagfilter),
         )
-        add_form.addRow("", self._with_error("tokeep", self.tokeep))
+        keep_box = QWidget(self)
+        keep_layout = QVBoxLayout(keep_box)
+        keep_layout.setContentsMargins(0, 0, 0, 0)
+        keep_layout.addWidget(self._with_error("tokeep", self.keep_choice))
+        keep_layout.addWidget(self.keep_note)
+        add_form.addRow(self.tr("The saved job's own recipients:"), keep_box)
 
         exclude = QGroupBox(self.tr("Recipients to exclude"), self)
         exclude_form = QFormLayout(exclude)
@@ -251,6 +343,9 @@ class StartJobForm(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.addLayout(header)
         content_layout.addWidget(self.rules_note)
+        content_layout.addWidget(self.fill_note)
+        content_layout.addWidget(self.exercise_switch)
+        content_layout.addWidget(self.exercise_note)
         content_layout.addLayout(main)
         content_layout.addWidget(add)
         content_layout.addWidget(exclude)
@@ -262,9 +357,11 @@ class StartJobForm(QWidget):
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.new_launch_button)
         bottom.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.exercise_banner)  # outside the scrolling: always in sight
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
 
@@ -273,10 +370,11 @@ class StartJobForm(QWidget):
             line.textChanged.connect(self.revalidate)
         for text in (self.message, self.assignedmessage, self.savedfilters, self.groups):
             text.textChanged.connect(self.revalidate)
-        self.message.textChanged.connect(self._update_sms_count)
+        self.message.textChanged.connect(self._show_exercise)
         self.tagfilter.changed.connect(self.revalidate)
         self.excludefilter.changed.connect(self.revalidate)
-        self.tokeep.toggled.connect(self.revalidate)
+        self._keep_group.buttonToggled.connect(self.revalidate)
+        self.exercise_switch.toggled.connect(self._on_exercise_toggled)
         self.responsegoal.valueChanged.connect(self.revalidate)
         self.start_at.toggled.connect(self._on_schedule_choice)
         self.scheduledstart.dateTimeChanged.connect(self.revalidate)
@@ -297,9 +395,10 @@ class StartJobForm(QWidget):
         self.job_id_label.setText(str(job.id))
         self.jobname.setPlaceholderText(self.tr("Leave empty to keep “%1”").replace("%1", job.name))
         self._clear_fields()
+        self._spent = False
         self.rules_note.setText(self._rules_note())
         self.setEnabled(True)
-        self._apply_rules()
+        self._apply_enabled()
         self.revalidate()
 
     def _rules_note(self) -> str:
@@ -323,28 +422,91 @@ class StartJobForm(QWidget):
             text.clear()
         self.tagfilter.clear()
         self.excludefilter.clear()
-        self.tokeep.setChecked(False)
+        self._set_keep(None)
+        self.exercise_switch.setChecked(self._exercise_forced)
+        self.fill_note.hide()
         self.responsegoal.setValue(0)
         self.start_now.setChecked(True)
         soon = QDateTime.currentDateTime().addSecs(3600)
         soon.setTime(soon.time().addSecs(-soon.time().second()))
         self.scheduledstart.setDateTime(soon)
 
-    def _apply_rules(self) -> None:
+    def _set_keep(self, keep: bool | None) -> None:
+        """Choose "Add to them" (True), "Replace them" (False) or neither (None)."""
+        self._keep_group.setExclusive(False)  # an exclusive group cannot uncheck its last
+        self.keep_add.setChecked(keep is True)
+        self.keep_replace.setChecked(keep is False)
+        self._keep_group.setExclusive(True)
+
+    def _keep(self) -> bool | None:
+        if self.keep_add.isChecked():
+            return True
+        return False if self.keep_replace.isChecked() else None
+
+    def _apply_enabled(self) -> None:
+        """Enable what the job's generic type allows, unless a launch is in flight or done."""
+        frozen = self._locked or self._spent
         disallowed = DISALLOWED_FIELDS.get(self.generic_type, {}) if self.generic_type else {}
         for field, widget in self._field_widgets.items():
             if field == "scheduledstart":
                 continue
             refused = field in disallowed
-            widget.setEnabled(not refused and not self._locked)
+            widget.setEnabled(not refused and not frozen)
             widget.setToolTip(rule_tooltip(field, self.generic_type) if refused else "")
         if disallowed.keys() & {"excludecustomtagfilter"}:
             self.excludefilter.setToolTip(rule_tooltip("excludecustomtagfilter", self.generic_type))
+        # A GMA job always replaces: it says so in words and offers no choice.
+        self.keep_choice.setVisible(self.generic_type is not GenericType.GMA)
+        for widget in (self.start_now, self.start_at):
+            widget.setEnabled(not frozen)
+        self.scheduledstart.setEnabled(not frozen and self.start_at.isChecked())
+        self.exercise_switch.setEnabled(not frozen and not self._exercise_forced)
+        self.start_button.setEnabled(not frozen and self._valid)
+        self.new_launch_button.setVisible(self._spent)
 
-    def set_vocabulary(self, vocabulary: dict[str, list[str]]) -> None:
-        """Tag types and values offered for completion in both filter builders."""
-        self.tagfilter.set_vocabulary(vocabulary)
-        self.excludefilter.set_vocabulary(vocabulary)
+    def set_vocabulary(self, vocabulary: Mapping[str, Sequence[str]]) -> None:
+        """Tag types and values known: offered for completion in both filter builders, and
+        the spellings the form checks against."""
+        self._vocabulary = form_rules.normalize_vocabulary(vocabulary)
+        self.tagfilter.set_vocabulary(self._vocabulary)
+        self.excludefilter.set_vocabulary(self._vocabulary)
+
+    def unknown_tags(self) -> list[str]:
+        """Tag types and values of the launch that are not in the vocabulary, for the
+        confirmation: a type as "Bse", a value as "Base: Stokholm"."""
+        request = self.build_request()
+        if request is None:
+            return []
+        unknown = form_rules.unknown_tags(filter_conditions(request), self._vocabulary)
+        return [str(tag) for tag in unknown]
+
+    # -- exercise -----------------------------------------------------------------------------
+
+    @property
+    def exercise(self) -> bool:
+        """True when the launch is an exercise: its message goes out marked."""
+        return self.exercise_switch.isChecked()
+
+    def set_exercise_markers(self, markers: Sequence[str]) -> None:
+        """The marker an exercise's message starts with first, then other markers that count
+        as marked already (e.g. those of the other languages)."""
+        if not markers:
+            raise ValueError("an exercise needs a marker")
+        self._markers = tuple(markers)
+        self._show_exercise()
+        self.revalidate()
+
+    def force_exercise(self, forced: bool, reason: str = "") -> None:
+        """Exercise only (a policy of this computer): turn Exercise on and keep it on, saying
+        why; ``False`` gives the choice back."""
+        self._exercise_forced = forced
+        if forced:
+            self.exercise_switch.setChecked(True)
+        self.exercise_note.setText(
+            (reason or self.tr("This computer is set to send exercises only.")) if forced else ""
+        )
+        self.exercise_note.setVisible(forced)
+        self._apply_enabled()
 
     # -- request ------------------------------------------------------------------------------
 
@@ -354,9 +516,19 @@ class StartJobForm(QWidget):
         local = self.scheduledstart.dateTime().toPython()
         return local.astimezone() if isinstance(local, datetime) else None
 
+    def _message_sent(self) -> str:
+        """The message as it goes out: marked when this is an exercise (a blank one is left
+        as typed, for the form to refuse)."""
+        message = self.message.toPlainText()
+        if self.exercise and message.strip():
+            return marked_message(message, self._markers)
+        return message
+
     def build_request(self) -> StartJobRequest | None:
         """The request the form describes (disabled fields left out), or ``None`` without a
-        job."""
+        job. Its ``tokeep`` carries the add-or-replace choice: ``True`` add, ``False``
+        replace (never sent: it is the server's default), ``None`` nothing to choose or not
+        chosen yet."""
         if self.job is None:
             return None
         refused = DISALLOWED_FIELDS.get(self.generic_type, {}) if self.generic_type else {}
@@ -364,10 +536,10 @@ class StartJobForm(QWidget):
         def allowed(field: str, value: Any) -> Any:
             return None if field in refused else value
 
-        message = self.message.toPlainText()
+        message = self._message_sent()
         assigned = self.assignedmessage.toPlainText()
         goal = self.responsegoal.value()
-        return StartJobRequest(
+        request = StartJobRequest(
             jobid=self.job.id,
             jobname=self.jobname.text() or None,
             message=message or None,
@@ -384,10 +556,11 @@ class StartJobForm(QWidget):
             excludecustomtagfilter=allowed(
                 "excludecustomtagfilter", _valid_filter(self.excludefilter)
             ),
-            tokeep=allowed("tokeep", True if self.tokeep.isChecked() else None),
             responsegoal=goal or None,
             scheduledstart=self._scheduled(),
         )
+        keep = tokeep_for(gives_recipients(request), self._keep(), self.generic_type)
+        return replace(request, tokeep=keep)
 
     def problems(self) -> dict[str, str]:
         """Field -> first problem, for every field that is wrong now."""
@@ -398,6 +571,10 @@ class StartJobForm(QWidget):
         errors: dict[str, str] = {}
         for problem in found:
             errors.setdefault(problem.field or "jobid", str(problem))
+        if self.exercise and not self.message.toPlainText().strip():
+            errors["message"] = self.tr(EXERCISE_NEEDS_MESSAGE)
+        if undecided := keep_problem(request, self.generic_type):
+            errors.setdefault("tokeep", self.tr(undecided))
         for field, builder in (
             ("toaddressbookcustomtagfilter", self.tagfilter),
             ("excludecustomtagfilter", self.excludefilter),
@@ -424,9 +601,18 @@ class StartJobForm(QWidget):
             widget = self._field_widgets[field]
             widget.setProperty("invalid", bool(text))
         self._update_utc_label()
+        self._show_keep_note()
         self._valid = not errors
-        self.start_button.setEnabled(self._valid and not self._locked)
+        self.start_button.setEnabled(self._valid and not self._locked and not self._spent)
         count = len(errors)
+        if self._spent:
+            self.status_label.setText(
+                self.tr(
+                    "Launch done: the form is back to the saved job's own settings. Choose "
+                    "“New launch” to prepare another launch of this job."
+                )
+            )
+            return
         self.status_label.setText(
             ""
             if not count
@@ -437,9 +623,29 @@ class StartJobForm(QWidget):
             )
         )
 
+    def _show_keep_note(self) -> None:
+        """Say in words what happens to the saved job's own recipients, where there is no
+        choice to make."""
+        request = self.build_request()
+        given = request is not None and gives_recipients(request)
+        if self.generic_type is GenericType.GMA:
+            text = self.tr(
+                "This job type always replaces them: a tag filter given here replaces the "
+                "saved job's recipients."
+            )
+        elif not given:
+            text = self.tr("No recipients given here: the saved job's own recipients are used.")
+        else:
+            text = ""
+        self.keep_note.setText(text)
+        self.keep_note.setVisible(bool(text))
+        for button in (self.keep_add, self.keep_replace):
+            button.setEnabled(given and not self._locked and not self._spent)
+
     def request_launch(self) -> None:
-        """Start job… / Ctrl+Enter: ask for confirmation if the form is valid and unlocked."""
-        if self._locked or self.job is None:
+        """Start job… / Ctrl+Enter: ask for confirmation if the form is valid, unlocked and
+        not just launched."""
+        if self._locked or self._spent or self.job is None:
             return
         self.revalidate()
         request = self.build_request()
@@ -451,14 +657,7 @@ class StartJobForm(QWidget):
     def set_locked(self, locked: bool, reason: str = "") -> None:
         """Lock every input while a launch is in flight, so nothing changes under it."""
         self._locked = locked
-        for widget in self._field_widgets.values():
-            widget.setEnabled(not locked)
-        for widget in (self.start_now, self.start_at):
-            widget.setEnabled(not locked)
-        self.scheduledstart.setEnabled(not locked and self.start_at.isChecked())
-        if not locked:
-            self._apply_rules()
-        self.start_button.setEnabled(not locked and self._valid)
+        self._apply_enabled()
         if reason:
             self.status_label.setText(reason)
         elif not locked:
@@ -469,16 +668,133 @@ class StartJobForm(QWidget):
         """True while a launch is in flight."""
         return self._locked
 
-    def used_tags(self) -> dict[str, list[str]]:
-        """Tag types and values in both filters, to remember for completion."""
-        used: dict[str, list[str]] = {}
-        for builder in (self.tagfilter, self.excludefilter):
-            tag_filter = _valid_filter(builder)
-            for part in tag_filter.parts if tag_filter else ():
-                used.setdefault(part.tagtype, []).extend(part.values)
-        return used
+    @property
+    def spent(self) -> bool:
+        """True after a launch that may have sent messages, until "New launch"."""
+        return self._spent
+
+    def launch_finished(self, outcome: Outcome) -> None:
+        """The launch has an outcome. If messages may have gone out, the form goes back to
+        the saved job's own settings and starts nothing until the dispatcher chooses "New
+        launch" (or opens a job, or fills the form from a launch): no single key sends the
+        same launch again. After an outcome that sent nothing, what was typed stays, to be
+        corrected and started again."""
+        if not may_have_sent(outcome):
+            return
+        self._clear_fields()
+        self._spent = True
+        self._apply_enabled()
+        self.revalidate()
+
+    def new_launch(self) -> None:
+        """The “New launch” button: prepare another launch of the same saved job."""
+        if not self._spent:
+            return
+        self._spent = False
+        self._apply_enabled()
+        self.revalidate()
+        self.jobname.setFocus()
+
+    def fill_from_parameters(self, parameters: Mapping[str, Any], mode: LaunchMode) -> None:
+        """Fill the form with exactly what a launch sent: its journaled parameters (the
+        normalised request) and mode. An exercise's message is shown without its marker,
+        with Exercise on. It never launches. The form must show that launch's saved job
+        (:meth:`set_job`); raises ValueError otherwise."""
+        if self.job is None or parameters.get("jobid") != self.job.id:
+            raise ValueError("the form does not show the saved job of these parameters")
+        self._clear_fields()
+        self._spent = False
+        left_out = self._fill_fields(parameters)
+        sent = parameters.get("message")
+        exercise = was_exercise(mode, sent if isinstance(sent, str) else None, self._markers)
+        if exercise and isinstance(sent, str):
+            self.message.setPlainText(unmarked_message(sent, self._markers))
+        self.exercise_switch.setChecked(exercise or self._exercise_forced)
+        note = self.tr(
+            "Filled in with the settings of an earlier launch. Nothing is sent until you "
+            "start it and confirm."
+        )
+        if left_out:
+            note += " " + self.tr("Not filled in (this form cannot show them): %1.").replace(
+                "%1", ", ".join(field_label(name) for name in left_out)
+            )
+        self.fill_note.setText(note)
+        self.fill_note.show()
+        self._apply_enabled()
+        self.revalidate()
+
+    def _fill_fields(self, parameters: Mapping[str, Any]) -> list[str]:
+        """Put each parameter in its field; return the names of those that fit none."""
+        left_out = [
+            name
+            for name, value in parameters.items()
+            if name not in ("jobid", "tokeep") and not self._fill_field(name, value)
+        ]
+        given = any(name in parameters for name in form_rules.RECIPIENT_FIELDS)
+        if given and self.generic_type is not GenericType.GMA:
+            # Journaled without tokeep: the recipients replaced the saved ones (the default).
+            self._set_keep(parameters.get("tokeep") is True)
+        return left_out
+
+    def _fill_field(self, name: str, value: Any) -> bool:
+        texts = {
+            "jobname": self.jobname.setText,
+            "message": self.message.setPlainText,
+            "assignedmessage": self.assignedmessage.setPlainText,
+        }
+        lists = {
+            "tonumbers": (self.tonumbers.setText, ", "),
+            "excludenumbers": (self.excludenumbers.setText, ", "),
+            "toaddressbooksavedtagfilters": (self.savedfilters.setPlainText, "\n"),
+            "toaddressbookgroups": (self.groups.setPlainText, "\n"),
+        }
+        filters = {
+            "toaddressbookcustomtagfilter": self.tagfilter,
+            "toaddressbooktagfilterjson": self.tagfilter,
+            "excludecustomtagfilter": self.excludefilter,
+            "excludetagfilterjson": self.excludefilter,
+        }
+        if name in texts and isinstance(value, str):
+            texts[name](value)
+        elif name in lists and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            setter, separator = lists[name]
+            setter(separator.join(value))
+        elif name in filters:
+            return _fill_filter(filters[name], value)
+        elif name == "responsegoal" and type(value) is int and 0 < value <= 1_000_000:
+            self.responsegoal.setValue(value)
+        elif name == "scheduledstart" and isinstance(value, str):
+            return self._fill_scheduled(value)
+        else:
+            return False
+        return True
+
+    def _fill_scheduled(self, text: str) -> bool:
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            return False
+        if when.tzinfo is None:
+            return False
+        self.start_at.setChecked(True)
+        self.scheduledstart.setDateTime(QDateTime(when.astimezone().replace(tzinfo=None)))
+        return True
 
     # -- small handlers -------------------------------------------------------------------------
+
+    def _on_exercise_toggled(self) -> None:
+        self._show_exercise()
+        self.revalidate()
+
+    def _show_exercise(self) -> None:
+        """The hatched banner, and the marker in front of the message unless the message
+        already starts with it."""
+        on = self.exercise
+        self.exercise_banner.setVisible(on)
+        self.marker_label.setText(self._markers[0])
+        text = self.message.toPlainText()
+        self.marker_label.setVisible(on and not (text.strip() and is_marked(text, self._markers)))
+        self._update_sms_count()
 
     def _on_schedule_choice(self, at: bool) -> None:
         self.scheduledstart.setEnabled(at and not self._locked)
@@ -500,22 +816,41 @@ class StartJobForm(QWidget):
         )
 
     def _update_sms_count(self) -> None:
-        text = self.message.toPlainText()
-        if not text:
-            self.sms_count.setText(self.tr("The saved job's message is sent."))
+        """Count what is sent: with the exercise marker when there is one."""
+        if not self.message.toPlainText():
+            self.sms_count.setText(
+                self.tr("An exercise needs a message written here.")
+                if self.exercise
+                else self.tr("The saved job's message is sent.")
+            )
             return
-        count = count_sms(text)
-        self.sms_count.setText(
+        count = count_sms(self._message_sent())
+        text = (
             self.tr("%1 characters · %2 SMS (%3) · %4 left in this part")
             .replace("%1", str(count.characters))
             .replace("%2", str(count.parts))
             .replace("%3", count.encoding)
             .replace("%4", str(count.remaining))
         )
+        if self.exercise:
+            text += self.tr(" · the exercise marker included")
+        self.sms_count.setText(text)
 
     def _copy_id(self) -> None:
         if self.job is not None:
             QGuiApplication.clipboard().setText(str(self.job.id))
+
+
+def _fill_filter(builder: TagFilterBuilder, value: Any) -> bool:
+    """Show a journaled tag filter (its text, or its JSON form) in ``builder``."""
+    if isinstance(value, str):
+        builder.set_filter(value)
+        return True
+    try:
+        builder.set_filter(TagFilter.from_json(value))
+    except ValidationError:
+        return False
+    return True
 
 
 def _valid_filter(builder: TagFilterBuilder) -> TagFilter | None:

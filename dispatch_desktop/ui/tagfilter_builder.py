@@ -37,6 +37,13 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop.api.errors import ValidationError
 from dispatch_desktop.api.tagfilter import TagFilter, TagFilterPart
+from dispatch_desktop.form_rules import (
+    UnknownTag,
+    normalize_vocabulary,
+    unknown_tags,
+    vocabulary_values,
+)
+from dispatch_desktop.ui.common import tr
 
 #: How values are separated inside a row's value field; the same character as in the string form.
 VALUE_SEPARATOR = "|"
@@ -47,6 +54,7 @@ Condition = tuple[str, str]
 _STYLE = """
 QLineEdit[invalid="true"] { border: 1px solid #c62828; }
 QLabel[role="error"] { color: #c62828; }
+QLabel[role="hint"] { color: #6d4c00; }
 """
 
 
@@ -128,31 +136,6 @@ def text_from_fields(conditions: Sequence[Condition]) -> str:
     return ";".join(f"{tagtype}:{values}" for tagtype, values in typed if tagtype or values)
 
 
-def _sorted_unique(names: Iterable[str]) -> list[str]:
-    return sorted({name.strip() for name in names if name.strip()}, key=lambda s: (s.casefold(), s))
-
-
-def normalize_vocabulary(vocabulary: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
-    """Trim names, drop blanks and duplicates, sort case-insensitively for the popups."""
-    merged: dict[str, set[str]] = {}
-    for tagtype, values in vocabulary.items():
-        if tagtype.strip():
-            merged.setdefault(tagtype.strip(), set()).update(values)
-    return {tagtype: _sorted_unique(merged[tagtype]) for tagtype in _sorted_unique(merged)}
-
-
-def vocabulary_values(vocabulary: Mapping[str, Iterable[str]], tagtype: str) -> list[str]:
-    """Known values of ``tagtype``; the type is matched case-insensitively so that "base"
-    typed in a hurry still offers the values of "Base"."""
-    wanted = tagtype.strip().casefold()
-    return _sorted_unique(
-        value
-        for known_type, values in vocabulary.items()
-        if known_type.strip().casefold() == wanted
-        for value in values
-    )
-
-
 def segment_at(text: str, cursor: int) -> tuple[str, str, str]:
     """Split ``text`` around the value under ``cursor``: (before, value, after)."""
     start = text.rfind(VALUE_SEPARATOR, 0, cursor) + 1
@@ -173,9 +156,9 @@ def _configure_completer(completer: QCompleter) -> QCompleter:
     return completer
 
 
-def _error_label() -> QLabel:
+def _error_label(role: str = "error") -> QLabel:
     label = QLabel()
-    label.setProperty("role", "error")
+    label.setProperty("role", role)
     # Tag names come from users; plain text keeps a '<' from being read as markup.
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
@@ -196,6 +179,33 @@ def _mark_invalid(widget: QWidget, message: str) -> None:
 def _show_error(label: QLabel, message: str) -> None:
     label.setText(message)
     label.setVisible(bool(message))
+
+
+def spelling_hint(tag: UnknownTag) -> str:
+    """One sentence about a tag type or value not seen before, with the likely spelling."""
+    if tag.value is None:
+        text = tr("Tag type “%1” not seen before").replace("%1", tag.tagtype)
+    else:
+        text = (
+            tr("Value “%1” of %2 not seen before")
+            .replace("%1", tag.value)
+            .replace("%2", tag.tagtype)
+        )
+    if tag.suggestion is None:
+        return text + tr(": check the spelling.")
+    return text + tr(" — did you mean “%1”?").replace("%1", tag.suggestion)
+
+
+def corrected(condition: Condition, tag: UnknownTag) -> Condition:
+    """``condition`` with ``tag`` spelled as suggested (the type, or each value typed so)."""
+    tagtype, values_text = condition
+    if tag.suggestion is None:
+        return condition
+    if tag.value is None:
+        return tag.suggestion, values_text
+    pieces = values_text.split(VALUE_SEPARATOR)
+    fixed = [tag.suggestion if piece.strip(" ") == tag.value else piece for piece in pieces]
+    return tagtype, VALUE_SEPARATOR.join(fixed)
 
 
 class _ValueCompleter(QCompleter):
@@ -259,12 +269,18 @@ class _ConditionRow(QWidget):
         )
         self.remove_button = QPushButton(self.tr("Remove"))
         self.error_label = _error_label()
+        self.hint_label = _error_label("hint")
+        self.fix_button = QPushButton()
+        self.fix_button.setAccessibleName(self.tr("Use the suggested spelling"))
+        self.fix_button.hide()
+        self._fix: UnknownTag | None = None
         self._lay_out()
         self._update_value_completions()
         self.type_edit.textChanged.connect(self._on_type_changed)
         self.values_edit.textChanged.connect(self._on_values_changed)
         self.type_edit.returnPressed.connect(self._on_type_return)
         self.remove_button.clicked.connect(self._on_remove_clicked)
+        self.fix_button.clicked.connect(self._on_fix_clicked)
 
     def _lay_out(self) -> None:
         fields = QHBoxLayout()
@@ -277,6 +293,10 @@ class _ConditionRow(QWidget):
         layout.addWidget(self._and_label)
         layout.addLayout(fields)
         layout.addWidget(self.error_label)
+        hint = QHBoxLayout()
+        hint.addWidget(self.hint_label, 1)
+        hint.addWidget(self.fix_button)
+        layout.addLayout(hint)
 
     def condition(self) -> Condition:
         """The row's contents as typed."""
@@ -284,7 +304,7 @@ class _ConditionRow(QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         """The row's focusable widgets in tab order."""
-        return [self.type_edit, self.values_edit, self.remove_button]
+        return [self.type_edit, self.values_edit, self.remove_button, self.fix_button]
 
     def set_number(self, number: int) -> None:
         """Name the widgets after the row's position; the first row needs no "AND"."""
@@ -299,6 +319,24 @@ class _ConditionRow(QWidget):
         """Use these known values for completing the value field."""
         self._vocabulary = vocabulary
         self._update_value_completions()
+
+    def show_spelling(self) -> None:
+        """Flag tag types and values not in the vocabulary, offering the first likely
+        spelling as a one-click fix."""
+        tagtype, values_text = self.condition()
+        unknown = unknown_tags([(tagtype, split_values(values_text))], self._vocabulary)
+        _show_error(self.hint_label, "\n".join(spelling_hint(tag) for tag in unknown))
+        self._fix = next((tag for tag in unknown if tag.suggestion is not None), None)
+        if self._fix is not None:
+            label = self.tr("Use “%1”").replace("%1", self._fix.suggestion or "")
+            self.fix_button.setText(label)
+            self.fix_button.setAccessibleName(label)
+            self.fix_button.setToolTip(
+                self.tr("Write “%1” instead of “%2”")
+                .replace("%1", self._fix.suggestion or "")
+                .replace("%2", self._fix.value or self._fix.tagtype)
+            )
+        self.fix_button.setVisible(self._fix is not None)
 
     def show_error(self, message: str) -> None:
         """Show ``message`` under the row and mark its fields; ``""`` clears both."""
@@ -321,6 +359,19 @@ class _ConditionRow(QWidget):
 
     def _on_remove_clicked(self) -> None:
         self.remove_requested.emit(self)
+
+    def _on_fix_clicked(self) -> None:
+        if self._fix is None:
+            return
+        tagtype, values_text = corrected(self.condition(), self._fix)
+        for edit, text in ((self.type_edit, tagtype), (self.values_edit, values_text)):
+            with QSignalBlocker(edit):
+                edit.setText(text)
+        self._update_value_completions()
+        self.edited.emit()  # one change for the builder, which checks the spelling again
+        # The next fix, if any, is on the same button; else the keyboard goes to the values.
+        if self.fix_button.isHidden():
+            self.values_edit.setFocus()
 
 
 class TagFilterBuilder(QWidget):
@@ -393,6 +444,7 @@ class TagFilterBuilder(QWidget):
         self._type_model.setStringList(list(self._vocabulary))
         for row in self._rows:
             row.set_vocabulary(self._vocabulary)
+        self._show_state()
 
     def text_mode(self) -> bool:
         """True while the filter is edited as text."""
@@ -426,6 +478,7 @@ class TagFilterBuilder(QWidget):
         self._text_edit.setPlaceholderText(self.tr("e.g. Base:STO|OSL;On call:Yes"))
         self._text_edit.textChanged.connect(self._on_edited)
         self._text_error = _error_label()
+        self._text_hint = _error_label("hint")
         self._text_toggle = QPushButton(self.tr("Edit as text"))
         self._text_toggle.setAccessibleName(self.tr("Edit as text"))
         self._text_toggle.setCheckable(True)
@@ -475,6 +528,7 @@ class TagFilterBuilder(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._text_edit)
         layout.addWidget(self._text_error)
+        layout.addWidget(self._text_hint)
         hint = QLabel(self.tr("Conditions are separated by ';' (AND), values by '|' (any of)."))
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -520,10 +574,14 @@ class TagFilterBuilder(QWidget):
             tag_filter, error = self._current()
             _show_error(self._text_error, error)
             _mark_invalid(self._text_edit, error)
+            conditions = [(p.tagtype, p.values) for p in tag_filter.parts] if tag_filter else []
+            unknown = unknown_tags(conditions, self._vocabulary)
+            _show_error(self._text_hint, "\n".join(spelling_hint(tag) for tag in unknown))
         else:
             evaluation = evaluate_conditions(self._conditions())
             for row, message in zip(self._rows, evaluation.row_errors, strict=True):
                 row.show_error(message)
+                row.show_spelling()
             tag_filter = evaluation.tag_filter
             error = "" if evaluation.first_error is None else evaluation.first_error[1]
         if tag_filter is not None:

@@ -139,7 +139,9 @@ class ModalHandler:
 
         def press(dialog: QDialog) -> None:
             button = find(dialog)
-            assert isinstance(button, QAbstractButton), f"no such button: {dialog.windowTitle()}"
+            if not isinstance(button, QAbstractButton) or not button.isEnabled():
+                dialog.reject()  # never leave a modal dialog open: the test would hang
+                raise AssertionError(f"no enabled such button in {dialog.windowTitle()!r}")
             button.click()
 
         self.then(press)

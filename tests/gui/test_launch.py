@@ -8,7 +8,7 @@ import time
 
 from conftest import ModalHandler, button_named
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDialog
 from test_main_window import OFFICE_PARTY, select_job
 
 from dispatch_desktop.api import Credentials, DispatchClient
@@ -17,11 +17,23 @@ from dispatch_desktop.storage.journal import Outcome
 from dispatch_desktop.ui.main_window import MainWindow
 
 CONFIRM = button_named("Confirm start job")
+
+
+def confirm_again(dialog: QDialog) -> None:
+    """Confirm a launch the repeat guard questions: tick *Start it again*, then confirm."""
+    [tick] = [b for b in dialog.findChildren(QCheckBox) if b.accessibleName() == "Start it again"]
+    tick.setChecked(True)
+    button = CONFIRM(dialog)
+    assert isinstance(button, QAbstractButton)
+    button.click()
+
+
 LAUNCH_TIMEOUT_MS = 15_000
 
 
 def launch_office_party(qtbot, window: MainWindow, modal: ModalHandler, **fields: str) -> None:
-    """Open Office Party, fill ``fields``, press Start job… and confirm."""
+    """Open Office Party, fill ``fields``, press Start job… and confirm. Recipients given
+    replace the saved job's own (the dispatcher's explicit choice)."""
     select_job(qtbot, window, OFFICE_PARTY)
     for name, text in fields.items():
         widget = getattr(window.form, name)
@@ -29,13 +41,23 @@ def launch_office_party(qtbot, window: MainWindow, modal: ModalHandler, **fields
             widget.set_filter(text)
         else:
             qtbot.keyClicks(widget, text)
+    if window.form.keep_replace.isEnabled():
+        window.form.keep_replace.click()
     assert window.form.start_button.isEnabled(), window.form.problems()
     modal.click(CONFIRM)
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
 
 
 def wait_for_outcome(qtbot, window: MainWindow) -> Outcome:
-    qtbot.waitUntil(lambda: window.outcome.kind is not None, timeout=LAUNCH_TIMEOUT_MS)
+    """The outcome of the launch just asked for. Opening a job hides the last outcome, and
+    the confirmation opens only once the journal was searched (off the GUI thread): wait for
+    an outcome shown again, not for the one still held from before."""
+    qtbot.waitUntil(
+        lambda: not window.outcome.isHidden()
+        and window.outcome.kind is not None
+        and not window.launcher.in_flight,
+        timeout=LAUNCH_TIMEOUT_MS,
+    )
     assert window.outcome.kind is not None
     return window.outcome.kind
 
@@ -66,6 +88,7 @@ def test_confirmation_shows_everything_and_enter_does_not_launch(
 ) -> None:
     select_job(qtbot, window, OFFICE_PARTY)
     window.form.tagfilter.set_filter("Base:STO|OSL;On call:Yes")
+    window.form.keep_replace.click()  # recipients given: the dispatcher must choose
     qtbot.keyClicks(window.form.excludenumbers, "+46701234567")
     window.form.responsegoal.setValue(4)
     seen: list[str] = []
@@ -155,6 +178,9 @@ def test_slow_start_keeps_the_window_responsive_and_refuses_a_second_launch(
     assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps):.3f} s"
     assert demo_server.request_count("/startsavedjob") == 1
     assert not form.locked
+    # Sent: the form is back to the saved job's settings and starts nothing by itself.
+    assert not form.start_button.isEnabled()
+    form.new_launch_button.click()
     assert form.start_button.isEnabled()
 
 

@@ -204,8 +204,9 @@ def test_gmm_job_disables_only_the_assigned_message(qtbot, window: MainWindow) -
     form = window.form
     assert not form.assignedmessage.isEnabled()
     assert "F7/F8" in form.assignedmessage.toolTip()
-    for widget in (form.tonumbers, form.savedfilters, form.groups, form.tokeep, form.excludefilter):
+    for widget in (form.tonumbers, form.savedfilters, form.groups, form.excludefilter):
         assert widget.isEnabled()
+    assert form.keep_choice.isEnabled()  # offered; it can be answered once recipients are given
 
 
 def test_gma_job_disables_gmm_only_fields_with_the_rule(qtbot, window: MainWindow) -> None:
@@ -215,7 +216,6 @@ def test_gma_job_disables_gmm_only_fields_with_the_rule(qtbot, window: MainWindo
         form.tonumbers,
         form.savedfilters,
         form.groups,
-        form.tokeep,
         form.excludenumbers,
         form.excludefilter,
     ):
@@ -225,6 +225,10 @@ def test_gma_job_disables_gmm_only_fields_with_the_rule(qtbot, window: MainWindo
         assert "[F8]" in widget.toolTip()
     assert form.assignedmessage.isEnabled()
     assert form.tagfilter.isEnabled()
+    # A GMA job always replaces: said in words, no choice offered.
+    assert not form.keep_choice.isVisible()
+    assert "always replaces" in form.keep_note.text()
+    assert form.keep_note.isVisible()
 
 
 def test_gma_filter_needs_a_goal_and_goal_needs_a_filter(qtbot, window: MainWindow) -> None:
@@ -244,7 +248,7 @@ def test_unknown_type_enables_every_field_and_says_why(qtbot, window: MainWindow
     select_job(qtbot, window, SURVEY)
     form = window.form
     assert "unknown" in form.rules_note.text()
-    for widget in (form.assignedmessage, form.tonumbers, form.tokeep, form.excludefilter):
+    for widget in (form.assignedmessage, form.tonumbers, form.keep_choice, form.excludefilter):
         assert widget.isEnabled()
 
 

@@ -55,6 +55,7 @@ def test_goal_progress_and_notifications(
     start_monitor(qtbot, window, demo_server)
     select_job(qtbot, window, OFFICE_PARTY)
     window.form.tagfilter.set_filter("Base:STO|OSL")
+    window.form.keep_replace.click()
     window.form.responsegoal.setValue(2)
     modal.click(CONFIRM)
     window.form.start_button.click()

@@ -14,12 +14,15 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayo
 from pytestqt.qtbot import QtBot
 
 from dispatch_desktop.api import TagFilter, ValidationError
+from dispatch_desktop.form_rules import UnknownTag
 from dispatch_desktop.ui.tagfilter_builder import (
     TagFilterBuilder,
+    corrected,
     evaluate_conditions,
     fields_from_filter,
     normalize_vocabulary,
     segment_at,
+    spelling_hint,
     split_values,
     text_from_fields,
     vocabulary_values,
@@ -520,3 +523,51 @@ def test_segment_at_finds_the_value_under_the_cursor(
     text: str, cursor: int, expected: tuple[str, str, str]
 ) -> None:
     assert segment_at(text, cursor) == expected
+
+
+# --- Spellings not seen before ---------------------------------------------------------------
+
+
+def test_a_fix_replaces_only_the_misspelt_value() -> None:
+    tag = UnknownTag("Base", "Stx", "STO")
+    assert corrected(("Base", "Stx| OSL |Stx"), tag) == ("Base", "STO| OSL |STO")
+    assert corrected(("Bse", "STO"), UnknownTag("Bse", None, "Base")) == ("Base", "STO")
+    assert corrected(("Base", "Nowhere"), UnknownTag("Base", "Nowhere")) == ("Base", "Nowhere")
+
+
+def test_a_hint_names_the_tag_and_the_likely_spelling() -> None:
+    assert spelling_hint(UnknownTag("Bse", None, "Base")) == (
+        "Tag type “Bse” not seen before — did you mean “Base”?"
+    )
+    assert spelling_hint(UnknownTag("Base", "Nowhere")) == (
+        "Value “Nowhere” of Base not seen before: check the spelling."
+    )
+
+
+def test_a_misspelt_condition_is_flagged_in_its_row_and_fixed_from_the_keyboard(
+    qtbot: QtBot, builder: TagFilterBuilder
+) -> None:
+    builder.set_vocabulary(VOCABULARY)
+    add_condition(qtbot, builder, "On cal", "Yes")
+    fix = named(builder, QPushButton, "Use “On call”")
+    hint = [label for label in builder.findChildren(QLabel) if "not seen before" in label.text()]
+    assert [label.isVisible() for label in hint] == [True]
+    fix.setFocus()
+    qtbot.keyClick(fix, Qt.Key.Key_Space)
+    assert str(builder.tag_filter()) == "On call:Yes"
+    assert not fix.isVisible()
+    assert not hint[0].isVisible()
+
+
+def test_a_vocabulary_arriving_later_flags_what_is_already_typed(
+    qtbot: QtBot, builder: TagFilterBuilder
+) -> None:
+    add_condition(qtbot, builder, "Base", "STO")
+    builder.set_vocabulary({"Base": ["OSL"]})
+    assert names_of(builder, QPushButton).count("Use “OSL”") == 0  # "STO" is not near "OSL"
+    assert any("“STO” of Base" in label.text() for label in builder.findChildren(QLabel))
+    builder.set_vocabulary({"Base": ["OSL", "STO"]})
+    assert not any(
+        "not seen before" in label.text() and label.isVisible()
+        for label in builder.findChildren(QLabel)
+    )

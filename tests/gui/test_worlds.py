@@ -293,6 +293,7 @@ def test_history_rows_say_what_was_sent(
     window.form.tagfilter.set_filter("Base:STO|OSL")
     qtbot.keyClicks(window.form.excludenumbers, "+46701234567")
     qtbot.keyClicks(window.form.message, "Meet at the gate")
+    window.form.keep_replace.click()  # the dispatcher's explicit choice (issue 8 §2)
     modal.click(button_named("Confirm start job"))
     window.form.start_button.click()
     assert wait_for_outcome(qtbot, window) is Outcome.OK
