@@ -52,8 +52,8 @@ FIELD_LABELS: dict[str, str] = {
 NEW_FILTER_FIELDS = ("toaddressbookcustomtagfilter", "toaddressbooktagfilterjson")
 
 _GMM_ONLY_REASON = (
-    "only allowed for GMM (GenericMonitoredMessage) jobs; this job is GMA "
-    "(GenericMultiAssign), and the server would refuse it (reference 2.2.2)"
+    "only allowed for monitored-message jobs (GMM); this is a multi-assign job (GMA), and "
+    "the server would refuse it"
 )
 
 # Parameters each generic type refuses, with the reason shown to the user (F7, F8).
@@ -72,16 +72,15 @@ DISALLOWED_FIELDS: dict[GenericType, dict[str, str]] = {
     },
     GenericType.GMM: {
         "assignedmessage": (
-            "only allowed for GMA (GenericMultiAssign) jobs; a GMM job takes the assigned "
-            "message from its job type settings, and the server refuses a non-blank value "
-            "(reference 2.2.2)"
+            "only allowed for multi-assign jobs (GMA); a monitored-message job (GMM) takes "
+            "the assigned message from its job type's settings, and the server refuses one here"
         ),
     },
 }
 
 GMA_GOAL_RULE = (
-    "for a GMA job a new tag filter and a response goal go together: give both or neither "
-    "(reference 2.2.2)"
+    "for a multi-assign job (GMA) a new tag filter and a response goal go together: give "
+    "both or neither"
 )
 
 

@@ -62,7 +62,6 @@ from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
-_RULE_TAGS = {GenericType.GMA: "F8", GenericType.GMM: "F7/F8"}
 _ERROR_STYLE = "color: #b00020;"
 # How often a chosen scheduled start is checked again: the time may pass while the form is open.
 _RECHECK_MS = 15_000
@@ -84,13 +83,9 @@ def split_lines(text: str) -> list[str]:
 
 
 def rule_tooltip(field: str, generic_type: GenericType) -> str:
-    """The tooltip of a field that ``generic_type`` refuses, citing the rule."""
+    """The tooltip of a field that ``generic_type`` refuses, with the rule in words (F7, F8)."""
     reason = DISALLOWED_FIELDS[generic_type][field]
-    return (
-        tr("Disabled: %1 [%2].")
-        .replace("%1", reason[0].upper() + reason[1:])
-        .replace("%2", _RULE_TAGS[generic_type])
-    )
+    return tr("Disabled: %1.").replace("%1", reason[0].upper() + reason[1:])
 
 
 class StartJobForm(QWidget):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from dispatch_desktop.monitor import JobState, JobView
 from dispatch_desktop.ui.common import APP_NAME, HEADING_NAME_LIMIT, count_text, plain, tr
-from dispatch_desktop.ui.monitor_panel import job_title
+from dispatch_desktop.ui.monitor_panel import job_label
 
 ICON_SIZE = 64
 MAX_SENT = 500
@@ -85,7 +85,7 @@ def bubble_text(text: str) -> str:
 def transitions(job: JobView, previous: JobView | None) -> list[Notification]:
     """The notifications ``job`` deserves since ``previous`` (``None``: first seen): one per
     kind of change, so a job reaching its goal is announced once, not per assignment."""
-    title = plain(job_title(job), one_line=True, limit=HEADING_NAME_LIMIT)
+    title = plain(job_label(job), one_line=True, limit=HEADING_NAME_LIMIT)  # EXERCISE marked
     found: list[Notification] = []
     new = job.assigned - (previous.assigned if previous is not None else 0)
     if new > 0:

@@ -53,9 +53,11 @@ def wait_for_outcome(qtbot, window: MainWindow) -> Outcome:
     the confirmation opens only once the journal was searched (off the GUI thread): wait for
     an outcome shown again, not for the one still held from before."""
     qtbot.waitUntil(
-        lambda: not window.outcome.isHidden()
-        and window.outcome.kind is not None
-        and not window.launcher.in_flight,
+        lambda: (
+            not window.outcome.isHidden()
+            and window.outcome.kind is not None
+            and not window.launcher.in_flight
+        ),
         timeout=LAUNCH_TIMEOUT_MS,
     )
     assert window.outcome.kind is not None

@@ -203,7 +203,7 @@ def test_gmm_job_disables_only_the_assigned_message(qtbot, window: MainWindow) -
     select_job(qtbot, window, OFFICE_PARTY)
     form = window.form
     assert not form.assignedmessage.isEnabled()
-    assert "F7/F8" in form.assignedmessage.toolTip()
+    assert "Only allowed for multi-assign jobs (GMA)" in form.assignedmessage.toolTip()
     for widget in (form.tonumbers, form.savedfilters, form.groups, form.excludefilter):
         assert widget.isEnabled()
     assert form.keep_choice.isEnabled()  # offered; it can be answered once recipients are given
@@ -221,8 +221,8 @@ def test_gma_job_disables_gmm_only_fields_with_the_rule(qtbot, window: MainWindo
     ):
         assert not widget.isEnabled()
         assert widget.isVisible()  # disabled, not hidden
-        assert "GMM" in widget.toolTip()
-        assert "[F8]" in widget.toolTip()
+        assert "Only allowed for monitored-message jobs (GMM)" in widget.toolTip()
+        assert "[F8]" not in widget.toolTip()  # the rule in words, not our notes' code
     assert form.assignedmessage.isEnabled()
     assert form.tagfilter.isEnabled()
     # A GMA job always replaces: said in words, no choice offered.

@@ -350,3 +350,25 @@ def test_time_since_start_and_scheduled_jobs_follow_the_clock(
     job = monitor.job(JOBID)
     assert job is not None
     assert job.state is JobState.STARTED
+
+
+def test_a_tray_notification_of_an_exercise_says_so() -> None:
+    from dispatch_desktop.monitor.model import JobView
+    from dispatch_desktop.ui.tray import transitions
+
+    before = JobView(
+        jobid=JOBID,
+        name="Evacuation drill",
+        job_type="QuickAssign",
+        state=JobState.STARTED,
+        started_at=STARTED,
+        assigned=0,
+        goal=2,
+        finished_at=None,
+        exercise=True,
+    )
+    after = replace(before, assigned=1, last_recipient="Anna")
+
+    [notification] = transitions(after, before)
+
+    assert notification.title.startswith("EXERCISE · ")
