@@ -83,6 +83,14 @@ class LaunchPlan:
     server: str
     user: str
     mode: LaunchMode = LaunchMode.LIVE
+    exercise: bool = False
+    """The message carries the exercise marker. True whenever ``mode`` is EXERCISE, and also
+    for a demo launch of an exercise (journaled as a demo, shown as an exercise too)."""
+
+    @property
+    def marked_exercise(self) -> bool:
+        """Shown with the exercise banner: an exercise, live or in the demo."""
+        return self.exercise or self.mode is LaunchMode.EXERCISE
 
 
 def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) -> LaunchOutcome:

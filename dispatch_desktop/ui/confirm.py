@@ -367,6 +367,7 @@ class ConfirmLaunchDialog(QDialog):
         server: str,
         demo: bool,
         mode: LaunchMode | None = None,
+        exercise: bool = False,
         earlier: EarlierLaunches | None = None,
         unknown_tags: list[str] | None = None,
         now: datetime | None = None,
@@ -380,7 +381,7 @@ class ConfirmLaunchDialog(QDialog):
         layout = QVBoxLayout(self)
         if demo:
             layout.addWidget(demo_banner(self))
-        if mode is LaunchMode.EXERCISE:
+        if exercise or mode is LaunchMode.EXERCISE:  # a demo of an exercise shows both
             layout.addWidget(exercise_banner(self))
         self.start_again: QCheckBox | None = None
         if earlier is not None and earlier.blocking:

@@ -41,7 +41,7 @@ from dispatch_desktop.launcher import (
     launch,
     record_cancelled,
 )
-from dispatch_desktop.storage.journal import LaunchMode, Outcome
+from dispatch_desktop.storage.journal import Outcome
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
@@ -483,7 +483,7 @@ class OutcomePanel(QFrame):
         """What every stage shares: its colours, the exercise banner by the plan's mode, the
         countdown or the progress bar; the outcome's rows hidden."""
         self.setStyleSheet(_panel_css(style))
-        self.exercise.setVisible(plan is not None and plan.mode is LaunchMode.EXERCISE)
+        self.exercise.setVisible(plan is not None and plan.marked_exercise)
         self._countdown_row.setVisible(counting)
         self.progress.setVisible(not counting)
         self._id_row.hide()

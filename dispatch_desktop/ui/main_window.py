@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
                 server=self.session.server,
                 demo=self.context.demo,
                 mode=self._launch_mode(),
+                exercise=self.form.exercise,
                 earlier=earlier,
                 unknown_tags=self.form.unknown_tags(),
                 parent=self,
@@ -450,6 +451,7 @@ class MainWindow(QMainWindow):
             server=self.session.server,
             user=self.session.user,
             mode=self._launch_mode(),
+            exercise=self.form.exercise,
         )
         # The undo window: the outcome panel counts down; nothing is sent before it ends.
         undo_seconds = self.context.settings.undo_seconds

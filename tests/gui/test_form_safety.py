@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import ModalHandler
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import QCheckBox, QDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDialog, QLabel, QWidget
 from test_launch import CONFIRM, confirm_again, launch_office_party, wait_for_outcome
 from test_main_window import ALARM, OFFICE_PARTY, select_job
 
@@ -131,10 +131,25 @@ def test_a_live_launch_is_journaled_live(
 def test_a_demo_exercise_stays_demo_and_sends_the_marker(
     qtbot, window: MainWindow, modal: ModalHandler, demo_server: DemoServer, english: None
 ) -> None:
-    launch_exercise(qtbot, window, modal, "Drill of a drill")
+    banners: list[bool] = []
+
+    def confirm(dialog: QDialog) -> None:
+        banners.append(any(w.accessibleName() == "Exercise" for w in dialog.findChildren(QLabel)))
+        button = CONFIRM(dialog)
+        assert isinstance(button, QAbstractButton)
+        button.click()
+
+    select_job(qtbot, window, OFFICE_PARTY)
+    qtbot.mouseClick(exercise_switch(window), Qt.MouseButton.LeftButton)
+    window.form.message.setPlainText("Drill of a drill")
+    modal.then(confirm)
+    qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
     assert wait_for_outcome(qtbot, window) is Outcome.OK
     assert demo_server.started_jobs[-1].message == MARKER + "Drill of a drill"
     assert window.context.journal.entries()[0].mode is LaunchMode.DEMO
+    # Journaled as a demo, shown as an exercise too: the confirmation and the outcome.
+    assert banners == [True]
+    assert window.outcome.exercise.isVisibleTo(window.outcome)
 
 
 def test_exercise_only_keeps_the_switch_on_and_says_why(
