@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -203,6 +203,9 @@ class DispatchClient:
     call (the server answers only once the job has started), ``list_timeout`` that of a list
     call; ``connect_timeout`` and ``read_timeout`` bound each connection attempt and each read.
 
+    ``allowed_jobs`` (an administrator's policy) limits the saved jobs a start may name; any
+    other is refused before anything is sent.
+
     ``session`` contributes its TLS settings (``verify``, ``cert``) and proxy choice
     (``proxies``, ``trust_env``) only: its adapters, retries, hooks and redirects are never
     used, and the proxy rules of :mod:`dispatch_desktop.api.proxy` apply.
@@ -222,8 +225,10 @@ class DispatchClient:
         max_list_bytes: int = MAX_LIST_ANSWER_BYTES,
         allow_insecure: bool = False,
         session: requests.Session | None = None,
+        allowed_jobs: Collection[int] | None = None,
     ) -> None:
         self.base_url = check_server_url(base_url, allow_insecure=allow_insecure)
+        self.allowed_jobs = frozenset(allowed_jobs) if allowed_jobs is not None else None
         method = http_method.upper()
         if method not in HTTP_METHODS:
             raise ValidationError(
@@ -324,6 +329,12 @@ class DispatchClient:
         a valid id).
         """
         params = validate_start_request(request, generic_type)
+        if self.allowed_jobs is not None and params["jobid"] not in self.allowed_jobs:
+            raise ValidationError(
+                f"{label('jobid')}: job {params['jobid']} is not one of the jobs this computer "
+                "may start (set by your administrator); nothing was sent.",
+                "jobid",
+            )
         if self.http_method == "GET":
             for name in params:
                 if name not in GET_NAMES:

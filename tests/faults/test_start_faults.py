@@ -311,3 +311,20 @@ def test_the_deadline_holds_over_tls(serve: list[FaultServer], tmp_path: Path) -
 
     assert time.monotonic() - began < 3.0
     assert server.connections == 1
+
+
+def test_a_job_outside_the_allowed_ones_is_refused_before_sending(
+    serve: list[FaultServer],
+) -> None:
+    """An administrator's allowed_jobs holds in the library layer too (issue 10 §1)."""
+    from dispatch_desktop.api import ValidationError
+
+    server = started(serve, answer(200, START_OK))
+    client = client_for(server, allowed_jobs={JOB_ID + 1})  # the next id: exact ints (F1)
+
+    with pytest.raises(ValidationError) as info:
+        client.start_saved_job(REQUEST, GenericType.GMM)
+
+    assert "set by your administrator" in str(info.value)
+    assert server.connections == 0
+    assert client_for(server, allowed_jobs={JOB_ID}).start_saved_job(REQUEST, GenericType.GMM).ok
