@@ -194,3 +194,11 @@ def test_a_key_file_that_is_a_link_or_holds_two_lines_is_refused(tmp_path: Path)
         read_api_key_file(link)
     with pytest.raises(PolicyError, match="one API key on one line"):
         read_api_key_file(key_file(tmp_path, 0o600, "AK_1 AK_2\n"))
+
+
+def test_the_documented_example_is_a_valid_policy() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "policy.md").read_text("utf-8")
+    example = doc.split("## An example", 1)[1].split("```ini\n", 1)[1].split("```", 1)[0]
+    policy = parse_policy(example, SOURCE)
+    assert policy.kiosk is True
+    assert set(policy.jobs) <= set(policy.allowed_jobs or ())
