@@ -26,6 +26,7 @@ from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.form_rules import launch_mode, tags_of
+from dispatch_desktop.joblist import JobList
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
 from dispatch_desktop.storage.paths import Profile, data_dir
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_refreshing(True)
         client = self.session.client
         self.context.runner.submit(
-            client.list_saved_jobs,
+            lambda: JobList(client.list_saved_jobs()),  # prepared for the list here too
             "refresh saved jobs",
             lambda jobs: self._on_refreshed(client, jobs),
             lambda error: self._on_refresh_failed(client, error),
@@ -369,7 +370,7 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_refreshing(False)
         return self.session is not None and self.session.client is client
 
-    def _on_refreshed(self, client: object, jobs: list[SavedJob]) -> None:
+    def _on_refreshed(self, client: object, jobs: JobList) -> None:
         if self._refreshed_current_session(client):
             self.jobs_panel.set_jobs(jobs, datetime.now())
 
