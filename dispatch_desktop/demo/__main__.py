@@ -16,6 +16,7 @@ from dispatch_desktop.demo.data import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     NO_ADDRESS_BOOK_USERNAME,
+    SAVED_JOBS,
 )
 from dispatch_desktop.demo.server import DemoServer
 from dispatch_desktop.demo.synthetic import job_count
@@ -79,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Account {NO_ADDRESS_BOOK_USERNAME} / {DEMO_PASSWORD} cannot read any address "
             "book and is refused (401)."
         )
+        if args.jobs:
+            print(f"Saved jobs: the demo's {len(SAVED_JOBS)} and {args.jobs:,} synthetic ones.")
         print(f"Callbacks: {args.callback_url or 'off'}; press Ctrl+C to stop.", flush=True)
         wait_for_stop_request()
         print("Stopping.", flush=True)

@@ -4,7 +4,7 @@ favourites (a star, kept per server) and the jobs launched lately from this comp
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -140,7 +140,7 @@ class SavedJobsModel(ColumnsModel):
 
     def jobs(self) -> list[SavedJob]:
         """The jobs shown, in load order."""
-        return list(self._list.jobs)
+        return [self._list.job(row) for row in range(len(self._list))]
 
     def set_mapping(self, mapping: JobTypeMapping) -> None:
         """Use another type mapping (after Settings changed it)."""
@@ -206,7 +206,7 @@ class SavedJobsModel(ColumnsModel):
         }
 
     def _column_changed(self, column: int) -> None:
-        if self._list.jobs:
+        if len(self._list):
             bottom = self.index(len(self._list) - 1, column)
             self.dataChanged.emit(self.index(0, column), bottom)
 
@@ -222,15 +222,15 @@ class SavedJobsModel(ColumnsModel):
 
     def cell(self, row: int, column: int, role: int) -> Any:
         """What cell ``column`` of the job in ``row`` (in load order) shows for ``role``."""
-        job = self._list.jobs[row]
-        if column == Column.FAVOURITE:
-            return self._star_data(job, role)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.LAUNCHED:
-            return self._launched_tooltip(job)
-        if role in TEXT_ROLES:
-            return cell_text(self._text(job, column), role)
         if role == JOB_ROLE:
-            return job
+            return self._list.job(row)
+        job_id = self._list.ids[row]
+        if column == Column.FAVOURITE:
+            return self._star_data(job_id, role)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.LAUNCHED:
+            return self._launched_tooltip(job_id)
+        if role in TEXT_ROLES:
+            return cell_text(self._text(row, column), role)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -246,16 +246,21 @@ class SavedJobsModel(ColumnsModel):
                 return self.tr("Favourite")
         return super().headerData(section, orientation, role)
 
-    def _text(self, job: SavedJob, column: int) -> str:
-        if column == Column.LAUNCHED:
-            launched = self._recent.get(job.id)
-            return "" if launched is None else launched_text(launched, datetime.now())
+    def _text(self, row: int, column: int) -> str:
+        jobs = self._list
+        if column == Column.NAME:
+            return jobs.names[row]
+        if column == Column.TYPE:
+            return jobs.row_types[row]
         if column == Column.GENERIC:
-            return self.generic_label(job.type)
-        return (job.name, job.type, "", str(job.id))[column]
+            return self.generic_label(jobs.row_types[row])
+        if column == Column.ID:
+            return str(jobs.ids[row])
+        launched = self._recent.get(jobs.ids[row])
+        return "" if launched is None else launched_text(launched, datetime.now())
 
-    def _star_data(self, job: SavedJob, role: int) -> Any:
-        favourite = job.id in self._favourites
+    def _star_data(self, job_id: int, role: int) -> Any:
+        favourite = job_id in self._favourites
         if role == Qt.ItemDataRole.DisplayRole:
             return STAR if favourite else NO_STAR
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -268,14 +273,12 @@ class SavedJobsModel(ColumnsModel):
             return self.tr("Click, or press %1, to star this job as a favourite.").replace(
                 "%1", FAVOURITE_SHORTCUT
             )
-        if role == JOB_ROLE:
-            return job
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def _launched_tooltip(self, job: SavedJob) -> str | None:
-        launched = self._recent.get(job.id)
+    def _launched_tooltip(self, job_id: int) -> str | None:
+        launched = self._recent.get(job_id)
         if launched is None:
             return None
         return self.tr("Last launched from this computer: %1").replace(
@@ -336,10 +339,6 @@ class ShownJobsModel(ColumnsModel):
             self._descending = descending
             self._change(self._sort)
 
-    def job_at(self, row: int) -> SavedJob:
-        """The job shown in ``row``."""
-        return self._source.job_list().jobs[self._selection.rows[row]]
-
     def _sort(self) -> None:
         jobs, source = self._source.job_list(), self._source
         column = self._column
@@ -397,7 +396,7 @@ class ShownJobsModel(ColumnsModel):
         self.layoutChanged.emit()
 
     @staticmethod
-    def _position_of(jobs: JobList, rows: list[int], job_id: int) -> int | None:
+    def _position_of(jobs: JobList, rows: Sequence[int], job_id: int) -> int | None:
         """Where job ``job_id`` is shown now; ``None``: nowhere."""
         row = jobs.row_of(job_id)
         with suppress(ValueError):
