@@ -12,6 +12,13 @@ import sys
 from dispatch_desktop import __version__
 
 
+def _demo_job_count(text: str) -> int:
+    # Imported here: the demo server's modules load only when the option is given.
+    from dispatch_desktop.demo.synthetic import job_count
+
+    return job_count(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the desktop app."""
     parser = argparse.ArgumentParser(
@@ -33,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=2.0,
         help="with --demo: how long the demo server takes to start a job (default 2)",
+    )
+    parser.add_argument(
+        "--demo-jobs",
+        metavar="N",
+        type=_demo_job_count,
+        default=0,
+        help="with --demo: add N synthetic saved jobs, to see the app at scale (default 0)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

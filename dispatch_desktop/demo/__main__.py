@@ -16,8 +16,10 @@ from dispatch_desktop.demo.data import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     NO_ADDRESS_BOOK_USERNAME,
+    SAVED_JOBS,
 )
 from dispatch_desktop.demo.server import DemoServer
+from dispatch_desktop.demo.synthetic import job_count
 from dispatch_desktop.httpserver import wait_for_stop_request
 
 
@@ -37,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
         help="how long /startsavedjob takes to start a job (default %(default)s)",
     )
     parser.add_argument(
+        "--jobs",
+        type=job_count,
+        default=0,
+        metavar="N",
+        help="add N synthetic saved jobs to the demo's own, to see the app at scale "
+        "(default %(default)s)",
+    )
+    parser.add_argument(
         "--speed",
         type=float,
         default=1.0,
@@ -52,7 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        server = DemoServer(args.host, args.port, args.callback_url, args.start_delay, args.speed)
+        server = DemoServer(
+            args.host,
+            args.port,
+            args.callback_url,
+            args.start_delay,
+            args.speed,
+            synthetic_jobs=args.jobs,
+        )
     except ValueError as exc:
         parser.error(str(exc))
     with server:
@@ -63,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Account {NO_ADDRESS_BOOK_USERNAME} / {DEMO_PASSWORD} cannot read any address "
             "book and is refused (401)."
         )
+        if args.jobs:
+            print(f"Saved jobs: the demo's {len(SAVED_JOBS)} and {args.jobs:,} synthetic ones.")
         print(f"Callbacks: {args.callback_url or 'off'}; press Ctrl+C to stop.", flush=True)
         wait_for_stop_request()
         print("Stopping.", flush=True)

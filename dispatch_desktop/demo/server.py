@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from dispatch_desktop.demo.auth import Unauthorized, authenticate
 from dispatch_desktop.demo.callbacks import SEND_TIMEOUT, CallbackSimulator
-from dispatch_desktop.demo.data import SAVED_JOBS
+from dispatch_desktop.demo.data import SAVED_JOBS, SavedJob
 from dispatch_desktop.demo.ids import IdGenerator
 from dispatch_desktop.demo.params import (
     AUTH_FIELDS,
@@ -41,6 +41,7 @@ from dispatch_desktop.demo.params import (
 )
 from dispatch_desktop.demo.records import StartedJob, pick_responders
 from dispatch_desktop.demo.rules import StartRequest, check_names, check_rules, resolve
+from dispatch_desktop.demo.synthetic import check_count, synthetic_jobs
 from dispatch_desktop.httpserver import TrackedHTTPServer
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ _HTML_200 = (
     b"<body><h1>Sign in to the network</h1><form method=post><input name=user></form>"
     b"</body></html>"
 )
-_SAVED_BY_ID = {job.id: job for job in SAVED_JOBS}
 _SECRET_QUERY = re.compile(r"(?<=[?&])(P|key)=[^&\s\"]*")
 
 
@@ -125,6 +125,9 @@ class DemoServer:
     connection without an answer, "truncate" announces a longer body than it sends,
     "html502" / "html200" answer an HTML page with that status, "hang" never answers
     until :meth:`stop`.
+    ``synthetic_jobs``: how many made-up saved jobs to serve besides the demo's own
+    (:mod:`~dispatch_desktop.demo.synthetic`); they are made on the first request that needs
+    them, in the server's thread.
     """
 
     def __init__(
@@ -134,8 +137,13 @@ class DemoServer:
         callback_url: str | None = None,
         start_delay: float = 0.0,
         speed: float = 1.0,
+        synthetic_jobs: int = 0,
     ) -> None:
+        check_count(synthetic_jobs)
         self._lock = threading.Lock()
+        self._synthetic_count = synthetic_jobs
+        self._saved: dict[int, SavedJob] | None = None
+        self._jobs_made = threading.Lock()
         self._faults: dict[str, str] = {}
         self.host = host
         self._requested_port = port
@@ -272,6 +280,14 @@ class DemoServer:
         with self._lock:
             self._counts[path] += 1
 
+    def _saved_jobs(self) -> dict[int, SavedJob]:
+        """The saved jobs by id, the synthetic ones made on the first call."""
+        with self._jobs_made:
+            if self._saved is None:
+                jobs = SAVED_JOBS + synthetic_jobs(self._synthetic_count)
+                self._saved = {job.id: job for job in jobs}
+            return self._saved
+
     def _handle(self, path: str, request: _Request) -> _Reply | None:
         """The reply to a GET or POST of an endpoint; None: close without answering."""
         try:
@@ -292,7 +308,7 @@ class DemoServer:
         jobtype = typed(raw, LIST_FIELDS, source).get("jobtype")
         jobs = [
             {"id": job.id, "name": job.name, "type": job.type}
-            for job in SAVED_JOBS
+            for job in self._saved_jobs().values()
             if jobtype is None or job.type == jobtype
         ]
         return _Reply.json({"savedJobs": jobs})
@@ -302,7 +318,7 @@ class DemoServer:
         username = authenticate(request.headers, raw)
         params = typed(raw, START_FIELDS, source)
         start = StartRequest.parse(params, source, datetime.now(UTC))
-        job = _SAVED_BY_ID.get(start.jobid)
+        job = self._saved_jobs().get(start.jobid)
         if job is None:
             return _start_error(
                 start.jobname or "", f"There is no saved job with id {start.jobid}."

@@ -67,7 +67,9 @@ def start_demo_server(context: AppContext, args: argparse.Namespace, stack: Exit
     # Imported here: the demo server is only part of the app in demo mode.
     from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
 
-    server = stack.enter_context(DemoServer(start_delay=args.demo_start_delay, speed=5.0))
+    server = stack.enter_context(
+        DemoServer(start_delay=args.demo_start_delay, speed=5.0, synthetic_jobs=args.demo_jobs)
+    )
     context.demo_server = server.url
     context.set_demo_callback_url = lambda url: setattr(server, "callback_url", url)
     context.demo_credentials = (DEMO_USERNAME, DEMO_PASSWORD)

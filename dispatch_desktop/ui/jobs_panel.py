@@ -4,17 +4,12 @@ favourites (a star, kept per server) and the jobs launched lately from this comp
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.api import JobTypeMapping, SavedJob
+from dispatch_desktop.api import GenericType, JobTypeMapping, SavedJob
+from dispatch_desktop.joblist import Column, JobList, Selection, search_needle
 from dispatch_desktop.storage.journal import LaunchRecord, Outcome
 from dispatch_desktop.ui.common import PlainLabel, count_text, error_sentence, plain
 from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
@@ -41,8 +37,25 @@ if TYPE_CHECKING:
     from dispatch_desktop.ui.workers import TaskRunner
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+CELL_ROLES = frozenset(
+    {
+        *TEXT_ROLES,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        JOB_ROLE,
+    }
+)
+"""The roles a cell answers; a table asks for a dozen per cell and paint."""
 ALL_TYPES = ""
+PREPARED_HERE = 2_000
+"""Up to this many saved jobs are prepared for the list on the GUI thread (at once, a few
+milliseconds); more on the task runner."""
+UNKNOWN_GENERIC = "unknown"
+CELL_PADDING = 10
+"""Pixels a column has beside its widest text: the cell's margins and some air."""
+TYPE_COLUMN_CHARS = 28
+"""The type column is at most as wide as this many average characters; a longer type is cut
+in the cell and whole in its tooltip."""
 
 FAVOURITE_SHORTCUT = "Ctrl+D"
 """Stars or unstars the selected job (as a browser bookmarks a page); no other shortcut."""
@@ -89,51 +102,67 @@ def launched_text(when: datetime, now: datetime) -> str:
 def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
     """What the table shows for a type's generic type (G2): GMM, GMA or unknown."""
     generic = mapping.generic_type_of(job_type)
-    return generic.value if generic else "unknown"
+    return generic.value if generic else UNKNOWN_GENERIC
 
 
 class SavedJobsModel(ColumnsModel):
-    """Saved jobs as rows. Ids are shown as text and sorted as Python ints (F1).
+    """Saved jobs as rows, in the order loaded. Ids are shown as text (F1).
 
-    The star and the last launch are columns after the id, so the first four keep their
-    numbers; the table shows the star first."""
+    It holds what the rows show besides the jobs: the type mapping, the favourites and the
+    recent launches. The table shows it through :class:`ShownJobsModel`."""
 
     COLUMNS = ("Name", "Type", "Generic type", "Id", "Favourite", "Launched")
-    GENERIC_COLUMN = 2
-    STAR_COLUMN = 4
-    LAUNCHED_COLUMN = 5
+    GENERIC_COLUMN = Column.GENERIC
+    STAR_COLUMN = Column.FAVOURITE
+    LAUNCHED_COLUMN = Column.LAUNCHED
 
     def __init__(self, mapping: JobTypeMapping, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._jobs: list[SavedJob] = []
+        self._list = JobList()
         self._mapping = mapping
         self._favourites: set[int] = set()
+        self._favourite_rows: set[int] = set()
         self._recent: dict[int, datetime] = {}
-        self._recent_rank: dict[int, int] = {}
+        self._launch_ranks: dict[int, int] = {}
 
-    def set_jobs(self, jobs: list[SavedJob]) -> None:
-        """Replace every row."""
+    def set_jobs(self, jobs: Iterable[SavedJob] | JobList) -> None:
+        """Replace every row (a :class:`JobList` is used as it is: build it off the GUI
+        thread)."""
         self.beginResetModel()
-        self._jobs = list(jobs)
+        self._list = jobs if isinstance(jobs, JobList) else JobList(jobs)
+        self._favourite_rows = self._list.rows_with_ids(self._favourites)
+        self._launch_ranks = self._ranks_of(self._recent)
         self.endResetModel()
+
+    def job_list(self) -> JobList:
+        """The jobs with their precomputed search texts and orders."""
+        return self._list
+
+    def jobs(self) -> list[SavedJob]:
+        """The jobs shown, in load order."""
+        return [self._list.job(row) for row in range(len(self._list))]
+
+    def job_with_id(self, job_id: int) -> SavedJob | None:
+        """The job ``job_id``, if listed."""
+        row = self._list.row_of(job_id)
+        return None if row is None else self._list.job(row)
 
     def set_mapping(self, mapping: JobTypeMapping) -> None:
         """Use another type mapping (after Settings changed it)."""
         self._mapping = mapping
-        if self._jobs:
-            top, bottom = self.index(0, 2), self.index(len(self._jobs) - 1, 2)
-            self.dataChanged.emit(top, bottom)
+        self._column_changed(Column.GENERIC)
 
-    def jobs(self) -> list[SavedJob]:
-        """The jobs shown, in load order."""
-        return list(self._jobs)
+    def generic_label(self, job_type: str) -> str:
+        """The generic type the table shows for ``job_type``."""
+        return generic_type_label(self._mapping, job_type)
 
     # -- favourites and recent launches -------------------------------------------------------
 
-    def set_favourites(self, job_ids: list[int]) -> None:
+    def set_favourites(self, job_ids: Iterable[int]) -> None:
         """Star exactly the jobs ``job_ids`` (of the server signed in to)."""
         self._favourites = set(job_ids)
-        self._column_changed(self.STAR_COLUMN)
+        self._favourite_rows = self._list.rows_with_ids(self._favourites)
+        self._column_changed(Column.FAVOURITE)
 
     def is_favourite(self, job_id: int) -> bool:
         """Whether saved job ``job_id`` has a star."""
@@ -141,48 +170,73 @@ class SavedJobsModel(ColumnsModel):
 
     def set_favourite(self, job_id: int, favourite: bool) -> None:
         """Star or unstar one job."""
+        rows = self._list.rows_with_ids((job_id,))
         if favourite:
             self._favourites.add(job_id)
+            self._favourite_rows |= rows
         else:
             self._favourites.discard(job_id)
-        for row, job in enumerate(self._jobs):
-            if job.id == job_id:
-                star = self.index(row, self.STAR_COLUMN)
-                self.dataChanged.emit(star, star)
+            self._favourite_rows -= rows
+        self._column_changed(Column.FAVOURITE)
+
+    def favourite_rows(self) -> set[int]:
+        """The rows with a star."""
+        return self._favourite_rows
 
     def set_recent(self, recent: dict[int, datetime]) -> None:
         """The jobs launched lately, newest first, each with its latest launch."""
+        if list(recent.items()) == list(self._recent.items()):
+            return  # read again after a launch elsewhere, or a view chosen: nothing new
         self._recent = dict(recent)
-        self._recent_rank = {job_id: rank for rank, job_id in enumerate(recent)}
-        self._column_changed(self.LAUNCHED_COLUMN)
+        self._launch_ranks = self._ranks_of(self._recent)
+        self._column_changed(Column.LAUNCHED)
+
+    def recent_launches(self) -> dict[int, datetime]:
+        """The jobs launched lately, newest first, each with its latest launch."""
+        return dict(self._recent)
 
     def is_recent(self, job_id: int) -> bool:
         """Whether saved job ``job_id`` was launched lately from this computer."""
         return job_id in self._recent
 
+    def launch_ranks(self) -> dict[int, int]:
+        """The rows launched lately, each with its rank: 0 for the newest launch."""
+        return self._launch_ranks
+
+    def _ranks_of(self, recent: dict[int, datetime]) -> dict[int, int]:
+        # The journal's order (by row id), not the clock's: newer ranks first.
+        rank_of_id = {job_id: rank for rank, job_id in enumerate(recent)}
+        return {
+            row: rank_of_id[self._list.ids[row]] for row in self._list.rows_with_ids(rank_of_id)
+        }
+
     def _column_changed(self, column: int) -> None:
-        if self._jobs:
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._jobs) - 1, column))
+        if len(self._list):
+            bottom = self.index(len(self._list) - 1, column)
+            self.dataChanged.emit(self.index(0, column), bottom)
+
+    # -- cells --------------------------------------------------------------------------------
 
     def row_count(self) -> int:
-        return len(self._jobs)
+        return len(self._list)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or role not in CELL_ROLES:
             return None
-        job = self._jobs[index.row()]
-        column = index.column()
-        if column == self.STAR_COLUMN:
-            return self._star_data(job, role)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.LAUNCHED_COLUMN:
-            return self._launched_tooltip(job)
-        if role in TEXT_ROLES:
-            return cell_text(self._text(job, column), role)
-        if role == SORT_ROLE:
-            return self._sort_key(job, column)
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What cell ``column`` of the job in ``row`` (in load order) shows for ``role``."""
         if role == JOB_ROLE:
-            return job
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return self._list.job(row)
+        job_id = self._list.ids[row]
+        if column == Column.FAVOURITE:
+            return self._star_data(job_id, role)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.LAUNCHED:
+            return self._launched_tooltip(job_id)
+        if role in TEXT_ROLES:
+            return cell_text(self._text(row, column), role)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.ID:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -190,32 +244,28 @@ class SavedJobsModel(ColumnsModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         # The star column is as narrow as a star; its name is for the tooltip and screen readers.
-        if orientation == Qt.Orientation.Horizontal and section == self.STAR_COLUMN:
+        if orientation == Qt.Orientation.Horizontal and section == Column.FAVOURITE:
             if role == Qt.ItemDataRole.DisplayRole:
                 return STAR
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
                 return self.tr("Favourite")
         return super().headerData(section, orientation, role)
 
-    def _text(self, job: SavedJob, column: int) -> str:
-        if column == self.LAUNCHED_COLUMN:
-            launched = self._recent.get(job.id)
-            return "" if launched is None else launched_text(launched, datetime.now())
-        return (job.name, job.type, generic_type_label(self._mapping, job.type), str(job.id))[
-            column
-        ]
+    def _text(self, row: int, column: int) -> str:
+        jobs = self._list
+        if column == Column.NAME:
+            return jobs.names[row]
+        if column == Column.TYPE:
+            return jobs.row_types[row]
+        if column == Column.GENERIC:
+            return self.generic_label(jobs.row_types[row])
+        if column == Column.ID:
+            return str(jobs.ids[row])
+        launched = self._recent.get(jobs.ids[row])
+        return "" if launched is None else launched_text(launched, datetime.now())
 
-    def _sort_key(self, job: SavedJob, column: int) -> Any:
-        # Sorting on the text of an id would put 9 after 10; as a float it loses digits.
-        if column == 3:
-            return job.id
-        if column == self.LAUNCHED_COLUMN:
-            # The journal's order (by row id), not the clock's: newer ranks higher.
-            return -self._recent_rank.get(job.id, len(self._recent_rank))
-        return self._text(job, column).casefold()
-
-    def _star_data(self, job: SavedJob, role: int) -> Any:
-        favourite = job.id in self._favourites
+    def _star_data(self, job_id: int, role: int) -> Any:
+        favourite = job_id in self._favourites
         if role == Qt.ItemDataRole.DisplayRole:
             return STAR if favourite else NO_STAR
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -228,16 +278,12 @@ class SavedJobsModel(ColumnsModel):
             return self.tr("Click, or press %1, to star this job as a favourite.").replace(
                 "%1", FAVOURITE_SHORTCUT
             )
-        if role == SORT_ROLE:
-            return (not favourite, job.name.casefold())  # ascending: the starred first
-        if role == JOB_ROLE:
-            return job
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def _launched_tooltip(self, job: SavedJob) -> str | None:
-        launched = self._recent.get(job.id)
+    def _launched_tooltip(self, job_id: int) -> str | None:
+        launched = self._recent.get(job_id)
         if launched is None:
             return None
         return self.tr("Last launched from this computer: %1").replace(
@@ -245,64 +291,163 @@ class SavedJobsModel(ColumnsModel):
         )
 
 
-class SavedJobsFilter(QSortFilterProxyModel):
-    """Filters by a search text (name, type or id) and a job type; sorts by Python value."""
+class ShownJobsModel(ColumnsModel):
+    """The rows the table shows: the saved jobs of :class:`SavedJobsModel` searched (name,
+    type or id), filtered by type and view, and sorted (ids as ints, F1).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Each change is one scan over precomputed search texts and orders (:mod:`~dispatch_desktop.
+    joblist`), never a Python call per row; it is announced as a layout change, so the current
+    and selected jobs stay selected wherever they are still shown, across a reload too. A
+    change of the stars, the recent launches or the type mapping sorts and filters again where
+    the sort or the view depends on them."""
+
+    COLUMNS = SavedJobsModel.COLUMNS
+
+    def __init__(self, source: SavedJobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._search = ""
+        self._source = source
+        self._selection = Selection(source.job_list())
+        self._column = Column.NAME
+        self._descending = False
         self._job_type = ALL_TYPES
         self._view = JobsView.ALL
-        self.setSortRole(SORT_ROLE)
+        self._kept: list[tuple[QModelIndex, int]] = []
+        source.modelAboutToBeReset.connect(self._before_reload)
+        source.modelReset.connect(self._after_reload)
+        source.dataChanged.connect(self._source_changed)
 
-    def set_view(self, view: JobsView) -> None:
-        """Show all jobs, only the favourites or only the recent ones."""
-        self.beginFilterChange()
-        self._view = view
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def view_changed(self) -> None:
-        """The favourites or the recent jobs changed: filter again."""
-        if self._view is not JobsView.ALL:
-            self.set_view(self._view)
+    # -- what is shown ------------------------------------------------------------------------
 
     def set_search(self, text: str) -> None:
         """Keep rows whose name, type or id contains ``text`` (case-insensitive)."""
-        self.beginFilterChange()
-        self._search = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if search_needle(text) != self._selection.needle:
+            self._change(lambda: self._selection.search(text))
 
     def set_job_type(self, job_type: str) -> None:
         """Keep only jobs of ``job_type`` (``ALL_TYPES`` for all)."""
-        self.beginFilterChange()
-        self._job_type = job_type
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if job_type != self._job_type:
+            self._job_type = job_type
+            self._change(self._restrict)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        job = self.sourceModel().index(source_row, 0, source_parent).data(JOB_ROLE)
-        if not isinstance(job, SavedJob):
-            return False
-        if self._job_type and job.type != self._job_type:
-            return False
-        if not self._in_view(job):
-            return False
-        if not self._search:
-            return True
-        haystack = (job.name.casefold(), job.type.casefold(), str(job.id))
-        return any(self._search in text for text in haystack)
+    def set_view(self, view: JobsView) -> None:
+        """Show all jobs, only the favourites or only the recent ones."""
+        if view is not self._view:
+            self._view = view
+            self._change(self._restrict)
 
-    def _in_view(self, job: SavedJob) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, SavedJobsModel):
-            return True
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self._column, self._descending):
+            return  # already so (the table asks twice: for the header and for the sort)
+        if 0 <= column < len(self.COLUMNS):
+            self._column = Column(column)
+            self._descending = descending
+            self._change(self._sort)
+
+    def _sort(self) -> None:
+        jobs, source = self._source.job_list(), self._source
+        column = self._column
+        if column == Column.GENERIC:
+            ordering = jobs.by_generic(source.generic_label)
+        elif column == Column.FAVOURITE:
+            ordering = jobs.favourites_first(source.favourite_rows())
+        elif column == Column.LAUNCHED:
+            ordering = jobs.by_launch(source.launch_ranks())
+        else:
+            ordering = {Column.NAME: jobs.by_name, Column.TYPE: jobs.by_type}.get(
+                column, jobs.by_id
+            )
+        self._selection.sort(ordering.reversed() if self._descending else ordering)
+
+    def _reselect(self, *, resort: bool, refilter: bool) -> None:
+        if resort:
+            self._sort()
+        if refilter:
+            self._restrict()
+
+    def _restrict(self) -> None:
+        only: Collection[int] | None = None
         if self._view is JobsView.FAVOURITES:
-            return model.is_favourite(job.id)
-        if self._view is JobsView.RECENT:
-            return model.is_recent(job.id)
-        return True
+            only = self._source.favourite_rows()
+        elif self._view is JobsView.RECENT:
+            only = self._source.launch_ranks()
+        self._selection.restrict(self._job_type or None, only)
 
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 - Qt API
-        return left.data(SORT_ROLE) < right.data(SORT_ROLE)
+    # -- changes ------------------------------------------------------------------------------
+
+    def _change(self, change: Callable[[], None]) -> None:
+        """Apply ``change`` as one layout change."""
+        self._before_layout()
+        change()
+        self._after_layout()
+
+    def _before_layout(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        ids, rows = self._source.job_list().ids, self._selection.rows
+        self._kept = [(index, ids[rows[index.row()]]) for index in self.persistentIndexList()]
+
+    def _after_layout(self) -> None:
+        """Move the persistent indexes (the current and selected rows, mostly one job) to
+        where their jobs are shown now: one scan per job, not per index."""
+        jobs, rows = self._source.job_list(), self._selection.rows
+        positions = {job_id: self._position_of(jobs, rows, job_id) for _, job_id in self._kept}
+        before, after = [], []
+        for index, job_id in self._kept:
+            position, column = positions[job_id], index.column()
+            before.append(index)
+            after.append(QModelIndex() if position is None else self.index(position, column))
+        self._kept = []
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    @staticmethod
+    def _position_of(jobs: JobList, rows: Sequence[int], job_id: int) -> int | None:
+        """Where job ``job_id`` is shown now; ``None``: nowhere."""
+        row = jobs.row_of(job_id)
+        with suppress(ValueError):
+            return None if row is None else rows.index(row)
+        return None
+
+    def _before_reload(self) -> None:
+        self._before_layout()
+
+    def _after_reload(self) -> None:
+        needle = self._selection.needle
+        self._selection = Selection(self._source.job_list())
+        self._sort()
+        self._restrict()
+        self._selection.search(needle)
+        self._after_layout()
+
+    def _source_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        columns = range(top_left.column(), bottom_right.column() + 1)
+        depends = {
+            Column.FAVOURITE: JobsView.FAVOURITES,
+            Column.LAUNCHED: JobsView.RECENT,
+        }
+        resort = self._column in columns
+        refilter = any(depends.get(Column(column)) is self._view for column in columns)
+        if resort or refilter:
+            self._change(lambda: self._reselect(resort=resort, refilter=refilter))
+        if self._selection.rows:
+            last = len(self._selection.rows) - 1
+            for column in columns:
+                self.dataChanged.emit(self.index(0, column), self.index(last, column))
+
+    # -- cells --------------------------------------------------------------------------------
+
+    def row_count(self) -> int:
+        return len(self._selection.rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in CELL_ROLES:
+            return None
+        return self._source.cell(self._selection.rows[index.row()], index.column(), role)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return self._source.headerData(section, orientation, role)
 
 
 class _JobsTable(QTableView):
@@ -347,8 +492,7 @@ class SavedJobsPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.model = SavedJobsModel(mapping, self)
-        self.proxy = SavedJobsFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = ShownJobsModel(self.model, self)
         self._settings = settings
         self._runner = runner
         self._journal = journal
@@ -358,6 +502,7 @@ class SavedJobsPanel(QWidget):
         self._loaded = False
         self._signed_out = False
         self._load_error = ""
+        self._lists_asked = 0  # lists given to show: a list prepared late shows only if last
         self._build()
         self._update_state()
 
@@ -400,10 +545,13 @@ class SavedJobsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, SavedJobsModel.STAR_COLUMN, SavedJobsModel.LAUNCHED_COLUMN):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the texts a column can hold (a few types, fixed-width ids and times),
+        # never from its rows: measuring 100,000 cells would take seconds.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns(self.model.job_list())
         header.moveSection(SavedJobsModel.STAR_COLUMN, 0)  # the star first, as in a mail client
         self.table.setColumnHidden(SavedJobsModel.LAUNCHED_COLUMN, True)  # shown in Recent
         self.table.clicked.connect(self._on_click)
@@ -451,13 +599,38 @@ class SavedJobsPanel(QWidget):
 
     # -- data -------------------------------------------------------------------------------
 
-    def set_jobs(self, jobs: list[SavedJob], refreshed_at: datetime) -> None:
-        """Show a freshly loaded list."""
+    def set_jobs(self, jobs: Collection[SavedJob] | JobList, refreshed_at: datetime) -> None:
+        """Show a freshly loaded list. A :class:`JobList` (prepared off the GUI thread) or a
+        short list shows at once; a long list is prepared on the task runner first."""
+        self._lists_asked += 1
+        if isinstance(jobs, JobList) or len(jobs) <= PREPARED_HERE or self._runner is None:
+            self._show_jobs(jobs if isinstance(jobs, JobList) else JobList(jobs), refreshed_at)
+            return
+        asked = self._lists_asked
+        self._runner.submit(
+            lambda: JobList(jobs),
+            "prepare saved jobs",
+            lambda job_list: self._prepared(asked, job_list, refreshed_at),
+            lambda error: self._prepared(asked, error, refreshed_at),
+        )
+
+    def _prepared(
+        self, asked: int, job_list: JobList | BaseException, refreshed_at: datetime
+    ) -> None:
+        if asked != self._lists_asked:
+            return  # another list (or a sign-out) came meanwhile
+        if isinstance(job_list, JobList):
+            self._show_jobs(job_list, refreshed_at)
+        else:
+            self.set_load_error(error_sentence(job_list))
+
+    def _show_jobs(self, job_list: JobList, refreshed_at: datetime) -> None:
         self._loaded = True
         self._signed_out = False
         self._load_error = ""
-        self.model.set_jobs(jobs)
-        self._fill_type_filter(sorted({job.type for job in jobs}, key=str.casefold))
+        self.model.set_jobs(job_list)
+        self._fill_type_filter(job_list.types)
+        self._fit_columns(job_list)
         self.refreshed_label.setText(
             self.tr("Last refreshed %1").replace("%1", refreshed_at.strftime("%H:%M:%S"))
         )
@@ -465,6 +638,7 @@ class SavedJobsPanel(QWidget):
 
     def set_signed_out(self) -> None:
         """No session yet: say how to sign in."""
+        self._lists_asked += 1
         self._signed_out = True
         self.refreshed_label.setText("")
         self.set_server(None)
@@ -501,7 +675,7 @@ class SavedJobsPanel(QWidget):
             return  # read for a server signed out of meanwhile
         self._recent_error = ""
         self.model.set_recent(recent_launches(records))
-        self.proxy.view_changed()
+        self._fit_launched()
         self._update_state()
 
     def _recent_failed(self, server: str | None, error: BaseException) -> None:
@@ -554,7 +728,6 @@ class SavedJobsPanel(QWidget):
             return  # favourites belong to a server: none without a session
         settings.set_favourite(server, job.id, favourite)
         self.model.set_favourite(job.id, favourite)
-        self.proxy.view_changed()
         self._update_state()
 
     def current_view(self) -> JobsView:
@@ -580,7 +753,35 @@ class SavedJobsPanel(QWidget):
         self.type_filter.blockSignals(False)
         self.proxy.set_job_type(self.type_filter.currentData() or ALL_TYPES)
 
+    def _fit_columns(self, job_list: JobList) -> None:
+        """Each column but the name (which takes the room left) as wide as the widest text
+        it can hold, or its title."""
+        self._fit_column(Column.TYPE, job_list.types, TYPE_COLUMN_CHARS)
+        self._fit_column(Column.GENERIC, [UNKNOWN_GENERIC, *(g.value for g in GenericType)])
+        self._fit_column(Column.ID, job_list.longest_ids)
+        self._fit_column(Column.FAVOURITE, [STAR, NO_STAR])
+        self._fit_launched()
+
+    def _fit_launched(self) -> None:
+        now = datetime.now()
+        self._fit_column(
+            Column.LAUNCHED,
+            [launched_text(when, now) for when in self.model.recent_launches().values()],
+        )
+
+    def _fit_column(self, column: int, texts: Iterable[str], most_chars: int = 0) -> None:
+        metrics = self.table.fontMetrics()
+        widest = max(
+            (metrics.horizontalAdvance(plain(text, one_line=True)) for text in texts), default=0
+        )
+        if most_chars:
+            widest = min(widest, most_chars * metrics.averageCharWidth())
+        title = self.table.horizontalHeader().sectionSizeHint(column)
+        self.table.setColumnWidth(column, max(widest + CELL_PADDING, title))
+
     def _on_search(self, text: str) -> None:
+        # At once, not debounced: at 100,000 jobs a keystroke is filtered and painted in a
+        # few tens of milliseconds (bench/jobs.py), and a delay would only make it later.
         self.proxy.set_search(text)
         self._update_state()
 
@@ -699,9 +900,7 @@ class SavedJobsPanel(QWidget):
 
     def _empty_view_reason(self) -> str:
         view = self.current_view()
-        if view is JobsView.FAVOURITES and not any(
-            self.model.is_favourite(job.id) for job in self.model.jobs()
-        ):
+        if view is JobsView.FAVOURITES and not self.model.favourite_rows():
             return self.tr(
                 "No favourites on this server yet. Select a saved job and press %1, or click "
                 "the star in its row; choose All jobs to see them all."
@@ -710,8 +909,6 @@ class SavedJobsPanel(QWidget):
             return self.tr("The recent launches could not be read: %1").replace(
                 "%1", self._recent_error
             )
-        if view is JobsView.RECENT and not any(
-            self.model.is_recent(job.id) for job in self.model.jobs()
-        ):
+        if view is JobsView.RECENT and not self.model.launch_ranks():
             return self.tr("No saved job has been launched from this computer on this server yet.")
         return self.tr("No saved job matches the search or the type filter.")

@@ -26,6 +26,7 @@ from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.form_rules import launch_mode, tags_of
+from dispatch_desktop.joblist import JobList
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
 from dispatch_desktop.storage.paths import Profile, data_dir
@@ -286,7 +287,10 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_server(session.server)
         self.sign_out_action.setEnabled(not self.launcher.in_flight)
         self._show_launches_of(session.server)
-        self.jobs_panel.set_jobs(session.jobs, session.refreshed_at)
+        # The list keeps the jobs in a form of its own: the session need not keep the parsed
+        # ones (at 100,000, objects every full garbage collection would walk).
+        jobs, session.jobs = session.jobs, []
+        self.jobs_panel.set_jobs(jobs, session.refreshed_at)
         message = tr("Signed in as %1 on %2").replace("%1", session.user)
         self.show_status(message.replace("%2", session.server))
         if session.keyring_message:
@@ -356,7 +360,7 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_refreshing(True)
         client = self.session.client
         self.context.runner.submit(
-            client.list_saved_jobs,
+            lambda: JobList(client.list_saved_jobs()),  # prepared for the list here too
             "refresh saved jobs",
             lambda jobs: self._on_refreshed(client, jobs),
             lambda error: self._on_refresh_failed(client, error),
@@ -369,7 +373,7 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_refreshing(False)
         return self.session is not None and self.session.client is client
 
-    def _on_refreshed(self, client: object, jobs: list[SavedJob]) -> None:
+    def _on_refreshed(self, client: object, jobs: JobList) -> None:
         if self._refreshed_current_session(client):
             self.jobs_panel.set_jobs(jobs, datetime.now())
 
@@ -485,12 +489,8 @@ class MainWindow(QMainWindow):
     def launch_again(self, record: LaunchRecord) -> None:
         """Launch again with these settings: open the saved job of ``record`` with the form
         filled with exactly what was sent. It never launches: the dispatcher starts it."""
-        listed = [job for job in self.jobs_panel.model.jobs() if job.id == record.job_id]
-        job = (
-            listed[0]
-            if listed
-            else SavedJob(record.job_id, record.job_name or "", record.job_type or "")
-        )
+        listed = self.jobs_panel.model.job_with_id(record.job_id)
+        job = listed or SavedJob(record.job_id, record.job_name or "", record.job_type or "")
         self._fill_again(job, record.parameter_values(), record.mode)
 
     def launch_again_with_plan(self, plan: LaunchPlan) -> None:
@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
         """Edit the job-type mapping (G2), the job monitor and launching."""
         from dispatch_desktop.ui.settings_dialog import LaunchValues, SettingsDialog
 
-        job_types = sorted({job.type for job in self.jobs_panel.model.jobs()})
+        job_types = sorted(self.jobs_panel.model.job_list().types)
         settings = self.context.settings
         dialog = SettingsDialog(
             self.mapping,
