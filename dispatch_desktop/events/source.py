@@ -17,14 +17,17 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dispatch_desktop.events.config import SourceConfig, SourceMode
-from dispatch_desktop.events.follower import EventFollower, FollowerAuthError, FollowerError
 from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import renew_token, stored_token
 from dispatch_desktop.storage.private import private_folder
+
+if TYPE_CHECKING:
+    from dispatch_desktop.events.follower import EventFollower
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,10 @@ class EventSource:
                     f"{self.config.port}: {exc}. Choose another port in Settings."
                 ) from exc
         elif self.config.mode is SourceMode.FOLLOW:
+            # Imported here, off the GUI thread: requests is slow to import, and only a
+            # follower needs it.
+            from dispatch_desktop.events.follower import FollowerError
+
             try:
                 self._start_follower()
             except (FollowerError, EventStoreError) as exc:  # FollowerError: an address the
@@ -120,6 +127,8 @@ class EventSource:
         self._on_status(f"Receiving job events at {receiver.base_url}/callbacks/…")
 
     def _start_follower(self) -> None:
+        from dispatch_desktop.events.follower import EventFollower
+
         follower = EventFollower(self.config.follow_url, self.config.follow_token)
         private_folder(self.data_dir)
         self.store = store = EventStore(self.data_dir / followed_store_name(follower.url))
@@ -129,6 +138,8 @@ class EventSource:
         self._thread.start()
 
     def _follow(self, follower: EventFollower, store: EventStore) -> None:
+        from dispatch_desktop.events.follower import FollowerAuthError, FollowerError
+
         cursor: int | None = None  # read from the store first
         with follower:
             while not self._stop.is_set():

@@ -41,7 +41,6 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple, cast
 
 from dispatch_desktop.events.model import (
-    TIMELINE_ORDER,
     InvalidEvent,
     JobEvent,
     StoredEvent,
@@ -154,7 +153,7 @@ _JOB_SUMMARY = f"""
 _TIMELINE = f"""
     SELECT cursor, eventtype, timestamp_ms, received_at, sendname, contactid, agent,
         {_VALID_ROW}
-    FROM events WHERE jobid = ? AND cursor <= ? ORDER BY cursor
+    FROM events WHERE jobid = ? AND cursor <= ? ORDER BY {_EVENT_MS}, cursor
 """  # noqa: S608 - our own constants
 PRUNE_BATCH = 5000
 """Events deleted per transaction when pruning: each holds the write lock only briefly, so the
@@ -457,18 +456,12 @@ class EventStore(VersionedSqliteFile):
         """Every event of the job with runtime id ``jobid`` as timeline entries, in time order
         (then arrival), and the cursor they run through (the newest when read). Rows that are
         not events are left out and logged."""
-        entries: list[TimelineEntry] = []
-        skipped = 0
         with self._snapshot("be read") as (connection, through):
-            for row in connection.execute(_TIMELINE, (jobid, through)):
-                entry = _timeline_entry(row)
-                if entry is None:
-                    skipped += 1
-                else:
-                    entries.append(entry)
-        if skipped:
+            rows = connection.execute(_TIMELINE, (jobid, through)).fetchall()
+        entries = _timeline_entries(rows)
+        if len(entries) < len(rows):
+            skipped = len(rows) - len(entries)
             log.warning("Skipped %d stored rows of job %s that are not events.", skipped, jobid)
-        entries.sort(key=TIMELINE_ORDER)
         return entries, through
 
     # -- copies of a followed receiver's events ------------------------------------------------
@@ -581,27 +574,33 @@ def _lenient_text(value: bytes | None) -> str | None:
     return None if value is None else value.decode("utf-8", "replace")
 
 
-def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry | None:
-    """The entry of a row of :data:`_TIMELINE`; ``None`` for a row that is not an event."""
-    cursor, kind, timestamp_ms, received_at, sendname, contactid, agent, valid = row
-    if not valid:
-        return None
-    try:
-        time = (
-            _time_of_ms(timestamp_ms)
-            if timestamp_ms is not None
-            else datetime.fromisoformat(received_at.decode("utf-8"))
-        )
-        return TimelineEntry(
-            cursor=cursor,
-            kind=kind.decode("utf-8"),
-            time=time,
-            recipient=_text(sendname) or None,
-            contactid=contactid,
-            agent=_text(agent) or None,
-        )
-    except ValueError:  # UnicodeDecodeError; an arrival time Python cannot read
-        return None
+def _timeline_entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
+    """The entries of the rows of :data:`_TIMELINE`, leaving out those that are not events.
+    One tight loop: a timeline may have 20,000 rows."""
+    entries: list[TimelineEntry] = []
+    append, from_ms, from_text = entries.append, _time_of_ms, datetime.fromisoformat
+    for cursor, kind, timestamp_ms, received_at, sendname, contactid, agent, valid in rows:
+        if not valid:
+            continue
+        try:
+            time = (
+                from_ms(timestamp_ms)
+                if timestamp_ms is not None
+                else from_text(received_at.decode("utf-8"))
+            )
+            append(
+                TimelineEntry(
+                    cursor,
+                    kind.decode("utf-8"),
+                    time,
+                    sendname.decode("utf-8") or None if sendname else None,
+                    contactid,
+                    agent.decode("utf-8") or None if agent else None,
+                )
+            )
+        except ValueError:  # UnicodeDecodeError; an arrival time Python cannot read
+            continue
+    return entries
 
 
 def _copy(connection: sqlite3.Connection, event: StoredEvent) -> StoredEvent | None:
@@ -715,18 +714,5 @@ def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[Sto
             _SELECT_EVENTS + " WHERE fingerprint = ?", (event.fingerprint,)
         ).fetchone()
         return _stored(existing), False
-    stored = StoredEvent(
-        cursor=cursor,
-        received_at=datetime.fromisoformat(received_at),
-        jobid=event.jobid,
-        eventtype=event.eventtype,
-        timestamp_ms=event.timestamp_ms,
-        userid=event.userid,
-        jobtype=event.jobtype,
-        sendtaskid=event.sendtaskid,
-        sendname=event.sendname,
-        contactid=event.contactid,
-        agent=event.agent,
-        raw=event.raw,
-    )
+    stored = StoredEvent.of(event, cursor, datetime.fromisoformat(received_at))
     return stored, True

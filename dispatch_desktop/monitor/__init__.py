@@ -15,8 +15,10 @@ from dispatch_desktop.monitor.model import (
     JobState,
     JobView,
     PageChanges,
+    ReadyPage,
     Timeline,
     TimelineEntry,
+    ready,
     rebuild,
 )
 
@@ -32,7 +34,9 @@ __all__ = [
     "Page",
     "PageChanges",
     "PageCursor",
+    "ReadyPage",
     "Timeline",
     "TimelineEntry",
+    "ready",
     "rebuild",
 ]

@@ -451,6 +451,11 @@ class JobMonitor:
         return len(self._jobs)
 
     @property
+    def clock(self) -> Clock:
+        """The clock the monitor tells scheduled jobs by."""
+        return self._clock
+
+    @property
     def keeps_timelines(self) -> bool:
         """Whether each view's :attr:`JobView.timeline` holds the job's entries."""
         return self._keep
@@ -538,43 +543,41 @@ class JobMonitor:
         self._active += self._counted(job) - counted
         return self._refresh(job), entry
 
-    def add_page(self, page: Page, *, older: bool = False) -> PageChanges:
-        """Add the jobs of ``page`` (read from the stores). A job known already keeps what it
-        has applied, and takes what the page read only if it has applied nothing yet (e.g. a
-        launch the journal gave first). New jobs go on top in order of start, or at the
-        bottom when they are ``older`` (the next page of older jobs)."""
-        self._applied.read_with_page(page.through)
-        self._last_cursor = max(self._last_cursor, page.through)
-        known = set(self._jobs)
-        launches: dict[int, list[LaunchRecord]] = {}
-        for record in page.launches:
-            if record.runtime_id is not None:
-                launches.setdefault(record.runtime_id, []).append(record)
-        added: list[_Job] = []
+    def add_page(self, page: Page | ReadyPage, *, older: bool = False) -> PageChanges:
+        """Add the jobs of ``page`` (read from the stores; made :func:`ready` off the GUI
+        thread, or here). A job known already keeps what it has applied, and takes what the
+        page read only if it has applied nothing yet (e.g. a launch the journal gave first).
+        New jobs go on top in order of start, or at the bottom when they are ``older`` (the
+        next page of older jobs)."""
+        if isinstance(page, Page):
+            page = ready(page, self._clock)
+        read = page.page
+        self._applied.read_with_page(read.through)
+        self._last_cursor = max(self._last_cursor, read.through)
+        added: dict[int, _Job] = {}
+        views: list[JobView] = []
         changed: list[JobView] = []
-        for jobid in page.jobids:
-            job = self._jobs.get(jobid) or _Job(jobid)
-            counted = self._counted(job) if jobid in known else 0
-            if not (job.summarized or job.event_count):
-                job.load(page.summaries.get(jobid), page.through)
-            for record in launches.get(jobid, ()):
-                if record.outcome is Outcome.OK:
-                    job.adopt(record)
-            if jobid in known:
-                self._active += self._counted(job) - counted
-                changed.append(self._refresh(job))
-            else:
-                added.append(job)
-        oldest = datetime.min.replace(tzinfo=UTC)
-        added.sort(key=lambda job: job.sort_time() or oldest)
-        for job in added:
-            self._active += self._counted(job)
+        launches = _launches_by_job(read)
+        for job, view in zip(page.jobs, page.views, strict=True):
+            known = self._jobs.get(job.jobid)
+            if known is None:
+                added[job.jobid] = job
+                views.append(view)
+                self._active += self._counted(job)
+                self._keep_view(view)
+                continue
+            counted = self._counted(known)
+            if not (known.summarized or known.event_count):
+                known.load(read.summaries.get(known.jobid), read.through)
+            for record in launches.get(known.jobid, ()):
+                known.adopt(record)
+            self._active += self._counted(known) - counted
+            changed.append(self._refresh(known))
         if older:
-            self._jobs = {**{job.jobid: job for job in added}, **self._jobs}
+            self._jobs = {**added, **self._jobs}
         else:
-            self._jobs.update((job.jobid, job) for job in added)
-        views = [self._refresh(job) for job in reversed(added)]
-        return PageChanges(added=views, changed=changed)
+            self._jobs.update(added)
+        return PageChanges(added=views[::-1], changed=changed)
 
     def refresh_schedules(self) -> list[JobView]:
         """Re-evaluate the SCHEDULED jobs against the clock: the views of those whose
@@ -595,12 +598,50 @@ class JobMonitor:
 
     def _refresh(self, job: _Job) -> JobView:
         view = job.view(self._clock)
-        self._views[job.jobid] = view
-        if view.state is JobState.SCHEDULED:
-            self._scheduled.add(job.jobid)
-        else:
-            self._scheduled.discard(job.jobid)
+        self._keep_view(view)
         return view
+
+    def _keep_view(self, view: JobView) -> None:
+        self._views[view.jobid] = view
+        if view.state is JobState.SCHEDULED:
+            self._scheduled.add(view.jobid)
+        else:
+            self._scheduled.discard(view.jobid)
+
+
+@dataclass(frozen=True)
+class ReadyPage:
+    """A page of jobs made ready off the GUI thread (:func:`ready`): each job folded from
+    what the page read, oldest first by start, with its view."""
+
+    page: Page
+    jobs: tuple[_Job, ...]
+    views: tuple[JobView, ...]
+
+
+def _launches_by_job(page: Page) -> dict[int, list[LaunchRecord]]:
+    """The launches of ``page`` the server started, by runtime id, oldest first."""
+    launches: dict[int, list[LaunchRecord]] = {}
+    for record in page.launches:
+        if record.outcome is Outcome.OK and record.runtime_id is not None:
+            launches.setdefault(record.runtime_id, []).append(record)
+    return launches
+
+
+def ready(page: Page, clock: Clock = utc_now) -> ReadyPage:
+    """Fold each job of ``page`` from what the page read: the per-job work of adding a page,
+    done where the page was read (a worker), so that the GUI thread only files the jobs."""
+    launches = _launches_by_job(page)
+    jobs: list[_Job] = []
+    for jobid in dict.fromkeys(page.jobids):
+        job = _Job(jobid)
+        job.load(page.summaries.get(jobid), page.through)
+        for record in launches.get(jobid, ()):
+            job.adopt(record)
+        jobs.append(job)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    jobs.sort(key=lambda job: job.sort_time() or oldest)
+    return ReadyPage(page, tuple(jobs), tuple(job.view(clock) for job in jobs))
 
 
 def rebuild(

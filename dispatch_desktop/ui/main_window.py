@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -42,7 +43,14 @@ from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES, AppSettings
-from dispatch_desktop.ui.workers import TaskRunner
+from dispatch_desktop.ui.workers import Task, TaskRunner
+
+
+def _import_monitor() -> None:
+    """Blocking: import the job monitor's modules (run off the GUI thread)."""
+    import_module("dispatch_desktop.events.source")
+    import_module("dispatch_desktop.ui.monitor_controller")
+
 
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
 if TYPE_CHECKING:
@@ -153,6 +161,7 @@ class MainWindow(QMainWindow):
         # The monitor is built after the first paint (start_monitor): the tab holds a
         # placeholder until then.
         self._monitor_controller: MonitorController | None = None
+        self._monitor_import: Task | None = None
         self._monitor_page = QStackedWidget(self)
         self._monitor_page.addWidget(QLabel(tr("Starting the job monitor…"), self._monitor_page))
         self.tabs = QTabWidget(self)
@@ -581,11 +590,30 @@ class MainWindow(QMainWindow):
 
     def start_monitor(self, *, renew_token: bool = False) -> None:
         """Start the configured event source and read the monitored jobs, off the GUI thread.
-        In demo mode a receiver of its own takes the demo server's callbacks."""
+        In demo mode a receiver of its own takes the demo server's callbacks. The first time,
+        the monitor's modules are imported off the GUI thread too (the window would freeze
+        for the tenth of a second they take)."""
+        if self._monitor_controller is not None:
+            self._monitor_controller.start(renew_token=renew_token)
+            return
+        if self._monitor_import is not None:
+            return  # under way: it starts the monitor
+        self._monitor_import = self.context.runner.submit(
+            _import_monitor,
+            "import the job monitor",
+            lambda _none: self._monitor_imported(renew_token),
+            lambda _error: self._monitor_imported(renew_token),  # built here: it says why
+        )
+
+    def _monitor_imported(self, renew_token: bool) -> None:
+        self._monitor_import = None
         self.monitor.start(renew_token=renew_token)
 
     def stop_monitor(self) -> None:
-        """Stop receiving or following job events."""
+        """Stop receiving or following job events (and starting the monitor)."""
+        if self._monitor_import is not None:
+            self._monitor_import.cancel()
+            self._monitor_import = None
         if self._monitor_controller is not None:
             self._monitor_controller.stop()
 

@@ -117,7 +117,7 @@ class MonitorController(QObject):
     def start(self, *, renew_token: bool = False) -> None:
         """Start the configured event source off the GUI thread (stopping the one running),
         then show the jobs of its event store and the journal."""
-        from dispatch_desktop.events.source import EventSource  # after start-up: requests
+        from dispatch_desktop.events.source import EventSource  # after start-up
 
         self.stop()
         context = self.context

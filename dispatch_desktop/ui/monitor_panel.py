@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_desktop.events.model import TIMELINE_ORDER, StoredEvent
+from dispatch_desktop.events.store import EventStoreError
 from dispatch_desktop.monitor import (
     JOB_ASSIGN,
     JOB_FINISH,
@@ -52,10 +53,12 @@ from dispatch_desktop.monitor import (
     MonitorLoader,
     Page,
     PageCursor,
+    ReadyPage,
     TimelineEntry,
+    ready,
 )
 from dispatch_desktop.monitor.model import Clock, utc_now
-from dispatch_desktop.storage.journal import LaunchRecord
+from dispatch_desktop.storage.journal import JournalError, LaunchRecord
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
@@ -68,7 +71,6 @@ from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cel
 from dispatch_desktop.ui.workers import Task, TaskRunner
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 FLUSH_INTERVAL_MS = 50
 """How long events are collected before the models change: short enough to feel live."""
@@ -406,8 +408,7 @@ class TimelineModel(ColumnsModel):
         super().__init__(parent)
         self._clock = clock
         self._job: JobView | None = None
-        self._entries: list[TimelineEntry] = []
-        self._keys: list[tuple[datetime, int]] = []  # TIMELINE_ORDER of each entry
+        self._entries: list[TimelineEntry] = []  # in TIMELINE_ORDER
         self._through = 0
         self._loading = False
         self._arrived: list[TimelineEntry] = []  # while loading
@@ -463,25 +464,21 @@ class TimelineModel(ColumnsModel):
 
     def _set_entries(self, entries: list[TimelineEntry]) -> None:
         self._entries = entries
-        self._keys = [TIMELINE_ORDER(entry) for entry in entries]
 
     def _add(self, entries: Iterable[TimelineEntry]) -> None:
         new = sorted(entries, key=TIMELINE_ORDER)
         if not new:
             return
-        keys = [TIMELINE_ORDER(entry) for entry in new]
-        if not self._keys or keys[0] >= self._keys[-1]:  # nearly always: one block at the end
-            end = len(self._entries)
-            self.beginInsertRows(QModelIndex(), end, end + len(new) - 1)
-            self._entries.extend(new)
-            self._keys.extend(keys)
+        shown = self._entries
+        if not shown or TIMELINE_ORDER(new[0]) >= TIMELINE_ORDER(shown[-1]):  # nearly always
+            self.beginInsertRows(QModelIndex(), len(shown), len(shown) + len(new) - 1)
+            shown.extend(new)
             self.endInsertRows()
             return
-        for entry, key in zip(new, keys, strict=True):
-            row = bisect.bisect_right(self._keys, key)
+        for entry in new:
+            row = bisect.bisect_right(shown, TIMELINE_ORDER(entry), key=TIMELINE_ORDER)
             self.beginInsertRows(QModelIndex(), row, row)
-            self._entries.insert(row, entry)
-            self._keys.insert(row, key)
+            shown.insert(row, entry)
             self.endInsertRows()
 
     def row_count(self) -> int:
@@ -496,8 +493,6 @@ class TimelineModel(ColumnsModel):
             return cell_text(self._text(job, entry, index.column()), role)
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.time.astimezone().isoformat(timespec="milliseconds")
-        if role == ENTRY_ROLE:
-            return entry
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return _RIGHT
         return None
@@ -719,6 +714,11 @@ class MonitorPanel(QWidget):
         return 0 if self._monitor is None else self._monitor.last_cursor
 
     @property
+    def queued(self) -> int:
+        """How many callbacks wait to be applied (queued, or held while their job is read)."""
+        return len(self._pending) + sum(len(events) for events in self._held.values())
+
+    @property
     def reading(self) -> bool:
         """Whether a page of jobs is being read from the stores."""
         return self._reading_page or self._reading_older
@@ -899,14 +899,15 @@ class MonitorPanel(QWidget):
         assert loader is not None
         server = self._server if self._scoped else None
         generation = self._generation
+        clock = self._clock
         self._submit(
-            lambda: loader.page(server, cursor),
+            lambda: ready(loader.page(server, cursor), clock),
             "read monitored jobs",
             lambda page: self._on_page(generation, page, older=older),
         )
         self._update_state()
 
-    def _on_page(self, generation: int, page: Page, *, older: bool) -> None:
+    def _on_page(self, generation: int, page: ReadyPage, *, older: bool) -> None:
         monitor = self._monitor
         if generation != self._generation or monitor is None:
             return
@@ -914,7 +915,7 @@ class MonitorPanel(QWidget):
             self._reading_older = False
         else:
             self._reading_page = False
-        self._older = page.older
+        self._older = page.page.older
         changes = monitor.add_page(page, older=older)
         shown = [view for view in changes.added if monitor.shows(view)]
         if older:
@@ -935,14 +936,15 @@ class MonitorPanel(QWidget):
         for jobid in jobids:
             self._held.setdefault(jobid, [])
         generation = self._generation
+        clock = self._clock
         self._submit(
-            lambda: loader.jobs(jobids, before),
+            lambda: ready(loader.jobs(jobids, before), clock),
             "read monitored jobs",
             lambda page: self._on_jobs(generation, page),
-            lambda _error: self._on_jobs(generation, Page(jobids=tuple(jobids))),
+            lambda _error: self._on_jobs(generation, ready(Page(jobids=tuple(jobids)), clock)),
         )
 
-    def _on_jobs(self, generation: int, page: Page) -> None:
+    def _on_jobs(self, generation: int, page: ReadyPage) -> None:
         """The jobs named by callbacks (or asked for), read: shown first as they were stored,
         then with the callbacks held for them (notified as any)."""
         monitor = self._monitor
@@ -953,7 +955,7 @@ class MonitorPanel(QWidget):
         shown = [view for view in views if monitor.shows(view)]
         self.model.upsert(shown)
         self._fit_since_column(shown)
-        held = [event for jobid in page.jobids for event in self._held.pop(jobid, [])]
+        held = [event for jobid in page.page.jobids for event in self._held.pop(jobid, [])]
         self._pending[0:0] = sorted(held, key=lambda event: event.cursor)
         self._select_if_read()
         self._update_state()
@@ -987,7 +989,9 @@ class MonitorPanel(QWidget):
         def fail(error: BaseException) -> None:
             if generation == self._generation:
                 self._reading_page = self._reading_older = False
-                self.load_failed.emit(error_sentence(error))
+                # The stores' errors are sentences that name the file; others are bugs.
+                stores = isinstance(error, EventStoreError | JournalError)
+                self.load_failed.emit(str(error) if stores else error_sentence(error))
                 self._update_state()
             if failed is not None:
                 failed(error)
