@@ -45,13 +45,6 @@ from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, out
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES, AppSettings
 from dispatch_desktop.ui.workers import Task, TaskRunner
 
-
-def _import_monitor() -> None:
-    """Blocking: import the job monitor's modules (run off the GUI thread)."""
-    import_module("dispatch_desktop.events.source")
-    import_module("dispatch_desktop.ui.monitor_controller")
-
-
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
 if TYPE_CHECKING:
     from dispatch_desktop.events.source import EventSource
@@ -61,6 +54,12 @@ if TYPE_CHECKING:
     from dispatch_desktop.ui.signin import SignedIn, SignInDialog
     from dispatch_desktop.ui.start_form import StartJobForm
     from dispatch_desktop.ui.tray import TrayNotifier
+
+
+def _import_monitor() -> None:
+    """Blocking: import the job monitor's modules (run off the GUI thread)."""
+    import_module("dispatch_desktop.events.source")
+    import_module("dispatch_desktop.ui.monitor_controller")
 
 
 @dataclass

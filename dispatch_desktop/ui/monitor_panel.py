@@ -965,14 +965,16 @@ class MonitorPanel(QWidget):
         loader = self._loader
         assert loader is not None
         generation = self._generation
+
+        def show(entries: list[TimelineEntry], through: int) -> None:
+            if generation == self._generation:
+                self.timeline_model.set_loaded(jobid, entries, through)
+
         self._submit(
             lambda: loader.timeline(jobid),
             "read job timeline",
-            lambda result: (
-                self.timeline_model.set_loaded(jobid, *result)
-                if generation == self._generation
-                else None
-            ),
+            lambda result: show(*result),
+            lambda _error: show([], 0),  # what arrives from now on (the status bar says why)
         )
 
     def _submit(

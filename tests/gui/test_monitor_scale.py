@@ -225,6 +225,15 @@ def test_a_store_that_cannot_be_read_is_said_in_words_and_callbacks_still_show(
     qtbot.waitUntil(lambda: shown_ids(panel) == [BASE_ID], timeout=WAIT_MS)
     assert panel.model.index(0, 2).data() == "Started"
 
+    monkeypatch.setattr(EventStore, "timeline", broken)
+    with qtbot.waitSignal(panel.load_failed, timeout=WAIT_MS):
+        assert panel.select_job(BASE_ID)
+    qtbot.waitUntil(lambda: not panel.timeline_model.loading, timeout=WAIT_MS)
+    later = callback(store, BASE_ID, "JOB_ASSIGN", START_MS + 1000, sendname="Anna Berg")
+    with qtbot.waitSignal(panel.model_updated, timeout=WAIT_MS):
+        panel.add_events([later])
+    assert [entry.recipient for entry in panel.timeline_model.entries()] == ["Anna Berg"]
+
 
 def test_the_tray_icon_changes_once_for_a_burst_of_counts(qtbot) -> None:
     class RecordingTray:
