@@ -135,6 +135,9 @@ class JobView:
     """The response goal given at the start, from the journal; ``None`` when unknown."""
     finished_at: datetime | None
     timeline: Timeline = field(default_factory=Timeline)
+    """Its callbacks in order of arrival, when the monitor keeps timelines; else empty (the
+    event store has them: :meth:`MonitorLoader.timeline
+    <dispatch_desktop.monitor.loading.MonitorLoader.timeline>`)."""
     scheduled_for: datetime | None = None
     """The scheduled start given at the start (journal), if any."""
     launched_at: datetime | None = None
