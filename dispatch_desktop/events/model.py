@@ -18,7 +18,8 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 MAX_ID = 2**63 - 1
 """Largest number an id or timestamp may have: what SQLite's INTEGER holds exactly."""
@@ -86,6 +87,24 @@ class StoredEvent:
     agent: str | None
     raw: str
 
+    @classmethod
+    def of(cls, event: JobEvent, cursor: int, received_at: datetime) -> StoredEvent:
+        """``event`` as stored at ``cursor``, having arrived at ``received_at``."""
+        return cls(
+            cursor=cursor,
+            received_at=received_at,
+            jobid=event.jobid,
+            eventtype=event.eventtype,
+            timestamp_ms=event.timestamp_ms,
+            userid=event.userid,
+            jobtype=event.jobtype,
+            sendtaskid=event.sendtaskid,
+            sendname=event.sendname,
+            contactid=event.contactid,
+            agent=event.agent,
+            raw=event.raw,
+        )
+
     @property
     def timestamp(self) -> datetime | None:
         """When the event happened, per the Dispatch server, as an aware UTC datetime. Raises
@@ -144,6 +163,36 @@ class StoredEvent:
             **{name: _whole_number(document.get(name), name) for name in ID_FIELDS},
             **{name: _text(document.get(name), name) for name in TEXT_FIELDS},
         )
+
+
+class TimelineEntry(NamedTuple):
+    """One callback of a job, in words a GUI can phrase and translate itself (a named tuple:
+    a timeline of 20,000 is made in a blink).
+
+    ``kind`` is the callback's ``eventtype``, also for types the reference does not list;
+    ``time`` is the Dispatch server's timestamp, or the arrival time when it sent none."""
+
+    cursor: int
+    kind: str
+    time: datetime
+    recipient: str | None = None
+    """The assigned recipient's name (``sendname``); for a bare number, the number."""
+    contactid: int | None = None
+    agent: str | None = None
+
+
+TIMELINE_ORDER = attrgetter("time", "cursor")
+"""The order of a timeline: by time, then by arrival (callbacks may arrive out of order)."""
+
+
+def copy_fingerprint(event: StoredEvent) -> str:
+    """The fingerprint of a copy of ``event`` (an event read from a followed receiver): the
+    SHA-256 of everything the receiver took from the callback, not where or when it stored it
+    (cursor, arrival). The same event read twice has the same one; two events differ in some
+    field, at least in their bodies, which the receiver stored once each."""
+    document = event.to_wire()
+    del document["cursor"], document["received_at"]
+    return _fingerprint(document)
 
 
 def _reject_constant(name: str) -> None:

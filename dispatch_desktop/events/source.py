@@ -4,33 +4,49 @@ The LEKAB callback URL is one per system user, so either this desktop runs the r
 single desktop, or the demo) or it follows the company's shared receiver over
 ``GET /events``. :class:`EventSource` runs either and hands every new event to one callback,
 from a background thread.
+
+Either way the events end in an event store on this computer, which the monitor reads. A
+follower keeps a store of its own per receiver address, with the receiver's cursor: after a
+restart it asks only for what the receiver stored since, instead of the whole history.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dispatch_desktop.events.config import SourceConfig, SourceMode
-from dispatch_desktop.events.follower import EventFollower, FollowerAuthError, FollowerError
 from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import renew_token, stored_token
 from dispatch_desktop.storage.private import private_folder
 
+if TYPE_CHECKING:
+    from dispatch_desktop.events.follower import EventFollower
+
 log = logging.getLogger(__name__)
 
 STORE_FILE_NAME = "events.sqlite3"
 DEMO_STORE_FILE_NAME = "demo-events.sqlite3"
+FOLLOWED_STORE_PREFIX = "followed-events-"
 TOKEN_FILE_NAME = "callback-token"  # noqa: S105 - a file name, not a token
 # After a failed poll: long enough not to hammer a receiver that is down.
 RETRY_SECONDS = 5.0
 
 EventsCallback = Callable[[list[StoredEvent]], None]
 StatusCallback = Callable[[str], None]
+
+
+def followed_store_name(events_url: str) -> str:
+    """The file of the events copied from the receiver at ``events_url``: one per address, so
+    that the cursors of two receivers never mix."""
+    digest = hashlib.sha256(events_url.encode("utf-8")).hexdigest()[:16]
+    return f"{FOLLOWED_STORE_PREFIX}{digest}.sqlite3"
 
 
 class SourceError(Exception):
@@ -85,10 +101,14 @@ class EventSource:
                     f"{self.config.port}: {exc}. Choose another port in Settings."
                 ) from exc
         elif self.config.mode is SourceMode.FOLLOW:
+            # Imported here, off the GUI thread: requests is slow to import, and only a
+            # follower needs it.
+            from dispatch_desktop.events.follower import FollowerError
+
             try:
                 self._start_follower()
-            except FollowerError as exc:  # an address the events token must not go to
-                raise SourceError(str(exc)) from exc
+            except (FollowerError, EventStoreError) as exc:  # FollowerError: an address the
+                raise SourceError(str(exc)) from exc  # events token must not go to
         else:
             self._on_status("Live job status is off: set up the job monitor in Settings.")
 
@@ -107,18 +127,29 @@ class EventSource:
         self._on_status(f"Receiving job events at {receiver.base_url}/callbacks/…")
 
     def _start_follower(self) -> None:
+        from dispatch_desktop.events.follower import EventFollower
+
         follower = EventFollower(self.config.follow_url, self.config.follow_token)
+        private_folder(self.data_dir)
+        self.store = store = EventStore(self.data_dir / followed_store_name(follower.url))
         self._thread = threading.Thread(
-            target=self._follow, args=(follower,), name="event-follower", daemon=True
+            target=self._follow, args=(follower, store), name="event-follower", daemon=True
         )
         self._thread.start()
 
-    def _follow(self, follower: EventFollower) -> None:
-        cursor = 0
+    def _follow(self, follower: EventFollower, store: EventStore) -> None:
+        from dispatch_desktop.events.follower import FollowerAuthError, FollowerError
+
+        cursor: int | None = None  # read from the store first
         with follower:
             while not self._stop.is_set():
                 try:
-                    events, cursor = follower.poll(cursor)
+                    if cursor is None:
+                        cursor = store.follow_cursor()
+                    events, after = follower.poll(cursor)
+                    if self._stop.is_set():
+                        break  # a source started after this one stores them
+                    new = store.add_copies(events, after)
                 except FollowerAuthError:
                     self._on_status(
                         "The shared receiver refused the events token; check it in Settings."
@@ -129,9 +160,14 @@ class EventSource:
                     self._on_status(f"The shared receiver cannot be reached ({exc}); retrying.")
                     self._stop.wait(RETRY_SECONDS)
                     continue
+                except EventStoreError as exc:
+                    self._on_status(f"The followed job events cannot be stored: {exc} Retrying.")
+                    self._stop.wait(RETRY_SECONDS)
+                    continue
+                cursor = after
                 self._on_status(f"Following job events from {self.config.follow_url}")
-                if events:
-                    self._on_events(events)
+                if new:
+                    self._on_events(new)
 
     def stop(self) -> None:
         """Stop receiving or following; a poll in progress ends on its own (daemon thread).

@@ -36,10 +36,17 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from dispatch_desktop.events.model import InvalidEvent, JobEvent, StoredEvent
+from dispatch_desktop.events.model import (
+    InvalidEvent,
+    JobEvent,
+    StoredEvent,
+    TimelineEntry,
+    copy_fingerprint,
+)
 from dispatch_desktop.storage.sqlite import (
     BUSY_TIMEOUT_SECONDS,
     VersionedSqliteFile,
@@ -48,6 +55,26 @@ from dispatch_desktop.storage.sqlite import (
 
 log = logging.getLogger(__name__)
 
+# A row the monitor reads as an event (what :func:`_stored` accepts, as far as SQL can tell:
+# text where text belongs, an arrival time with its UTC offset, a timestamp of 2000-2100). A
+# row written by hand that fails it is skipped, and counted so it can be logged. It and
+# _EVENT_MS are part of schema 2 (its trigger): a change needs a migration that recreates it.
+_VALID_ROW = """(
+    typeof(eventtype) = 'text' AND typeof(raw) = 'text'
+    AND typeof(received_at) = 'text'
+    AND received_at GLOB '????-??-??T*[+-][0-9][0-9]:[0-9][0-9]'
+    AND julianday(received_at) IS NOT NULL
+    AND typeof(jobtype) IN ('text', 'null')
+    AND typeof(sendname) IN ('text', 'null')
+    AND typeof(agent) IN ('text', 'null')
+    AND (timestamp_ms IS NULL OR timestamp_ms BETWEEN 946684800000 AND 4102444799999)
+)"""
+# When an event happened, in UNIX milliseconds: the Dispatch server's timestamp, else the
+# arrival (exact: SQLite keeps times as whole milliseconds).
+_EVENT_MS = (
+    "coalesce(timestamp_ms, CAST(round((julianday(received_at) - 2440587.5) * 86400000.0)"
+    " AS INTEGER))"
+)
 # _MIGRATIONS[n] brings a store from schema version n to n + 1. Append, never edit.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -72,8 +99,65 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX events_by_jobid ON events (jobid)",
     ),
+    # The monitor at scale (a year of events): the first event time of every job, kept by a
+    # trigger, lists the newest jobs without reading their events; arrival times index the
+    # retention's pruning; a followed receiver's cursor is kept with the copies of its events.
+    (
+        """
+        CREATE TABLE jobs (
+            jobid INTEGER PRIMARY KEY,
+            first_ms INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX jobs_by_first_ms ON jobs (first_ms)",
+        f"""
+        CREATE TRIGGER events_first_of_job AFTER INSERT ON events
+        WHEN NEW.jobid IS NOT NULL
+        BEGIN
+            INSERT INTO jobs (jobid, first_ms)
+            SELECT jobid, {_EVENT_MS} FROM events WHERE cursor = NEW.cursor AND {_VALID_ROW}
+            ON CONFLICT (jobid) DO UPDATE SET first_ms = min(first_ms, excluded.first_ms);
+        END
+        """,  # noqa: S608 - our own constants
+        f"""
+        INSERT INTO jobs (jobid, first_ms)
+        SELECT jobid, min({_EVENT_MS}) FROM events
+        WHERE jobid IS NOT NULL AND {_VALID_ROW}
+        GROUP BY jobid
+        """,  # noqa: S608 - our own constants
+        "CREATE INDEX events_by_received_at ON events (received_at)",
+        """
+        CREATE TABLE followed (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            cursor INTEGER NOT NULL CHECK (typeof(cursor) = 'integer')
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+_JOB_SUMMARY = f"""
+    SELECT count(*), sum(eventtype = 'JOB_ASSIGN'),
+        min(CASE WHEN eventtype = 'JOB_START' THEN {_EVENT_MS} END),
+        min(CASE WHEN eventtype = 'JOB_FINISH' THEN {_EVENT_MS} END),
+        min({_EVENT_MS}),
+        (SELECT jobtype FROM events WHERE jobid = :jobid AND cursor <= :through
+            AND jobtype <> '' AND {_VALID_ROW} ORDER BY cursor DESC LIMIT 1),
+        (SELECT sendname FROM events WHERE jobid = :jobid AND cursor <= :through
+            AND eventtype = 'JOB_ASSIGN' AND sendname <> '' AND {_VALID_ROW}
+            ORDER BY cursor DESC LIMIT 1),
+        (SELECT count(*) FROM events WHERE jobid = :jobid AND cursor <= :through
+            AND NOT {_VALID_ROW})
+    FROM events WHERE jobid = :jobid AND cursor <= :through AND {_VALID_ROW}
+"""  # noqa: S608 - our own constants
+_TIMELINE = f"""
+    SELECT cursor, eventtype, timestamp_ms, received_at, sendname, contactid, agent,
+        {_VALID_ROW}
+    FROM events WHERE jobid = ? AND cursor <= ? ORDER BY {_EVENT_MS}, cursor
+"""  # noqa: S608 - our own constants
+PRUNE_BATCH = 5000
+"""Events deleted per transaction when pruning: each holds the write lock only briefly, so the
+receiver's callbacks wait little for it."""
 
 # The columns of StoredEvent, in its order (every column but the fingerprint).
 _SELECT_EVENTS = (
@@ -319,6 +403,247 @@ class EventStore(VersionedSqliteFile):
             row = connection.execute("SELECT max(cursor) FROM events").fetchone()
         return row[0] or 0
 
+    # -- the monitor's queries: by job, by time -----------------------------------------------
+
+    @contextmanager
+    def _snapshot(self, action: str) -> Iterator[tuple[sqlite3.Connection, int]]:
+        """A reading connection inside one read transaction (every query sees the same
+        moment, however many writers commit meanwhile), and the newest cursor then."""
+        with self._reader(action) as connection:
+            connection.execute("BEGIN")
+            try:
+                row = connection.execute("SELECT max(cursor) FROM events").fetchone()
+                yield connection, row[0] or 0
+            finally:
+                connection.execute("COMMIT")
+
+    def newest_jobs(self, limit: int, before: JobKey | None = None) -> list[JobKey]:
+        """The jobs whose first event is the newest, newest first: at most ``limit``, older
+        than ``before`` when given (the last of the previous page)."""
+        with self._connect("be read") as connection:
+            if before is None:
+                rows = connection.execute(
+                    "SELECT first_ms, jobid FROM jobs ORDER BY first_ms DESC, jobid DESC LIMIT ?",
+                    (limit,),
+                )
+            else:
+                rows = connection.execute(
+                    "SELECT first_ms, jobid FROM jobs WHERE first_ms < ?"
+                    " OR (first_ms = ? AND jobid < ?)"
+                    " ORDER BY first_ms DESC, jobid DESC LIMIT ?",
+                    (before.first_ms, before.first_ms, before.jobid, limit),
+                )
+            return [JobKey(first_ms, jobid) for first_ms, jobid in rows]
+
+    def job_summaries(
+        self, jobids: Iterable[int], before: int | None = None
+    ) -> tuple[dict[int, JobSummary], int]:
+        """What the events of each job in ``jobids`` add up to, and the cursor they run
+        ``through``: every event stored up to it is counted (the newest now; with ``before``,
+        the events stored before that cursor). A job without events has no summary; rows that
+        are not events are left out and logged."""
+        summaries: dict[int, JobSummary] = {}
+        with self._snapshot("be read") as (connection, newest):
+            through = newest if before is None else min(newest, before - 1)
+            for jobid in jobids:
+                row = connection.execute(_JOB_SUMMARY, {"jobid": jobid, "through": through})
+                summary = _summary(jobid, row.fetchone())
+                if summary is not None:
+                    summaries[jobid] = summary
+        return summaries, through
+
+    def timeline(self, jobid: int) -> tuple[list[TimelineEntry], int]:
+        """Every event of the job with runtime id ``jobid`` as timeline entries, in time order
+        (then arrival), and the cursor they run through (the newest when read). Rows that are
+        not events are left out and logged."""
+        with self._snapshot("be read") as (connection, through):
+            rows = connection.execute(_TIMELINE, (jobid, through)).fetchall()
+        entries = _timeline_entries(rows)
+        if len(entries) < len(rows):
+            skipped = len(rows) - len(entries)
+            log.warning("Skipped %d stored rows of job %s that are not events.", skipped, jobid)
+        return entries, through
+
+    # -- copies of a followed receiver's events ------------------------------------------------
+
+    def follow_cursor(self) -> int:
+        """The followed receiver's cursor stored with the copies of its events (0: none yet):
+        the next poll asks for what it stored after it."""
+        with self._connect("be read") as connection:
+            row = connection.execute("SELECT cursor FROM followed WHERE id = 1").fetchone()
+        return 0 if row is None else row[0]
+
+    def add_copies(self, events: Iterable[StoredEvent], cursor: int) -> list[StoredEvent]:
+        """Store copies of ``events``, read from a followed receiver, and that receiver's
+        ``cursor`` after them, in one durable transaction; return the copies new here, with
+        this store's cursors. An event copied before (the same fields and body, see
+        :func:`copy_fingerprint`) is not stored again."""
+        added: list[StoredEvent] = []
+        with self._connect("store the followed events") as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for event in events:
+                    copy = _copy(connection, event)
+                    if copy is not None:
+                        added.append(copy)
+                connection.execute(
+                    "INSERT INTO followed (id, cursor) VALUES (1, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor",
+                    (cursor,),
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+        return added
+
+    # -- retention ------------------------------------------------------------------------------
+
+    def prune(self, received_before: datetime, stop: threading.Event | None = None) -> int:
+        """Delete the events that arrived before ``received_before``, in short transactions
+        (:data:`PRUNE_BATCH`), and keep the list of jobs right; return how many were deleted.
+        ``stop`` ends it between two transactions (the app is closing)."""
+        cutoff = received_before.astimezone(UTC).isoformat(timespec="milliseconds")
+        deleted = 0
+        with self._connect("be pruned") as connection:
+            connection.execute("CREATE TEMP TABLE pruned_jobs (jobid INTEGER PRIMARY KEY)")
+            while stop is None or not stop.is_set():
+                count = _prune_batch(connection, cutoff)
+                deleted += count
+                if count < PRUNE_BATCH:
+                    break
+        return deleted
+
+
+class JobKey(NamedTuple):
+    """Where a job stands in the list of jobs: the time of its first event (UNIX
+    milliseconds), then its runtime id."""
+
+    first_ms: int
+    jobid: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    """What the stored events of one job add up to (as :class:`JobMonitor
+    <dispatch_desktop.monitor.JobMonitor>` folds them one by one)."""
+
+    jobid: int
+    events: int
+    assigned: int
+    """How many JOB_ASSIGN events."""
+    first_time: datetime
+    """When its earliest event happened."""
+    start_time: datetime | None
+    """The earliest JOB_START's time."""
+    finish_time: datetime | None
+    """The earliest JOB_FINISH's time."""
+    jobtype: str | None
+    """The newest ``jobtype`` given (only JOB_START carries one, 3.1.1)."""
+    last_recipient: str | None
+    """The newest JOB_ASSIGN's ``sendname``."""
+
+
+def _time_of_ms(milliseconds: int) -> datetime:
+    """An event time in UNIX milliseconds as an aware UTC time (as :attr:`StoredEvent.timestamp`
+    computes it, so both agree to the microsecond)."""
+    return datetime.fromtimestamp(milliseconds / 1000, UTC)
+
+
+def _summary(jobid: int, row: tuple[Any, ...]) -> JobSummary | None:
+    events, assigned, start_ms, finish_ms, first_ms, jobtype, recipient, skipped = row
+    if skipped:
+        log.warning("Skipped %d stored rows of job %s that are not events.", skipped, jobid)
+    if not events:
+        return None
+    return JobSummary(
+        jobid=jobid,
+        events=events,
+        assigned=assigned,
+        first_time=_time_of_ms(first_ms),
+        start_time=None if start_ms is None else _time_of_ms(start_ms),
+        finish_time=None if finish_ms is None else _time_of_ms(finish_ms),
+        jobtype=_lenient_text(jobtype),
+        last_recipient=_lenient_text(recipient),
+    )
+
+
+def _lenient_text(value: bytes | None) -> str | None:
+    """A name shown in a table: an undecodable byte becomes a replacement character."""
+    return None if value is None else value.decode("utf-8", "replace")
+
+
+def _timeline_entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
+    """The entries of the rows of :data:`_TIMELINE`, leaving out those that are not events.
+    One tight loop: a timeline may have 20,000 rows."""
+    entries: list[TimelineEntry] = []
+    append, from_ms, from_text = entries.append, _time_of_ms, datetime.fromisoformat
+    for cursor, kind, timestamp_ms, received_at, sendname, contactid, agent, valid in rows:
+        if not valid:
+            continue
+        try:
+            time = (
+                from_ms(timestamp_ms)
+                if timestamp_ms is not None
+                else from_text(received_at.decode("utf-8"))
+            )
+            append(
+                TimelineEntry(
+                    cursor,
+                    kind.decode("utf-8"),
+                    time,
+                    sendname.decode("utf-8") or None if sendname else None,
+                    contactid,
+                    agent.decode("utf-8") or None if agent else None,
+                )
+            )
+        except ValueError:  # UnicodeDecodeError; an arrival time Python cannot read
+            continue
+    return entries
+
+
+def _copy(connection: sqlite3.Connection, event: StoredEvent) -> StoredEvent | None:
+    """Insert a copy of a followed receiver's ``event``; the copy with this store's cursor,
+    ``None`` when it was copied before."""
+    received_at = event.received_at.astimezone(UTC).isoformat(timespec="milliseconds")
+    cursor = _insert_row(connection, received_at, copy_fingerprint(event), event)
+    if cursor is None:
+        return None
+    return replace(event, cursor=cursor, received_at=datetime.fromisoformat(received_at))
+
+
+def _prune_batch(connection: sqlite3.Connection, cutoff: str) -> int:
+    """Delete the oldest :data:`PRUNE_BATCH` events that arrived before ``cutoff`` in one
+    transaction; the jobs that lost events get their first event time again, or leave the
+    list of jobs with their last event. Returns how many events were deleted."""
+    batch = "SELECT cursor FROM events WHERE received_at < ? ORDER BY received_at LIMIT ?"
+    rows = (cutoff, PRUNE_BATCH)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(
+            "INSERT OR IGNORE INTO pruned_jobs SELECT jobid FROM events"  # noqa: S608 (ours)
+            f" WHERE jobid IS NOT NULL AND cursor IN ({batch})",
+            rows,
+        )
+        count = connection.execute(
+            f"DELETE FROM events WHERE cursor IN ({batch})",  # noqa: S608 (ours)
+            rows,
+        ).rowcount
+        connection.execute("DELETE FROM jobs WHERE jobid IN (SELECT jobid FROM pruned_jobs)")
+        connection.execute(
+            f"INSERT INTO jobs (jobid, first_ms) SELECT jobid, min({_EVENT_MS})"  # noqa: S608
+            f" FROM events WHERE jobid IN (SELECT jobid FROM pruned_jobs) AND {_VALID_ROW}"
+            " GROUP BY jobid"
+        )
+        connection.execute("DELETE FROM pruned_jobs")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return count
+
 
 class _PendingWrite:
     """One caller's event, waiting in the group-commit queue."""
@@ -338,15 +663,19 @@ class _PendingWrite:
         self.result, self.error, self.done = result, error, True
 
 
-def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[StoredEvent, bool]:
-    """Insert one event unless the same body is stored (also earlier in this transaction).
+def _insert_row(
+    connection: sqlite3.Connection,
+    received_at: str,
+    fingerprint: str,
+    event: JobEvent | StoredEvent,
+) -> int | None:
+    """Insert one event's row; its cursor, or ``None`` when an event with ``fingerprint`` is
+    stored (also earlier in this transaction).
 
     The UNIQUE fingerprint refuses a copy; the refused statement alone is undone, cursor
     sequence included, so cursors have no gaps (INSERT ... ON CONFLICT DO NOTHING would burn
     AUTOINCREMENT values). Trying the INSERT first spares new events, nearly all of them, a
     look-up."""
-    event = pending.event
-    received_at = pending.received_at.isoformat(timespec="milliseconds")
     try:
         cursor = connection.execute(
             "INSERT INTO events (received_at, fingerprint, jobid, eventtype, timestamp_ms,"
@@ -354,7 +683,7 @@ def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[Sto
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 received_at,
-                event.fingerprint,
+                fingerprint,
                 event.jobid,
                 event.eventtype,
                 event.timestamp_ms,
@@ -368,24 +697,22 @@ def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[Sto
             ),
         ).lastrowid
     except sqlite3.IntegrityError:
+        found = connection.execute("SELECT 1 FROM events WHERE fingerprint = ?", (fingerprint,))
+        if found.fetchone() is None:  # another constraint failed: a real error
+            raise
+        return None
+    return cast(int, cursor)  # every successful INSERT sets lastrowid
+
+
+def _insert(connection: sqlite3.Connection, pending: _PendingWrite) -> tuple[StoredEvent, bool]:
+    """Insert one event unless the same body is stored (also earlier in this transaction)."""
+    event = pending.event
+    received_at = pending.received_at.isoformat(timespec="milliseconds")
+    cursor = _insert_row(connection, received_at, event.fingerprint, event)
+    if cursor is None:
         existing = connection.execute(
             _SELECT_EVENTS + " WHERE fingerprint = ?", (event.fingerprint,)
         ).fetchone()
-        if existing is None:  # another constraint failed: a real error
-            raise
         return _stored(existing), False
-    stored = StoredEvent(
-        cursor=cast(int, cursor),  # every successful INSERT sets lastrowid
-        received_at=datetime.fromisoformat(received_at),
-        jobid=event.jobid,
-        eventtype=event.eventtype,
-        timestamp_ms=event.timestamp_ms,
-        userid=event.userid,
-        jobtype=event.jobtype,
-        sendtaskid=event.sendtaskid,
-        sendname=event.sendname,
-        contactid=event.contactid,
-        agent=event.agent,
-        raw=event.raw,
-    )
+    stored = StoredEvent.of(event, cursor, datetime.fromisoformat(received_at))
     return stored, True

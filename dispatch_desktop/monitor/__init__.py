@@ -2,10 +2,11 @@
 
 :class:`JobMonitor` folds :class:`~dispatch_desktop.events.StoredEvent` callbacks and
 :class:`~dispatch_desktop.storage.journal.LaunchRecord` launches into one :class:`JobView` per
-runtime id (F2); :func:`rebuild` fills one from the stores at start. Callbacks are the only live
-source of job status (G6).
+runtime id (F2); :class:`MonitorLoader` reads pages of jobs from the stores (:func:`rebuild`
+the newest at start). Callbacks are the only live source of job status (G6).
 """
 
+from dispatch_desktop.monitor.loading import PAGE_SIZE, MonitorLoader, Page, PageCursor
 from dispatch_desktop.monitor.model import (
     JOB_ASSIGN,
     JOB_FINISH,
@@ -13,8 +14,11 @@ from dispatch_desktop.monitor.model import (
     JobMonitor,
     JobState,
     JobView,
+    PageChanges,
+    ReadyPage,
     Timeline,
     TimelineEntry,
+    ready,
     rebuild,
 )
 
@@ -22,10 +26,17 @@ __all__ = [
     "JOB_ASSIGN",
     "JOB_FINISH",
     "JOB_START",
+    "PAGE_SIZE",
     "JobMonitor",
     "JobState",
     "JobView",
+    "MonitorLoader",
+    "Page",
+    "PageChanges",
+    "PageCursor",
+    "ReadyPage",
     "Timeline",
     "TimelineEntry",
+    "ready",
     "rebuild",
 ]

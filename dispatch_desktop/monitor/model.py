@@ -1,6 +1,7 @@
 """The job monitor's state: one :class:`JobView` per runtime id, fed by job event callbacks
-(:class:`~dispatch_desktop.events.StoredEvent`) and by the launch journal
-(:class:`~dispatch_desktop.storage.journal.LaunchRecord`). No Qt.
+(:class:`~dispatch_desktop.events.StoredEvent`), by the launch journal
+(:class:`~dispatch_desktop.storage.journal.LaunchRecord`) and by pages of jobs read from both
+(:class:`~dispatch_desktop.monitor.loading.Page`). No Qt.
 
 No endpoint reports a job's status after its start; callbacks are the only live source (G6).
 A launch from this desktop is correlated with its callbacks by runtime id: a callback's
@@ -8,8 +9,10 @@ A launch from this desktop is correlated with its callbacks by runtime id: a cal
 shows what the start call returned, and the GUI says that live status needs the receiver.
 
 Cost: callbacks may arrive by the hundred per second, so :meth:`JobMonitor.add_event` does a
-constant amount of work per event. A job's timeline is an append-only list and each view holds
-an O(1) snapshot of it (:class:`Timeline`), never a copy.
+constant amount of work per event. A monitor fed by events alone keeps each job's timeline (an
+append-only list; each view holds an O(1) snapshot of it, :class:`Timeline`). A monitor whose
+jobs come from the stores (``keep_timelines=False``) keeps none: memory grows with the jobs,
+not with their events, and the timeline of the job the user selects is read from the store.
 
 Drill and live never mix: :meth:`JobMonitor.show_only` limits the jobs shown (and counted as
 active) to those of the server signed in to (docs/profiles.md).
@@ -27,10 +30,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, overload
 
+from dispatch_desktop.events.model import TimelineEntry
+from dispatch_desktop.monitor.loading import MonitorLoader, Page
 from dispatch_desktop.storage.journal import LaunchMode, LaunchRecord, Outcome
 
 if TYPE_CHECKING:
     from dispatch_desktop.events import EventStore, StoredEvent
+    from dispatch_desktop.events.store import JobSummary
     from dispatch_desktop.storage.journal import LaunchJournal
 
 log = logging.getLogger(__name__)
@@ -38,9 +44,6 @@ log = logging.getLogger(__name__)
 JOB_START = "JOB_START"
 JOB_ASSIGN = "JOB_ASSIGN"
 JOB_FINISH = "JOB_FINISH"
-
-REBUILD_PAGE = 1000
-"""Events read from the store per query during :func:`rebuild`."""
 
 Clock = Callable[[], datetime]
 
@@ -63,22 +66,6 @@ class JobState(enum.StrEnum):
     """As many JOB_ASSIGNs as the response goal, or more."""
     FINISHED = "finished"
     """JOB_FINISH seen."""
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One callback of a job, in words a GUI can phrase and translate itself.
-
-    ``kind`` is the callback's ``eventtype``, also for types the reference does not list;
-    ``time`` is the Dispatch server's timestamp, or the arrival time when it sent none."""
-
-    cursor: int
-    kind: str
-    time: datetime
-    recipient: str | None = None
-    """The assigned recipient's name (``sendname``); for a bare number, the number."""
-    contactid: int | None = None
-    agent: str | None = None
 
 
 class Timeline(Sequence[TimelineEntry]):
@@ -148,6 +135,9 @@ class JobView:
     """The response goal given at the start, from the journal; ``None`` when unknown."""
     finished_at: datetime | None
     timeline: Timeline = field(default_factory=Timeline)
+    """Its callbacks in order of arrival, when the monitor keeps timelines; else empty (the
+    event store has them: :meth:`MonitorLoader.timeline
+    <dispatch_desktop.monitor.loading.MonitorLoader.timeline>`)."""
     scheduled_for: datetime | None = None
     """The scheduled start given at the start (journal), if any."""
     launched_at: datetime | None = None
@@ -206,8 +196,15 @@ class _Job:
     event_count: int = 0
     contacted: int | None = None
     entries: list[TimelineEntry] = field(default_factory=list)
+    """Its timeline, when the monitor keeps timelines."""
     server: str | None = None
     exercise: bool = False
+    first_time: datetime | None = None
+    """When its earliest event happened."""
+    through: int = 0
+    """Every stored event of the job up to this cursor is counted (read from the store)."""
+    summarized: bool = False
+    """Its stored events were read (:meth:`load`)."""
 
     def state(self, clock: Clock) -> JobState:
         if self.finished_at is not None:
@@ -243,9 +240,24 @@ class _Job:
             exercise=self.exercise,
         )
 
-    def apply(self, event: StoredEvent, time: datetime) -> TimelineEntry:
-        """Fold ``event``, which happened at ``time``, into the state; the earliest
-        JOB_START/JOB_FINISH wins, so the order of arrival does not matter."""
+    def load(self, summary: JobSummary | None, through: int) -> None:
+        """Take the state of the job's stored events up to cursor ``through`` (``summary``;
+        ``None``: it has none), as if each had been applied."""
+        self.through, self.summarized = through, True
+        if summary is None:
+            return
+        self.event_type = summary.jobtype or self.event_type
+        self.start_time = summary.start_time
+        self.finished_at = summary.finish_time
+        self.assigned = summary.assigned
+        self.last_recipient = summary.last_recipient
+        self.event_count = summary.events
+        self.first_time = summary.first_time
+
+    def apply(self, event: StoredEvent, time: datetime, *, keep: bool) -> TimelineEntry:
+        """Fold ``event``, which happened at ``time``, into the state (``keep``: and into its
+        timeline); the earliest JOB_START/JOB_FINISH wins, so the order of arrival does not
+        matter."""
         kind = event.eventtype
         if event.jobtype:  # only JOB_START carries it (3.1.1); the others send ""
             self.event_type = event.jobtype
@@ -257,15 +269,11 @@ class _Job:
         elif kind == JOB_FINISH and (self.finished_at is None or time < self.finished_at):
             self.finished_at = time
         self.event_count += 1
-        entry = TimelineEntry(
-            cursor=event.cursor,
-            kind=kind,
-            time=time,
-            recipient=event.sendname or None,
-            contactid=event.contactid,
-            agent=event.agent or None,
-        )
-        self.entries.append(entry)
+        if self.first_time is None or time < self.first_time:
+            self.first_time = time
+        entry = timeline_entry(event, time)
+        if keep:
+            self.entries.append(entry)
         return entry
 
     def adopt(self, record: LaunchRecord) -> None:
@@ -287,11 +295,20 @@ class _Job:
         return self.start_time or self.scheduled_for or self.launched_at
 
     def sort_time(self) -> datetime | None:
-        """When the job began, as far as known: for ordering after a rebuild."""
-        started = self.started_at()
-        if started is not None:
-            return started
-        return min((entry.time for entry in self.entries), default=None)
+        """When the job began, as far as known: for ordering jobs read from the stores."""
+        return self.started_at() or self.first_time
+
+
+def timeline_entry(event: StoredEvent, time: datetime) -> TimelineEntry:
+    """The timeline entry of ``event``, which happened at ``time``."""
+    return TimelineEntry(
+        cursor=event.cursor,
+        kind=event.eventtype,
+        time=time,
+        recipient=event.sendname or None,
+        contactid=event.contactid,
+        agent=event.agent or None,
+    )
 
 
 def _event_time(event: StoredEvent) -> datetime | None:
@@ -366,15 +383,67 @@ def _when(value: Any) -> datetime | None:
     return when if when.tzinfo is not None else None
 
 
-class JobMonitor:
-    """The monitored jobs, newest first. Feed it with :meth:`add_launch` and :meth:`add_event`
-    in any order; each returns the job's new view. Not thread-safe (see the module)."""
+class _AppliedCursors:
+    """The cursors of the events applied, in little memory: every cursor up to ``floor``, and
+    those above it in a set. Cursors are handed out without gaps (events/store.py), so the set
+    only holds the few that arrived before a lower one. Cursors up to ``paged`` were read
+    with pages of jobs: each job knows which of those it counted (``through``)."""
 
-    def __init__(self, clock: Clock = utc_now) -> None:
+    def __init__(self) -> None:
+        self.paged = 0
+        self.floor = 0
+        self._above: set[int] = set()
+
+    def add(self, cursor: int) -> bool:
+        """Note ``cursor``; False if it was applied before. True for a cursor read with a page:
+        its job judges it."""
+        if cursor <= self.floor:
+            return cursor <= self.paged
+        if cursor in self._above:
+            return False
+        self._above.add(cursor)
+        self._compact()
+        return True
+
+    def read_with_page(self, cursor: int) -> None:
+        """A page read every stored event up to ``cursor``."""
+        if cursor > self.paged:
+            self.paged = cursor
+            self.floor = max(self.floor, cursor)
+            self._above = {above for above in self._above if above > cursor}
+            self._compact()
+
+    def _compact(self) -> None:
+        above = self._above
+        while self.floor + 1 in above:
+            self.floor += 1
+            above.discard(self.floor)
+
+
+@dataclass(frozen=True)
+class PageChanges:
+    """What a page changed in a monitor: the views of the jobs it added (newest first) and
+    of the known jobs it changed."""
+
+    added: list[JobView]
+    changed: list[JobView]
+
+
+class JobMonitor:
+    """The monitored jobs, newest first. Feed it with :meth:`add_launch`, :meth:`add_event` and
+    :meth:`add_page` in any order; each returns the new views. Not thread-safe (see the
+    module).
+
+    ``keep_timelines``: keep each job's timeline in memory (a monitor fed by events alone);
+    without it the timelines are in the event store (:meth:`MonitorLoader.timeline
+    <dispatch_desktop.monitor.loading.MonitorLoader.timeline>`)."""
+
+    def __init__(self, clock: Clock = utc_now, *, keep_timelines: bool = True) -> None:
         self._clock = clock
-        self._jobs: dict[int, _Job] = {}  # in order of first sight
+        self._keep = keep_timelines
+        self._jobs: dict[int, _Job] = {}  # oldest first, as shown bottom to top
         self._views: dict[int, JobView] = {}
-        self._cursors: set[int] = set()
+        self._applied = _AppliedCursors()
         self._scheduled: set[int] = set()  # jobs whose view says SCHEDULED
         self._active = 0  # unfinished jobs shown
         self._last_cursor = 0
@@ -385,8 +454,18 @@ class JobMonitor:
         return len(self._jobs)
 
     @property
+    def clock(self) -> Clock:
+        """The clock the monitor tells scheduled jobs by."""
+        return self._clock
+
+    @property
+    def keeps_timelines(self) -> bool:
+        """Whether each view's :attr:`JobView.timeline` holds the job's entries."""
+        return self._keep
+
+    @property
     def last_cursor(self) -> int:
-        """The highest cursor applied (0: none): a follower resumes after it."""
+        """The highest cursor applied or read with a page (0: none)."""
         return self._last_cursor
 
     def active_count(self) -> int:
@@ -399,6 +478,11 @@ class JobMonitor:
         (signed out): no job. Until called, every job is shown."""
         self._scoped, self._server = True, server
         self._active = sum(self._counted(job) for job in self._jobs.values())
+
+    @property
+    def scope(self) -> tuple[bool, str | None]:
+        """Whether :meth:`show_only` was called, and with which server."""
+        return self._scoped, self._server
 
     def shows(self, view: JobView) -> bool:
         """Whether the job of ``view`` is shown (see :meth:`show_only`)."""
@@ -418,8 +502,8 @@ class JobMonitor:
         return self._views.get(jobid)
 
     def jobs(self) -> list[JobView]:
-        """Every job shown, newest first (the last seen first; by start time after a
-        rebuild)."""
+        """Every job shown, newest first (the last seen first; jobs read from the stores by
+        start time)."""
         views = (self._views[jobid] for jobid in reversed(self._jobs))
         return [view for view in views if self.shows(view)]
 
@@ -436,12 +520,18 @@ class JobMonitor:
         return self._refresh(job)
 
     def add_event(self, event: StoredEvent) -> JobView | None:
-        """Apply a callback; return the job's new view. ``None`` for a cursor applied before
-        (a replay), an event without ``jobid`` (nothing to correlate it with) or one whose
-        time is no time (skipped and logged: one bad row must not empty the monitor)."""
-        if event.cursor in self._cursors:
+        """Apply a callback; return the job's new view (see :meth:`apply`)."""
+        applied = self.apply(event)
+        return None if applied is None else applied[0]
+
+    def apply(self, event: StoredEvent) -> tuple[JobView, TimelineEntry] | None:
+        """Apply a callback; return the job's new view and the callback's timeline entry.
+        ``None`` for a cursor applied before (a replay) or counted already (read with the
+        job from the store), an event without ``jobid`` (nothing to correlate it with) or one
+        whose time is no time (skipped and logged: one bad row must not empty the
+        monitor)."""
+        if not self._applied.add(event.cursor):
             return None
-        self._cursors.add(event.cursor)
         self._last_cursor = max(self._last_cursor, event.cursor)
         if event.jobid is None:
             return None
@@ -449,10 +539,48 @@ class JobMonitor:
         if time is None:
             return None
         job = self._job(event.jobid)
+        if event.cursor <= job.through:
+            return None
         counted = self._counted(job)
-        job.apply(event, time)
+        entry = job.apply(event, time, keep=self._keep)
         self._active += self._counted(job) - counted
-        return self._refresh(job)
+        return self._refresh(job), entry
+
+    def add_page(self, page: Page | ReadyPage, *, older: bool = False) -> PageChanges:
+        """Add the jobs of ``page`` (read from the stores; made :func:`ready` off the GUI
+        thread, or here). A job known already keeps what it has applied, and takes what the
+        page read only if it has applied nothing yet (e.g. a launch the journal gave first).
+        New jobs go on top in order of start, or at the bottom when they are ``older`` (the
+        next page of older jobs)."""
+        if isinstance(page, Page):
+            page = ready(page, self._clock)
+        read = page.page
+        self._applied.read_with_page(read.through)
+        self._last_cursor = max(self._last_cursor, read.through)
+        added: dict[int, _Job] = {}
+        views: list[JobView] = []
+        changed: list[JobView] = []
+        launches = _launches_by_job(read)
+        for job, view in zip(page.jobs, page.views, strict=True):
+            known = self._jobs.get(job.jobid)
+            if known is None:
+                added[job.jobid] = job
+                views.append(view)
+                self._active += self._counted(job)
+                self._keep_view(view)
+                continue
+            counted = self._counted(known)
+            if not (known.summarized or known.event_count):
+                known.load(read.summaries.get(known.jobid), read.through)
+            for record in launches.get(known.jobid, ()):
+                known.adopt(record)
+            self._active += self._counted(known) - counted
+            changed.append(self._refresh(known))
+        if older:
+            self._jobs = {**added, **self._jobs}
+        else:
+            self._jobs.update(added)
+        return PageChanges(added=views[::-1], changed=changed)
 
     def refresh_schedules(self) -> list[JobView]:
         """Re-evaluate the SCHEDULED jobs against the clock: the views of those whose
@@ -473,36 +601,63 @@ class JobMonitor:
 
     def _refresh(self, job: _Job) -> JobView:
         view = job.view(self._clock)
-        self._views[job.jobid] = view
-        if view.state is JobState.SCHEDULED:
-            self._scheduled.add(job.jobid)
-        else:
-            self._scheduled.discard(job.jobid)
+        self._keep_view(view)
         return view
 
-    def _order_by_start(self) -> None:
-        """Order the jobs by when they began, once, after a rebuild: there the journal and the
-        store are read one after the other, not in the order things happened."""
-        oldest = datetime.min.replace(tzinfo=UTC)
-        ordered = sorted(self._jobs.values(), key=lambda job: job.sort_time() or oldest)
-        self._jobs = {job.jobid: job for job in ordered}
+    def _keep_view(self, view: JobView) -> None:
+        self._views[view.jobid] = view
+        if view.state is JobState.SCHEDULED:
+            self._scheduled.add(view.jobid)
+        else:
+            self._scheduled.discard(view.jobid)
+
+
+@dataclass(frozen=True)
+class ReadyPage:
+    """A page of jobs made ready off the GUI thread (:func:`ready`): each job folded from
+    what the page read, oldest first by start, with its view."""
+
+    page: Page
+    jobs: tuple[_Job, ...]
+    views: tuple[JobView, ...]
+
+
+def _launches_by_job(page: Page) -> dict[int, list[LaunchRecord]]:
+    """The launches of ``page`` the server started, by runtime id, oldest first."""
+    launches: dict[int, list[LaunchRecord]] = {}
+    for record in page.launches:
+        if record.outcome is Outcome.OK and record.runtime_id is not None:
+            launches.setdefault(record.runtime_id, []).append(record)
+    return launches
+
+
+def ready(page: Page, clock: Clock = utc_now) -> ReadyPage:
+    """Fold each job of ``page`` from what the page read: the per-job work of adding a page,
+    done where the page was read (a worker), so that the GUI thread only files the jobs."""
+    launches = _launches_by_job(page)
+    jobs: list[_Job] = []
+    for jobid in dict.fromkeys(page.jobids):
+        job = _Job(jobid)
+        job.load(page.summaries.get(jobid), page.through)
+        for record in launches.get(jobid, ()):
+            job.adopt(record)
+        jobs.append(job)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    jobs.sort(key=lambda job: job.sort_time() or oldest)
+    return ReadyPage(page, tuple(jobs), tuple(job.view(clock) for job in jobs))
 
 
 def rebuild(
-    store: EventStore | None, journal: LaunchJournal | None, clock: Clock = utc_now
+    store: EventStore | None,
+    journal: LaunchJournal | None,
+    clock: Clock = utc_now,
+    *,
+    server: str | None = None,
 ) -> JobMonitor:
-    """A monitor with every launch in ``journal`` and every event in ``store`` (either may be
-    ``None`` when it could not be opened). Blocking disk work: run it off the GUI thread, then
-    hand the monitor to the GUI, which replays what arrived meanwhile."""
-    monitor = JobMonitor(clock)
-    if journal is not None:
-        for record in reversed(journal.entries()):  # oldest first: the newest record wins
-            monitor.add_launch(record)
-    if store is not None:
-        cursor = 0
-        while page := store.events_after(cursor, limit=REBUILD_PAGE):
-            for event in page:
-                monitor.add_event(event)
-            cursor = page[-1].cursor
-    monitor._order_by_start()
+    """A monitor with the newest page of jobs in ``store`` and ``journal`` (either may be
+    ``None`` when it could not be opened; ``server``: only its launches). Blocking disk work:
+    run it off the GUI thread, then hand the monitor to the GUI, which replays what arrived
+    meanwhile."""
+    monitor = JobMonitor(clock, keep_timelines=False)
+    monitor.add_page(MonitorLoader(store, journal).page(server))
     return monitor

@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO, cast
@@ -247,6 +247,9 @@ class LaunchRecord:
         return cls(**values)
 
 
+_IDS_PER_QUERY = 500
+"""Ids bound in one query: below SQLite's oldest limit of 999 variables."""
+
 _UNSETTLED = (Outcome.PENDING, Outcome.UNKNOWN)
 """Outcomes after which the job may have started without anyone knowing (F3)."""
 
@@ -435,6 +438,39 @@ class LaunchJournal(VersionedSqliteFile):
                 (_check_id(runtimeid, "runtime id"), server, server),
             ).fetchone()
         return None if row is None else LaunchRecord._from_row(row)
+
+    # -- the job monitor's queries (read only) --------------------------------------------------
+
+    def started_launches(
+        self, limit: int, before: int | None = None, server: str | None = None
+    ) -> list[LaunchRecord]:
+        """The launches the server started with a runtime id to follow (F2), newest first (by
+        id): at most ``limit``, older than attempt ``before`` when given, only those against
+        ``server`` when given."""
+        with self._connect("be read") as connection:
+            rows = connection.execute(
+                "SELECT * FROM launches WHERE outcome = ? AND runtime_id IS NOT NULL"
+                " AND (? IS NULL OR id < ?) AND (? IS NULL OR server = ?)"
+                " ORDER BY id DESC LIMIT ?",
+                (Outcome.OK.value, before, before, server, server, limit),
+            ).fetchall()
+        return [LaunchRecord._from_row(row) for row in rows]
+
+    def launches_of(self, runtime_ids: Iterable[int]) -> list[LaunchRecord]:
+        """The attempts the server answered with one of ``runtime_ids`` (a callback's
+        ``jobid``, F2), oldest first, on any server."""
+        ids = list(runtime_ids)
+        rows: list[sqlite3.Row] = []
+        with self._connect("be searched") as connection:
+            for start in range(0, len(ids), _IDS_PER_QUERY):
+                chunk = ids[start : start + _IDS_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                rows += connection.execute(
+                    f"SELECT * FROM launches WHERE runtime_id IN ({marks})",  # noqa: S608 (marks)
+                    chunk,
+                ).fetchall()
+        rows.sort(key=lambda row: row["id"])
+        return [LaunchRecord._from_row(row) for row in rows]
 
     def export_csv(self, target: str | os.PathLike[str] | TextIO) -> int:
         """Write every attempt, oldest first, as CSV with a header row; return the number of

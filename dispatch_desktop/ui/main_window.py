@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,18 +25,12 @@ from PySide6.QtWidgets import (
 
 from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
-from dispatch_desktop.events.config import SourceConfig, SourceMode
 from dispatch_desktop.form_rules import launch_mode, tags_of
 from dispatch_desktop.joblist import JobList
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
-from dispatch_desktop.storage.paths import Profile, data_dir
-from dispatch_desktop.storage.secrets import (
-    SecretKind,
-    SecretStore,
-    SecretStoreUnavailable,
-    SessionSecrets,
-)
+from dispatch_desktop.storage.paths import Profile
+from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
 from dispatch_desktop.ui.common import (
     APP_NAME,
     demo_banner,
@@ -49,20 +44,23 @@ from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES, AppSettings
-from dispatch_desktop.ui.workers import TaskRunner
+from dispatch_desktop.ui.workers import Task, TaskRunner
 
 # The dialogs are imported where they open: start-up does not wait for code it does not run.
 if TYPE_CHECKING:
     from dispatch_desktop.events.source import EventSource
-    from dispatch_desktop.monitor import JobMonitor
     from dispatch_desktop.ui.confirm import EarlierLaunches
-    from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
+    from dispatch_desktop.ui.monitor_controller import MonitorController
+    from dispatch_desktop.ui.monitor_panel import MonitorPanel
     from dispatch_desktop.ui.signin import SignedIn, SignInDialog
     from dispatch_desktop.ui.start_form import StartJobForm
     from dispatch_desktop.ui.tray import TrayNotifier
 
-# The keyring account of a shared receiver's events token.
-FOLLOW_ACCOUNT = "event-follower"
+
+def _import_monitor() -> None:
+    """Blocking: import the job monitor's modules (run off the GUI thread)."""
+    import_module("dispatch_desktop.events.source")
+    import_module("dispatch_desktop.ui.monitor_controller")
 
 
 @dataclass
@@ -111,9 +109,6 @@ class MainWindow(QMainWindow):
     """Saved jobs, the start-job form with the launch outcome, the launch history and the
     job monitor."""
 
-    # Emitted by the event source's threads; delivered in the GUI thread.
-    monitor_status = Signal(str)
-
     def __init__(self, context: AppContext, session: SignedIn | None = None) -> None:
         super().__init__()
         self.context = context
@@ -161,16 +156,12 @@ class MainWindow(QMainWindow):
         start_layout.addWidget(self._start_stack, 1)
         start_layout.addWidget(self.outcome)
         self.history = HistoryPanel(self.context.journal, self.context.runner, self)
-        self.history.loaded.connect(self._feed_launches_to_monitor)
         self.history.monitor_requested.connect(self.show_monitored_job)
         self.history.launch_again_requested.connect(self.launch_again)
-        self.monitor_status.connect(self._show_monitor_status)
-        self.event_source: EventSource | None = None
-        # The monitor's widgets are built after the first paint (start_monitor): the tab
-        # holds a placeholder until then.
-        self.monitor_panel: MonitorPanel | None = None
-        self.tray: TrayNotifier | None = None
-        self.event_bridge: EventBridge | None = None
+        # The monitor is built after the first paint (start_monitor): the tab holds a
+        # placeholder until then.
+        self._monitor_controller: MonitorController | None = None
+        self._monitor_import: Task | None = None
         self._monitor_page = QStackedWidget(self)
         self._monitor_page.addWidget(QLabel(tr("Starting the job monitor…"), self._monitor_page))
         self.tabs = QTabWidget(self)
@@ -246,6 +237,8 @@ class MainWindow(QMainWindow):
         self.context.journal = journal
         self.history.set_journal(journal)
         self.jobs_panel.set_journal(journal)
+        if self._monitor_controller is not None:
+            self._monitor_controller.set_journal(journal)
 
     @property
     def form(self) -> StartJobForm:
@@ -346,8 +339,8 @@ class MainWindow(QMainWindow):
     def _show_launches_of(self, server: str | None) -> None:
         """History and Monitor show the launches on ``server``; ``None`` (signed out): none."""
         self.history.show_launches(None if server is None else self.context.launch_scope(server))
-        if self.monitor_panel is not None:
-            self.monitor_panel.set_server(server)
+        if self._monitor_controller is not None:
+            self._monitor_controller.set_server(server)
 
     def refresh(self) -> None:
         """F5: reload the saved jobs off the GUI thread."""
@@ -526,15 +519,17 @@ class MainWindow(QMainWindow):
             callback_url=self.event_source.callback_url if self.event_source else None,
             notifications=settings.notifications_enabled,
             launching=LaunchValues.read(settings),
+            retention_days=settings.event_retention_days,
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         settings.set_job_type_overrides(dialog.overrides())
         dialog.launching.values().write(settings)
-        self._apply_monitor_settings(
+        self.monitor.apply_settings(
             dialog.monitor.source(),
             dialog.monitor.notifications.isChecked(),
+            dialog.monitor.retention_days.value(),
             renew_token=dialog.monitor.renew_token,
         )
         self.mapping = self.context.settings.job_type_mapping()
@@ -547,34 +542,6 @@ class MainWindow(QMainWindow):
         if form is not None and form.job is not None and not self.launcher.in_flight:
             form.set_job(form.job, self.mapping.generic_type_of(form.job.type))
 
-    def _apply_monitor_settings(
-        self, source: SourceConfig, notifications: bool, *, renew_token: bool = False
-    ) -> None:
-        settings = self.context.settings
-        settings.notifications_enabled = notifications
-        self._build_monitor().tray.set_enabled(notifications)
-        changed = source != settings.event_source() or bool(source.follow_token) or renew_token
-        settings.set_event_source(source)
-        if source.follow_token:
-            self._keep_follow_token(source)
-        if changed and not self.context.demo:
-            self.start_monitor(renew_token=renew_token)
-
-    def _keep_follow_token(self, source: SourceConfig) -> None:
-        """The events token goes to this session and, off the GUI thread, to the keyring."""
-        secrets = self.context.secrets
-        self.context.session_secrets.save(
-            source.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY, source.follow_token
-        )
-        self.context.runner.submit(
-            lambda: secrets.save(
-                source.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY, source.follow_token
-            ),
-            "keep events token",
-            None,
-            lambda error: self._show_monitor_status(str(error)),
-        )
-
     def _about(self) -> None:
         QMessageBox.about(
             self,
@@ -586,107 +553,68 @@ class MainWindow(QMainWindow):
 
     # -- job monitor --------------------------------------------------------------------------
 
-    def _build_monitor(self) -> MainWindow:
-        """Build the monitor's panel, tray icon and event bridge once; returns ``self``."""
-        if self.monitor_panel is not None:
-            return self
-        # Imported here, after the first paint: start-up does not wait for them.
-        from dispatch_desktop.ui import monitor_panel as monitoring
-        from dispatch_desktop.ui import tray as tray_icons
+    @property
+    def monitor(self) -> MonitorController:
+        """The job monitor's controller (its panel, tray icon and event source), built on first
+        use: after the first paint, start-up does not wait for it."""
+        if self._monitor_controller is None:
+            from dispatch_desktop.ui.monitor_controller import MonitorController
 
-        panel = monitoring.MonitorPanel(parent=self._monitor_page)
-        tray = tray_icons.TrayNotifier(self, enabled=self.context.settings.notifications_enabled)
-        panel.job_changed.connect(tray.notify)
-        panel.active_jobs_changed.connect(tray.set_active_count)
-        tray.job_clicked.connect(self.show_monitored_job)
-        tray.notified.connect(self._show_notification)
-        bridge = monitoring.EventBridge(self)
-        bridge.events_received.connect(panel.add_events)
-        panel.set_server(self.session.server if self.session is not None else None)
-        self._monitor_page.addWidget(panel)
-        self._monitor_page.setCurrentWidget(panel)
-        self.monitor_panel, self.tray, self.event_bridge = panel, tray, bridge
-        return self
+            controller = MonitorController(self.context, self._monitor_page, self)
+            controller.status.connect(self._show_monitor_status)
+            controller.job_requested.connect(self.show_monitored_job)
+            controller.notified.connect(self._show_notification)
+            self.launcher.finished.connect(controller.launch_finished)
+            controller.set_server(self.session.server if self.session is not None else None)
+            self._monitor_controller = controller
+        return self._monitor_controller
+
+    @property
+    def monitor_panel(self) -> MonitorPanel | None:
+        """The Monitor tab's panel, once built."""
+        controller = self._monitor_controller
+        return None if controller is None else controller.panel
+
+    @property
+    def tray(self) -> TrayNotifier | None:
+        """The tray icon, once built."""
+        controller = self._monitor_controller
+        return None if controller is None else controller.tray
+
+    @property
+    def event_source(self) -> EventSource | None:
+        """The job events' source while it runs."""
+        controller = self._monitor_controller
+        return None if controller is None else controller.source
 
     def start_monitor(self, *, renew_token: bool = False) -> None:
-        """Start the configured event source and rebuild the monitor, off the GUI thread.
-        In demo mode a receiver of its own takes the demo server's callbacks."""
-        from dispatch_desktop.events.source import EventSource  # after start-up: requests
-        from dispatch_desktop.monitor import rebuild
-
-        self._build_monitor()
-        assert self.event_bridge is not None
-        self.stop_monitor()
-        config = self.context.settings.event_source()
-        if self.context.demo:
-            config = SourceConfig(mode=SourceMode.EMBEDDED)
-        source = EventSource(
-            config,
-            data_dir(self.context.profile),
-            self.event_bridge.deliver_many,
-            self.monitor_status.emit,
-            demo=self.context.demo,
-        )
-        self.event_source = source
-
-        def start() -> JobMonitor:
-            if config.mode is SourceMode.FOLLOW and not config.follow_token:
-                source.config = replace(config, follow_token=self._follow_token(config))
-            if renew_token:
-                source.renew_token()
-            source.start()
-            return rebuild(source.store, None)
-
-        self.context.runner.submit(
-            start, "start job monitor", self._on_monitor_ready, self._on_monitor_failed
+        """Start the configured event source and read the monitored jobs, off the GUI thread.
+        In demo mode a receiver of its own takes the demo server's callbacks. The first time,
+        the monitor's modules are imported off the GUI thread too (the window would freeze
+        for the tenth of a second they take)."""
+        if self._monitor_controller is not None:
+            self._monitor_controller.start(renew_token=renew_token)
+            return
+        if self._monitor_import is not None:
+            return  # under way: it starts the monitor
+        self._monitor_import = self.context.runner.submit(
+            _import_monitor,
+            "import the job monitor",
+            lambda _none: self._monitor_imported(renew_token),
+            lambda _error: self._monitor_imported(renew_token),  # built here: it says why
         )
 
-    def _follow_token(self, config: SourceConfig) -> str:
-        """Blocking: the shared receiver's events token, from this session or the keyring."""
-        token = self.context.session_secrets.load(
-            config.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY
-        )
-        if token:
-            return token
-        try:
-            return (
-                self.context.secrets.load(config.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY)
-                or ""
-            )
-        except SecretStoreUnavailable as exc:
-            self.monitor_status.emit(str(exc))
-            return ""
-
-    def _on_monitor_ready(self, monitor: JobMonitor) -> None:
-        assert self.monitor_panel is not None
-        self.monitor_panel.set_monitor(monitor)
-        self._feed_launches_to_monitor()
-        source = self.event_source
-        url = source.callback_url if source is not None else None
-        if url and self.context.demo and self.context.set_demo_callback_url is not None:
-            self.context.set_demo_callback_url(url)
-
-    def _on_monitor_failed(self, error: BaseException) -> None:
-        from dispatch_desktop.monitor import JobMonitor
-
-        assert self.monitor_panel is not None
-        self.monitor_panel.set_monitor(JobMonitor())
-        from dispatch_desktop.events.source import SourceError
-
-        reason = str(error) if isinstance(error, SourceError) else error_sentence(error)
-        self._show_monitor_status(tr("The job monitor could not start: %1").replace("%1", reason))
+    def _monitor_imported(self, renew_token: bool) -> None:
+        self._monitor_import = None
+        self.monitor.start(renew_token=renew_token)
 
     def stop_monitor(self) -> None:
-        """Stop receiving or following job events."""
-        if self.event_source is not None:
-            self.event_source.stop()
-            self.event_source = None
-
-    def _feed_launches_to_monitor(self) -> None:
-        if self.monitor_panel is None:
-            return  # the monitor reads the journal's records when it starts
-        for record in reversed(self.history.model.records()):
-            self.monitor_panel.add_launch(record)
+        """Stop receiving or following job events (and starting the monitor)."""
+        if self._monitor_import is not None:
+            self._monitor_import.cancel()
+            self._monitor_import = None
+        if self._monitor_controller is not None:
+            self._monitor_controller.stop()
 
     def _show_monitor_status(self, message: str) -> None:
         self._monitor_page.setToolTip(tooltip(message))

@@ -9,8 +9,10 @@ calls its listeners on a server thread; :class:`EventBridge` carries events to t
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +21,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -28,8 +29,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -38,7 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_desktop.events.model import StoredEvent
+from dispatch_desktop.events.model import TIMELINE_ORDER, StoredEvent
+from dispatch_desktop.events.store import EventStoreError
 from dispatch_desktop.monitor import (
     JOB_ASSIGN,
     JOB_FINISH,
@@ -46,21 +50,27 @@ from dispatch_desktop.monitor import (
     JobMonitor,
     JobState,
     JobView,
+    MonitorLoader,
+    Page,
+    PageCursor,
+    ReadyPage,
     TimelineEntry,
+    ready,
 )
 from dispatch_desktop.monitor.model import Clock, utc_now
-from dispatch_desktop.storage.journal import LaunchRecord
+from dispatch_desktop.storage.journal import JournalError, LaunchRecord
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
     count_text,
+    error_sentence,
     plain,
     tr,
 )
 from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
+from dispatch_desktop.ui.workers import Task, TaskRunner
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 FLUSH_INTERVAL_MS = 50
 """How long events are collected before the models change: short enough to feel live."""
@@ -287,6 +297,16 @@ class MonitoredJobsModel(ColumnsModel):
                 self._views.append(view)
             self.endInsertRows()
 
+    def append_older(self, views: list[JobView]) -> None:
+        """Add the rows of older jobs at the bottom; ``views`` newest first."""
+        if not views:
+            return
+        rows = len(self._views)
+        self.beginInsertRows(QModelIndex(), rows, rows + len(views) - 1)
+        self._views[0:0] = reversed(views)
+        self._positions = {view.jobid: position for position, view in enumerate(self._views)}
+        self.endInsertRows()
+
     def job(self, jobid: int) -> JobView | None:
         """The view shown for the job with runtime id ``jobid``."""
         position = self._positions.get(jobid)
@@ -377,7 +397,10 @@ class MonitoredJobsModel(ColumnsModel):
 
 
 class TimelineModel(ColumnsModel):
-    """The timeline of one job in order of arrival; new entries are appended as rows."""
+    """The timeline of one job, in time order (callbacks may arrive out of order, so each is
+    put where its time belongs). It is given whole when the job is selected (from the event
+    store, off the GUI thread, or from a monitor that keeps timelines) and then grows with the
+    callbacks that arrive."""
 
     COLUMNS = ("Time", "Event", "Who", "Time it took")
 
@@ -385,46 +408,91 @@ class TimelineModel(ColumnsModel):
         super().__init__(parent)
         self._clock = clock
         self._job: JobView | None = None
+        self._entries: list[TimelineEntry] = []  # in TIMELINE_ORDER
+        self._through = 0
+        self._loading = False
+        self._arrived: list[TimelineEntry] = []  # while loading
 
     @property
     def job(self) -> JobView | None:
         """The job shown."""
         return self._job
 
-    def show_job(self, job: JobView | None) -> None:
-        """Show ``job``: a newer view of the same job only appends its new entries."""
-        old = self._job
-        if job is None or old is None or old.jobid != job.jobid:
-            self.beginResetModel()
-            self._job = job
-            self.endResetModel()
+    @property
+    def loading(self) -> bool:
+        """Whether the job's stored timeline is being read."""
+        return self._loading
+
+    def show_job(self, job: JobView | None, entries: list[TimelineEntry] | None = None) -> None:
+        """Show ``job`` with ``entries`` (in time order); ``None``: its timeline is being read
+        (:meth:`set_loaded` gives it)."""
+        self.beginResetModel()
+        self._job = job
+        self._loading = job is not None and entries is None
+        self._arrived = []
+        self._through = 0
+        self._set_entries(entries or [])
+        self.endResetModel()
+
+    def set_loaded(self, jobid: int, entries: list[TimelineEntry], through: int) -> None:
+        """The stored timeline of job ``jobid`` (in time order), every event up to cursor
+        ``through``; the callbacks that arrived meanwhile are added after it."""
+        job = self._job
+        if job is None or job.jobid != jobid or not self._loading:
             return
-        added = len(job.timeline) - len(old.timeline)
-        if added > 0:
-            self.beginInsertRows(QModelIndex(), len(old.timeline), len(job.timeline) - 1)
-            self._job = job
-            self.endInsertRows()
-        else:
-            self._job = job
-        if old.started_at != job.started_at and len(old.timeline):
+        later = [entry for entry in self._arrived if entry.cursor > through]
+        self.beginResetModel()
+        self._loading, self._arrived, self._through = False, [], through
+        self._set_entries(sorted([*entries, *later], key=TIMELINE_ORDER) if later else entries)
+        self.endResetModel()
+
+    def update_job(self, job: JobView, entries: list[TimelineEntry]) -> None:
+        """A newer view of the job shown, and the timeline entries of the callbacks applied to
+        it since the last one."""
+        old, self._job = self._job, job
+        if self._loading:
+            self._arrived.extend(entries)
+            return
+        self._add(entry for entry in entries if entry.cursor > self._through)
+        if old is not None and old.started_at != job.started_at and self._entries:
             # A late JOB_START moves every "time it took" (out-of-order callbacks).
-            last = len(old.timeline) - 1
-            self.dataChanged.emit(self.index(0, 3), self.index(last, 3))
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self._entries) - 1, 3))
+
+    def entries(self) -> list[TimelineEntry]:
+        """The entries shown, in time order."""
+        return list(self._entries)
+
+    def _set_entries(self, entries: list[TimelineEntry]) -> None:
+        self._entries = entries
+
+    def _add(self, entries: Iterable[TimelineEntry]) -> None:
+        new = sorted(entries, key=TIMELINE_ORDER)
+        if not new:
+            return
+        shown = self._entries
+        if not shown or TIMELINE_ORDER(new[0]) >= TIMELINE_ORDER(shown[-1]):  # nearly always
+            self.beginInsertRows(QModelIndex(), len(shown), len(shown) + len(new) - 1)
+            shown.extend(new)
+            self.endInsertRows()
+            return
+        for entry in new:
+            row = bisect.bisect_right(shown, TIMELINE_ORDER(entry), key=TIMELINE_ORDER)
+            self.beginInsertRows(QModelIndex(), row, row)
+            shown.insert(row, entry)
+            self.endInsertRows()
 
     def row_count(self) -> int:
-        return 0 if self._job is None else len(self._job.timeline)
+        return len(self._entries)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         job = self._job
         if not index.isValid() or job is None:
             return None
-        entry = job.timeline[index.row()]
+        entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(self._text(job, entry, index.column()), role)
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.time.astimezone().isoformat(timespec="milliseconds")
-        if role == ENTRY_ROLE:
-            return entry
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return _RIGHT
         return None
@@ -440,30 +508,29 @@ class TimelineModel(ColumnsModel):
         return "—" if elapsed is None else duration_text(elapsed)
 
 
-class TimelineByTime(QSortFilterProxyModel):
-    """Orders the timeline by the server's timestamps: callbacks may arrive out of order."""
-
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802 - Qt API
-        first, second = left.data(ENTRY_ROLE), right.data(ENTRY_ROLE)
-        return (first.time, first.cursor) < (second.time, second.cursor)
-
-
 class MonitorPanel(QWidget):
     """The monitored jobs and the selected job's timeline.
 
     Feed it on the GUI thread: :meth:`add_event`/:meth:`add_events` (queued, applied every
     :data:`FLUSH_INTERVAL_MS`) and :meth:`add_launch`. Without a monitor at construction it
-    queues everything until :meth:`set_monitor` hands it the rebuilt one.
+    queues everything until :meth:`set_monitor` hands it one.
+
+    With a :class:`~dispatch_desktop.monitor.MonitorLoader` (and a ``runner`` for it) the
+    panel reads its jobs from the stores off the GUI thread, a page at a time: the newest at
+    once, older ones when the user asks ("Show older jobs"), a job it has not read when a
+    callback names it, and the timeline of the job the user selects.
 
     Signals, after each flush: ``job_updated(JobView)`` per changed job;
     ``job_changed(JobView, JobView | None)`` the same with the view before the flush (for
     notifications); ``model_updated(int)`` the last cursor applied; ``active_jobs_changed(int)``.
+    ``load_failed(str)``: the stores could not be read (a sentence).
     """
 
     job_updated = Signal(object)
     job_changed = Signal(object, object)
     model_updated = Signal(int)
     active_jobs_changed = Signal(int)
+    load_failed = Signal(str)
 
     def __init__(
         self,
@@ -471,11 +538,23 @@ class MonitorPanel(QWidget):
         parent: QWidget | None = None,
         *,
         clock: Clock = utc_now,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._monitor = monitor
+        self._runner = runner
+        self._loader: MonitorLoader | None = None
         self._pending: list[StoredEvent] = []
         self._pending_launches: list[LaunchRecord] = []
+        # Callbacks of jobs not read yet, by job, while their stored events are read.
+        self._held: dict[int, list[StoredEvent]] = {}
+        self._older: PageCursor | None = None
+        self._reading_page = False
+        self._reading_older = False
+        self._select_when_read: int | None = None
+        # Results of reads begun before the monitor or its loader changed are dropped.
+        self._generation = 0
+        self._tasks: weakref.WeakSet[Task] = weakref.WeakSet()  # the runner keeps them
         self._active = -1  # not yet announced
         self._clock = clock
         # The server signed in to (set_server); until told, every job is shown.
@@ -483,15 +562,15 @@ class MonitorPanel(QWidget):
         self._server: str | None = None
         self.model = MonitoredJobsModel(clock, self)
         self.timeline_model = TimelineModel(clock, self)
-        self.timeline_proxy = TimelineByTime(self)
-        self.timeline_proxy.setSourceModel(self.timeline_model)
-        self.timeline_proxy.sort(0, Qt.SortOrder.AscendingOrder)
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self.flush)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self._tick)
+        tasks = self._tasks
+        # A read still running when the panel goes must not call back into it.
+        self.destroyed.connect(lambda: [task.cancel() for task in tasks])
         self._build()
         if monitor is not None:
             self.set_monitor(monitor)
@@ -511,6 +590,10 @@ class MonitorPanel(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
         self.count_label = PlainLabel("", self)
+        self.older_button = QPushButton(tr("Show &older jobs"), self)
+        self.older_button.setAccessibleName(tr("Show older jobs"))
+        self.older_button.setToolTip(tr("The monitor shows the newest jobs; read older ones too"))
+        self.older_button.clicked.connect(self.show_older_jobs)
 
         # Plain text: the job's name and its events come from the callbacks.
         self.detail_title = PlainLabel("", self)
@@ -520,7 +603,7 @@ class MonitorPanel(QWidget):
         self.progress.setAccessibleName(tr("Response goal progress"))
         self.no_callbacks_label = PlainLabel("", self)
         self.no_callbacks_label.setWordWrap(True)
-        self.timeline = self._table(self.timeline_proxy, tr("Job timeline"))
+        self.timeline = self._table(self.timeline_model, tr("Job timeline"))
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._size_job_columns()
         self._size_timeline_columns()
@@ -529,7 +612,10 @@ class MonitorPanel(QWidget):
         jobs_layout = QVBoxLayout(jobs)
         jobs_layout.setContentsMargins(0, 0, 0, 0)
         jobs_layout.addWidget(self.stack, 1)
-        jobs_layout.addWidget(self.count_label)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.older_button)
+        jobs_layout.addLayout(footer)
         detail = QWidget(self)
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -545,7 +631,7 @@ class MonitorPanel(QWidget):
         layout.addWidget(self.splitter)
         self._show_detail(None)
 
-    def _table(self, model: QAbstractTableModel | QSortFilterProxyModel, name: str) -> QTableView:
+    def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
         table = QTableView(self)
         table.setAccessibleName(name)
         table.setModel(model)
@@ -618,9 +704,24 @@ class MonitorPanel(QWidget):
         return self._monitor
 
     @property
+    def loader(self) -> MonitorLoader | None:
+        """Where the panel reads jobs and timelines (``None``: it only has what it is fed)."""
+        return self._loader
+
+    @property
     def last_cursor(self) -> int:
         """The highest event cursor applied to the models (0: none yet)."""
         return 0 if self._monitor is None else self._monitor.last_cursor
+
+    @property
+    def queued(self) -> int:
+        """How many callbacks wait to be applied (queued, or held while their job is read)."""
+        return len(self._pending) + sum(len(events) for events in self._held.values())
+
+    @property
+    def reading(self) -> bool:
+        """Whether a page of jobs is being read from the stores."""
+        return self._reading_page or self._reading_older
 
     @Slot(object)
     def add_event(self, event: StoredEvent) -> None:
@@ -647,35 +748,60 @@ class MonitorPanel(QWidget):
 
     def set_server(self, server: str | None) -> None:
         """Show only the jobs of ``server``, the server signed in to (those started there
-        and those known from callbacks alone); ``None`` (signed out): none."""
+        and those known from callbacks alone); ``None`` (signed out): none. With a loader,
+        the newest jobs of that server are read."""
         self._scoped, self._server = True, server
         monitor = self._monitor
         if monitor is None:
             return  # applied by set_monitor
-        selected = self.selected_jobid()
+        selected = self._restart()
         monitor.show_only(server)
-        self.model.set_jobs(monitor.jobs())
-        if selected is None or not self.select_job(selected):
-            self._show_detail(None)
-        self._update_state()
+        self._show_jobs(selected)
+        self._read_newest()
+        self.flush()
 
-    def set_monitor(self, monitor: JobMonitor) -> None:
-        """Show ``monitor`` (rebuilt from the stores off the GUI thread). Launches and events
-        queued while it was built are applied to it; those it already has are skipped."""
-        selected = self.selected_jobid()
-        self._monitor = monitor
+    def set_monitor(self, monitor: JobMonitor, loader: MonitorLoader | None = None) -> None:
+        """Show ``monitor``; with ``loader`` (needs the panel's runner), read its newest jobs
+        from the stores. Launches and events queued meanwhile are applied to it; those it has
+        already are skipped."""
+        selected = self._restart()
+        self._monitor, self._loader = monitor, loader
         if self._scoped:
             monitor.show_only(self._server)
-        self.model.set_jobs(monitor.jobs())
+        self._show_jobs(selected)
         self._fit_since_column(monitor.jobs())
         launches, self._pending_launches = self._pending_launches, []
         for record in launches:
             self.add_launch(record)
         self._tick_timer.start()
-        if selected is None or not self.select_job(selected):
-            self._show_detail(None)
-        self._update_state()
+        self._read_newest()
         self.flush()
+
+    def set_loader(self, loader: MonitorLoader) -> None:
+        """Read the jobs from ``loader`` from now on (e.g. once the journal is open), starting
+        with its newest; the jobs shown stay."""
+        monitor = self._monitor
+        if monitor is None:
+            return
+        selected = self._restart()
+        self._loader = loader
+        self._show_detail(None if selected is None else monitor.job(selected))
+        self._read_newest()
+        self.flush()
+
+    def _restart(self) -> int | None:
+        """Forget the reads under way (their results no longer fit) and the timeline shown
+        (the store may be another); the callbacks held for them go back in the queue. Returns
+        the job that was selected."""
+        selected = self.selected_jobid()
+        self._generation += 1
+        self._reading_page = self._reading_older = False
+        self._older = None
+        held = [event for events in self._held.values() for event in events]
+        self._held.clear()
+        self._pending[0:0] = sorted(held, key=lambda event: event.cursor)
+        self.timeline_model.show_job(None, [])
+        return selected
 
     def _schedule_flush(self) -> None:
         if self._monitor is not None and not self._flush_timer.isActive():
@@ -683,25 +809,47 @@ class MonitorPanel(QWidget):
 
     @Slot()
     def flush(self) -> None:
-        """Apply the queued callbacks now (the timer does this; tests and shutdown may too)."""
+        """Apply the queued callbacks now (the timer does this; tests and shutdown may too).
+        A callback of a job not read yet waits while its stored events are read."""
         monitor = self._monitor
         if monitor is None or not self._pending:
             return
         batch = self._pending[:MAX_EVENTS_PER_FLUSH]
         del self._pending[:MAX_EVENTS_PER_FLUSH]
         latest: dict[int, JobView] = {}
+        shown = self.selected_jobid()
+        entries: list[TimelineEntry] = []
+        unread: dict[int, None] = {}
         for event in batch:
-            view = monitor.add_event(event)
-            if view is not None:
+            jobid = event.jobid
+            if self._loader is not None and jobid is not None and self._unread(jobid):
+                if jobid not in self._held:
+                    unread[jobid] = None
+                self._held.setdefault(jobid, []).append(event)
+                continue
+            applied = monitor.apply(event)
+            if applied is not None:
+                view, entry = applied
                 latest[view.jobid] = view
-        self._publish(latest)
+                if view.jobid == shown:
+                    entries.append(entry)
+        if unread:
+            self._read_jobs(list(unread), before=min(e.cursor for e in batch if e.jobid in unread))
+        self._publish(latest, entries)
         self.model_updated.emit(monitor.last_cursor)
         if self._pending:
             self._flush_timer.start(0)  # the rest after pending input and paint events
 
-    def _publish(self, latest: dict[int, JobView]) -> None:
+    def _unread(self, jobid: int) -> bool:
+        """Whether the job's stored events are still to be read before its callbacks apply."""
+        return jobid in self._held or (self._monitor is not None and not self._monitor.job(jobid))
+
+    def _publish(
+        self, latest: dict[int, JobView], entries: list[TimelineEntry] | None = None
+    ) -> None:
         """Update the models once per changed job, then tell the listeners; "previous" is
-        the view the table showed before, so a notification sees every change once."""
+        the view the table showed before, so a notification sees every change once.
+        ``entries``: the timeline entries of the selected job applied meanwhile."""
         monitor = self._monitor
         if monitor is not None:  # a job of another server changes nothing here
             latest = {jobid: view for jobid, view in latest.items() if monitor.shows(view)}
@@ -712,7 +860,9 @@ class MonitorPanel(QWidget):
         self._fit_since_column(latest.values())
         shown = self.timeline_model.job
         if shown is not None and shown.jobid in latest:
-            self._show_detail(latest[shown.jobid])
+            view = latest[shown.jobid]
+            self.timeline_model.update_job(view, entries or [])
+            self._show_labels(view)
         for view in latest.values():
             self.job_updated.emit(view)
             self.job_changed.emit(view, previous[view.jobid])
@@ -725,13 +875,145 @@ class MonitorPanel(QWidget):
             due = self._monitor.refresh_schedules()
             self._publish({view.jobid: view for view in due})
 
+    # -- reading the stores -------------------------------------------------------------------
+
+    def show_older_jobs(self) -> None:
+        """Read the next page of older jobs and add them at the bottom."""
+        if self._older is None or self.reading:
+            return
+        self._reading_older = True
+        self._read_page(self._older, older=True)
+
+    def _read_newest(self) -> None:
+        """Read the newest jobs of the server shown (none while signed out)."""
+        self._older = None
+        if self._loader is None or (self._scoped and self._server is None):
+            self._reading_page = False
+            self._update_state()
+            return
+        self._reading_page = True
+        self._read_page(None, older=False)
+
+    def _read_page(self, cursor: PageCursor | None, *, older: bool) -> None:
+        loader = self._loader
+        assert loader is not None
+        server = self._server if self._scoped else None
+        generation = self._generation
+        clock = self._clock
+        self._submit(
+            lambda: ready(loader.page(server, cursor), clock),
+            "read monitored jobs",
+            lambda page: self._on_page(generation, page, older=older),
+        )
+        self._update_state()
+
+    def _on_page(self, generation: int, page: ReadyPage, *, older: bool) -> None:
+        monitor = self._monitor
+        if generation != self._generation or monitor is None:
+            return
+        if older:
+            self._reading_older = False
+        else:
+            self._reading_page = False
+        self._older = page.page.older
+        changes = monitor.add_page(page, older=older)
+        shown = [view for view in changes.added if monitor.shows(view)]
+        if older:
+            self.model.upsert(view for view in changes.changed if monitor.shows(view))
+            self.model.append_older(shown)
+        else:
+            self._show_jobs(self.selected_jobid())
+        self._fit_since_column(shown)
+        self._select_if_read()
+        self._update_state()
+        self.flush()
+
+    def _read_jobs(self, jobids: list[int], before: int | None) -> None:
+        """Read the jobs ``jobids`` (their events stored before cursor ``before``; ``None``:
+        all) before their callbacks apply."""
+        loader = self._loader
+        assert loader is not None
+        for jobid in jobids:
+            self._held.setdefault(jobid, [])
+        generation = self._generation
+        clock = self._clock
+        self._submit(
+            lambda: ready(loader.jobs(jobids, before), clock),
+            "read monitored jobs",
+            lambda page: self._on_jobs(generation, page),
+            lambda _error: self._on_jobs(generation, ready(Page(jobids=tuple(jobids)), clock)),
+        )
+
+    def _on_jobs(self, generation: int, page: ReadyPage) -> None:
+        """The jobs named by callbacks (or asked for), read: shown first as they were stored,
+        then with the callbacks held for them (notified as any)."""
+        monitor = self._monitor
+        if generation != self._generation or monitor is None:
+            return
+        changes = monitor.add_page(page)
+        views = [*changes.changed, *reversed(changes.added)]
+        shown = [view for view in views if monitor.shows(view)]
+        self.model.upsert(shown)
+        self._fit_since_column(shown)
+        held = [event for jobid in page.page.jobids for event in self._held.pop(jobid, [])]
+        self._pending[0:0] = sorted(held, key=lambda event: event.cursor)
+        self._select_if_read()
+        self._update_state()
+        self.flush()
+
+    def _read_timeline(self, jobid: int) -> None:
+        loader = self._loader
+        assert loader is not None
+        generation = self._generation
+
+        def show(entries: list[TimelineEntry], through: int) -> None:
+            if generation == self._generation:
+                self.timeline_model.set_loaded(jobid, entries, through)
+
+        self._submit(
+            lambda: loader.timeline(jobid),
+            "read job timeline",
+            lambda result: show(*result),
+            lambda _error: show([], 0),  # what arrives from now on (the status bar says why)
+        )
+
+    def _submit(
+        self,
+        work: Callable[[], Any],
+        description: str,
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        if self._runner is None:
+            raise RuntimeError("A monitor panel with a loader needs a task runner.")
+        generation = self._generation
+
+        def fail(error: BaseException) -> None:
+            if generation == self._generation:
+                self._reading_page = self._reading_older = False
+                # The stores' errors are sentences that name the file; others are bugs.
+                stores = isinstance(error, EventStoreError | JournalError)
+                self.load_failed.emit(str(error) if stores else error_sentence(error))
+                self._update_state()
+            if failed is not None:
+                failed(error)
+
+        self._tasks.add(self._runner.submit(work, description, done, fail))
+
     # -- selection and detail -----------------------------------------------------------------
 
     def select_job(self, jobid: int) -> bool:
-        """Select the job with runtime id ``jobid`` and show its timeline; False if unknown."""
+        """Select the job with runtime id ``jobid`` and show its timeline; False if it is not
+        shown. With a loader, a job not read yet is read and then selected."""
         row = self.model.row_of(jobid)
         if row is None:
+            monitor = self._monitor
+            if self._loader is not None and monitor is not None and not monitor.job(jobid):
+                self._select_when_read = jobid
+                if jobid not in self._held:
+                    self._read_jobs([jobid], before=None)
             return False
+        self._select_when_read = None
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
@@ -739,6 +1021,11 @@ class MonitorPanel(QWidget):
         self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
         self.table.scrollTo(self.model.index(row, 0))
         return True
+
+    def _select_if_read(self) -> None:
+        jobid = self._select_when_read
+        if jobid is not None and self.model.row_of(jobid) is not None:
+            self.select_job(jobid)
 
     def selected_jobid(self) -> int | None:
         """The runtime id of the job whose timeline is shown."""
@@ -750,13 +1037,34 @@ class MonitorPanel(QWidget):
         jobid = self.selected_jobid()
         return None if jobid is None or self._monitor is None else self._monitor.job(jobid)
 
+    def _show_jobs(self, selected: int | None) -> None:
+        """Show the monitor's jobs anew, with job ``selected`` selected again if shown."""
+        monitor = self._monitor
+        assert monitor is not None
+        self.model.set_jobs(monitor.jobs())
+        if selected is None or not self.select_job(selected):
+            self._show_detail(None)
+        self._update_state()
+
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         job = current.data(JOB_ROLE) if current.isValid() else None
         self._show_detail(job if isinstance(job, JobView) else None)
 
     def _show_detail(self, job: JobView | None) -> None:
-        self.timeline_model.show_job(job)
+        """Show ``job``'s timeline (read from the store when the monitor keeps none)."""
+        if job is not None and job.jobid == self.selected_jobid():
+            return  # the same job again: its timeline is up to date
+        monitor = self._monitor
+        if job is None or monitor is None or monitor.keeps_timelines or self._loader is None:
+            timeline = None if job is None else sorted(job.timeline, key=TIMELINE_ORDER)
+            self.timeline_model.show_job(job, timeline or [])
+        else:
+            self.timeline_model.show_job(job)
+            self._read_timeline(job.jobid)
+        self._show_labels(job)
+
+    def _show_labels(self, job: JobView | None) -> None:
         if job is None:
             self.detail_title.setText(tr("Select a job to see its timeline."))
             self.progress.hide()
@@ -809,7 +1117,9 @@ class MonitorPanel(QWidget):
 
     def _update_state(self) -> None:
         monitor = self._monitor
-        if monitor is None:
+        self.older_button.setVisible(self._older is not None)
+        self.older_button.setEnabled(not self.reading)
+        if monitor is None or (self._reading_page and not self.model.rowCount()):
             self.empty_label.setText(tr("Loading the monitored jobs…"))
             self.stack.setCurrentWidget(self.empty_label)
             self.count_label.clear()

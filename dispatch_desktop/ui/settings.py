@@ -191,6 +191,8 @@ def _is_job_id(value: object) -> bool:
     return type(value) is int and 0 < value < 2**63
 
 
+DEFAULT_RETENTION_DAYS = 90
+MAX_RETENTION_DAYS = 3650
 DEFAULT_UNDO_SECONDS = 5
 DEFAULT_REPEAT_MINUTES = 30
 DEFAULT_EXERCISE_PREFIXES = {"en": "EXERCISE – ", "sv": "ÖVNING – "}
@@ -365,6 +367,22 @@ class AppSettings:
     @notifications_enabled.setter
     def notifications_enabled(self, value: bool) -> None:
         self._settings.setValue("monitor/notifications", "true" if value else "false")
+
+    @property
+    def event_retention_days(self) -> int:
+        """For how many days job events are kept; older ones are deleted (the launch journal
+        is never pruned: it is the audit trail)."""
+        return self._read(
+            "monitor/retention_days",
+            DEFAULT_RETENTION_DAYS,
+            _whole_number(1, MAX_RETENTION_DAYS),
+        )
+
+    @event_retention_days.setter
+    def event_retention_days(self, value: int) -> None:
+        self._settings.setValue(
+            "monitor/retention_days", str(_whole_number(1, MAX_RETENTION_DAYS)(str(value)))
+        )
 
     # -- launch safety (drill and live) --------------------------------------------------------
 

@@ -37,7 +37,9 @@ from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, windo
 from dispatch_desktop.ui.settings import (
     DEFAULT_EXERCISE_PREFIXES,
     DEFAULT_REPEAT_MINUTES,
+    DEFAULT_RETENTION_DAYS,
     DEFAULT_UNDO_SECONDS,
+    MAX_RETENTION_DAYS,
     AppSettings,
 )
 
@@ -69,6 +71,7 @@ class SettingsDialog(QDialog):
         callback_url: str | None = None,
         notifications: bool = True,
         launching: LaunchValues | None = None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -116,7 +119,13 @@ class SettingsDialog(QDialog):
         job_types.addWidget(explanation)
         job_types.addWidget(self.table, 1)
         job_types.addWidget(reset)
-        self.monitor = MonitorSettings(source or SourceConfig(), callback_url, notifications, self)
+        self.monitor = MonitorSettings(
+            source or SourceConfig(),
+            callback_url,
+            notifications,
+            self,
+            retention_days=retention_days,
+        )
         self.launching = LaunchSettings(launching or LaunchValues(), self)
         # One page each: together they are taller than a 768-pixel screen.
         self.tabs = QTabWidget(self)
@@ -171,6 +180,8 @@ class MonitorSettings(QGroupBox):
         callback_url: str | None,
         notifications: bool,
         parent: QWidget | None = None,
+        *,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
         super().__init__(tr("Job monitor (live job events)"), parent)
         self.off = QRadioButton(tr("Off"), self)
@@ -222,6 +233,11 @@ class MonitorSettings(QGroupBox):
         self.notifications = QCheckBox(tr("Desktop notifications for jobs"), self)
         self.notifications.setAccessibleName(tr("Desktop notifications"))
         self.notifications.setChecked(notifications)
+        self.retention_days = QSpinBox(self)
+        self.retention_days.setRange(1, MAX_RETENTION_DAYS)
+        self.retention_days.setSuffix(tr(" days"))
+        self.retention_days.setValue(retention_days)
+        self.retention_days.setAccessibleName(tr("Days to keep job events"))
         url_row = QHBoxLayout()
         url_row.addWidget(self.callback_url, 1)
         url_row.addWidget(self.copy_button)
@@ -247,6 +263,17 @@ class MonitorSettings(QGroupBox):
         form.addRow(tr("Events token:"), self.follow_token)
         form.addRow(note)
         form.addRow(self.notifications)
+        form.addRow(tr("Keep job events for:"), self.retention_days)
+        form.addRow(
+            "",
+            _rule(
+                tr(
+                    "Older job events are deleted from this computer. The launch history is "
+                    "kept: it is the record of what was sent."
+                ),
+                self,
+            ),
+        )
         {
             SourceMode.OFF: self.off,
             SourceMode.EMBEDDED: self.embedded,

@@ -1,6 +1,10 @@
 """The tray icon: how many monitored jobs are active, and a message when a job gets an
 assignment, reaches its response goal or finishes (turned off with :meth:`set_enabled`).
 
+The count changes with every job that starts or ends, and a page of jobs read from the stores
+changes it at once by hundreds: the icon is painted once per count and handed to the system
+tray at most every :data:`UPDATE_MS` (painting and handing over cost milliseconds each).
+
 Where there is no system tray (the offscreen platform of the tests, some Linux desktops), the
 notifier still counts and still makes its notifications: they are kept in
 :attr:`TrayNotifier.sent` and emitted as ``notified``, so the window can show them elsewhere.
@@ -12,7 +16,7 @@ import enum
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon
 
@@ -27,6 +31,9 @@ ASSIGNMENT_QUIET_SECONDS = 3.0
 """Least time between two assignment messages in the tray: at hundreds of callbacks per second a
 bubble per assignment would bury the ones that matter (goal reached, finished)."""
 MESSAGE_MILLISECONDS = 10_000
+UPDATE_MS = 250
+"""Least time between two changes of the tray's icon and tooltip: changes in between are
+coalesced into the last."""
 _ACTIVE = QColor("#1565c0")
 _IDLE = QColor("#757575")
 # Look-alikes for the characters a notification server reads as markup.
@@ -53,6 +60,7 @@ class Notification:
 
 def count_icon(count: int) -> QIcon:
     """A round icon with ``count`` on it ("99+" above 99), grey and blank at 0."""
+    text = str(count) if count < 100 else "99+"
     pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -62,7 +70,6 @@ def count_icon(count: int) -> QIcon:
         painter.setBrush(_ACTIVE if count else _IDLE)
         painter.drawEllipse(2, 2, ICON_SIZE - 4, ICON_SIZE - 4)
         if count:
-            text = str(count) if count < 100 else "99+"
             font = QFont()
             font.setBold(True)
             font.setPixelSize(ICON_SIZE // 2 if len(text) < 3 else ICON_SIZE // 3)
@@ -129,7 +136,7 @@ class TrayNotifier(QObject):
         self._enabled = enabled
         self._active = 0
         self._tooltip = ""
-        self._icon = QIcon()
+        self._icons: dict[int, QIcon] = {}  # by count (up to 100: "99+"), painted once
         self._shown_jobid: int | None = None
         self._last_assignment_message = -ASSIGNMENT_QUIET_SECONDS
         self.tray: QSystemTrayIcon | None = None
@@ -137,8 +144,13 @@ class TrayNotifier(QObject):
             self.tray = QSystemTrayIcon(self)
             self.tray.messageClicked.connect(self._on_message_clicked)
             self.tray.activated.connect(self._on_activated)
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(UPDATE_MS)
+        self._update_timer.timeout.connect(self._update_tray)
         self.set_active_count(0)
         if self.tray is not None:
+            self._update_tray()
             self.tray.show()
 
     @property
@@ -161,20 +173,31 @@ class TrayNotifier(QObject):
 
     def icon(self) -> QIcon:
         """The icon with the count, also kept without a tray."""
-        return self._icon
+        key = min(self._active, 100)
+        icon = self._icons.get(key)
+        if icon is None:
+            icon = self._icons[key] = count_icon(key)
+        return icon
 
     @Slot(int)
     def set_active_count(self, count: int) -> None:
-        """Show ``count`` active jobs in the tooltip and on the icon."""
+        """Show ``count`` active jobs in the tooltip and on the icon (the tray's within
+        :data:`UPDATE_MS`, once for every change meanwhile)."""
+        if count == self._active and self._tooltip:
+            return
         self._active = count
         self._tooltip = (
             f"{APP_NAME}\n{count_text(count, '%1 active job', '%1 active jobs')}"
             if count
             else f"{APP_NAME}\n{tr('No active jobs')}"
         )
-        self._icon = count_icon(count)
+        if self.tray is not None and not self._update_timer.isActive():
+            self._update_timer.start()
+
+    @Slot()
+    def _update_tray(self) -> None:
         if self.tray is not None:
-            self.tray.setIcon(self._icon)
+            self.tray.setIcon(self.icon())
             self.tray.setToolTip(self._tooltip)
 
     @Slot(object, object)

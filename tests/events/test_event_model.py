@@ -173,23 +173,8 @@ def test_fingerprint_ignores_spacing_and_key_order_only() -> None:
 
 def stored(**changes: object) -> StoredEvent:
     event = parse_callback(JOB_ASSIGN)
-    return replace(
-        StoredEvent(
-            cursor=7,
-            received_at=datetime(2024, 11, 4, 12, 0, 0, 123000, tzinfo=UTC),
-            jobid=event.jobid,
-            eventtype=event.eventtype,
-            timestamp_ms=event.timestamp_ms,
-            userid=event.userid,
-            jobtype=event.jobtype,
-            sendtaskid=event.sendtaskid,
-            sendname=event.sendname,
-            contactid=event.contactid,
-            agent=event.agent,
-            raw=event.raw,
-        ),
-        **changes,
-    )
+    arrived = datetime(2024, 11, 4, 12, 0, 0, 123000, tzinfo=UTC)
+    return replace(StoredEvent.of(event, 7, arrived), **changes)
 
 
 def test_wire_form_carries_ids_as_strings_and_comes_back_exact() -> None:

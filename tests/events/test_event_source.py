@@ -188,3 +188,120 @@ def test_following_a_plain_http_receiver_elsewhere_is_refused_before_any_request
 
     assert "plain http://" in str(info.value)
     assert "events-token-0123456789" not in str(info.value)
+
+
+def following(shared: CallbackReceiver, data_dir: Path, collector: Collector) -> EventSource:
+    """A started source that follows ``shared``, keeping its files in ``data_dir``."""
+    config = SourceConfig(
+        mode=SourceMode.FOLLOW, follow_url=shared.base_url, follow_token="events-token-0123456789"
+    )
+    source = EventSource(config, data_dir, collector.on_events, collector.on_status)
+    source.start()
+    return source
+
+
+class PollLog:
+    """Every poll a follower makes: the cursor it asked after, and how many events came."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from dispatch_desktop.events.follower import EventFollower
+
+        self.polls: list[tuple[int, int]] = []
+        real_poll = EventFollower.poll
+
+        def poll(follower: EventFollower, after: int, *args: object, **kwargs: object):
+            events, cursor = real_poll(follower, after, *args, **kwargs)  # type: ignore[arg-type]
+            self.polls.append((after, len(events)))
+            return events, cursor
+
+        monkeypatch.setattr(EventFollower, "poll", poll)
+
+    def downloaded(self) -> int:
+        return sum(count for _after, count in self.polls)
+
+
+def test_a_follower_resumes_after_its_cursor_across_a_restart(
+    tmp_path: Path, shared: CallbackReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from event_http import event_body
+
+    log = PollLog(monkeypatch)
+    callbacks = path_of(shared.callback_url)
+    for number in range(25):
+        assert post(shared.port, callbacks, event_body(number)).status == 200
+    first = Collector()
+    source = following(shared, tmp_path, first)
+    first.wait_for(25)
+    source.stop()
+    assert log.downloaded() == 25
+    stored = source.store
+    assert stored is not None
+    assert stored.path.parent == tmp_path  # in the profile's data folder, a file of its own
+    assert stored.path.name.startswith("followed-events-")
+    assert [e.cursor for e in stored.events_after(0, limit=100)] == list(range(1, 26))
+    newest = shared.store.latest_cursor()
+    assert stored.follow_cursor() == newest
+
+    # Meanwhile the receiver takes 3 more; after a restart only those are downloaded.
+    for number in range(25, 28):
+        assert post(shared.port, callbacks, event_body(number)).status == 200
+    # The stopped follower's long poll ends with them, and it stores nothing after its stop.
+    for thread in threading.enumerate():
+        if thread.name == "event-follower":
+            thread.join(10)
+    assert [e.cursor for e in stored.events_after(0, limit=100)][-1] == 25
+    log.polls.clear()
+    second = Collector()
+    again = following(shared, tmp_path, second)
+    try:
+        second.wait_for(3)
+    finally:
+        again.stop()
+    assert log.polls[0][0] == newest  # resumed after the stored cursor
+    assert log.downloaded() == 3  # nothing of the history again
+    assert [e.sendname for e in second.events] == ["Responder 25", "Responder 26", "Responder 27"]
+    assert [e.cursor for e in second.events] == [26, 27, 28]  # this store's cursors
+    assert again.store is not None
+    assert again.store.path == stored.path
+
+
+def test_each_followed_receiver_has_a_store_of_its_own(tmp_path: Path) -> None:
+    from dispatch_desktop.events.source import followed_store_name
+
+    names = {
+        followed_store_name(url)
+        for url in ("https://a.example.com/events", "https://b.example.com/events")
+    }
+    assert len(names) == 2
+    assert all(name.endswith(".sqlite3") and "/" not in name for name in names)
+
+
+def test_a_followed_store_that_cannot_be_written_says_so_and_keeps_the_cursor(
+    tmp_path: Path, shared: CallbackReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from event_http import event_body
+
+    from dispatch_desktop.events import EventStoreError
+
+    assert post(shared.port, path_of(shared.callback_url), event_body(1)).status == 200
+    failures = [True]
+
+    def add_copies(store: EventStore, events: object, cursor: int) -> list[StoredEvent]:
+        if failures:
+            failures.clear()
+            raise EventStoreError("The event store (x) could not store the followed events.")
+        return real_add(store, events, cursor)  # type: ignore[arg-type]
+
+    real_add = EventStore.add_copies
+    monkeypatch.setattr(EventStore, "add_copies", add_copies)
+    monkeypatch.setattr("dispatch_desktop.events.source.RETRY_SECONDS", 0.05)
+    log = PollLog(monkeypatch)
+    collector = Collector()
+    source = following(shared, tmp_path, collector)
+    try:
+        collector.wait_for(1)
+    finally:
+        source.stop()
+    assert any("cannot be stored" in status for status in collector.status)
+    assert [after for after, _count in log.polls[:2]] == [0, 0]  # asked again from the start
+    assert len(collector.events) == 1  # handed over once, once stored

@@ -87,7 +87,7 @@ def cell(panel: MonitorPanel, row: int, column: int) -> str:
 
 
 def timeline_rows(panel: MonitorPanel) -> list[list[str]]:
-    proxy = panel.timeline_proxy
+    proxy = panel.timeline_model
     return [
         [proxy.index(row, column).data() for column in range(proxy.columnCount())]
         for row in range(proxy.rowCount())

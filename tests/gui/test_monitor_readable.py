@@ -76,6 +76,7 @@ def test_the_monitor_at_1366_by_768_shows_names_times_counts_and_events(
     qtbot.waitUntil(finished, timeout=15_000)
     window.show_monitored_job(runtimeid)
     qtbot.waitUntil(lambda: panel.table.isVisible() and panel.timeline.isVisible())
+    qtbot.waitUntil(lambda: not panel.timeline_model.loading)  # read from the event store
     assert window.width() == 1366
 
     # The job's row: every column whole, the counts in their own columns.
@@ -124,7 +125,7 @@ def test_the_monitor_at_1366_by_768_shows_names_times_counts_and_events(
 
 def test_a_start_scheduled_on_another_day_is_shown_whole(qtbot, window: MainWindow) -> None:
     window.resize(1366, 768)
-    window._build_monitor()
+    window.monitor  # noqa: B018 - builds the panel
     panel = window.monitor_panel
     assert panel is not None
     panel.set_monitor(JobMonitor())

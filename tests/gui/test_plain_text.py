@@ -260,7 +260,7 @@ def test_the_monitor_shows_callback_fields_literally(qtbot, hostile: str) -> Non
         panel.detail_title
     )
     assert RLO not in label_shows(panel.detail_title)
-    proxy = panel.timeline_proxy
+    proxy = panel.timeline_model
     cells = [proxy.index(row, column).data() for row in range(3) for column in (1, 2)]
     for text in cells:
         assert RLO not in text

@@ -405,3 +405,23 @@ def test_tampered_favourites_are_ignored(tmp_path: Path) -> None:
         "favourites/jobs", json.dumps({"https://a/api": [1, 3.5e17, "9", True, -1, 2**64, 5]})
     )
     assert AppSettings(path).favourite_jobs("https://a/api") == [1, 5]
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [("30", 30), ("1", 1), ("3650", 3650), ("0", 90), ("3651", 90), ("-5", 90), ("²", 90)],
+)
+def test_the_days_job_events_are_kept_are_checked(tmp_path: Path, stored: str, read: int) -> None:
+    path = tmp_path / "settings.ini"
+    QSettings(str(path), QSettings.Format.IniFormat).setValue("monitor/retention_days", stored)
+    assert AppSettings(path).event_retention_days == read
+
+
+def test_the_days_job_events_are_kept_default_to_90_and_can_be_changed(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "settings.ini")
+    assert settings.event_retention_days == 90
+    settings.event_retention_days = 30
+    settings.sync()
+    assert AppSettings(tmp_path / "settings.ini").event_retention_days == 30
+    with pytest.raises(ValueError, match="between 1 and 3650"):
+        settings.event_retention_days = 0
