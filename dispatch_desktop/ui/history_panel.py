@@ -48,7 +48,7 @@ from dispatch_desktop.storage.journal import (
 )
 from dispatch_desktop.ui.common import APP_NAME, PlainLabel, count_text, error_sentence, tr
 from dispatch_desktop.ui.table_model import ColumnsModel, Index, cell_text
-from dispatch_desktop.ui.workers import Task, TaskRunner
+from dispatch_desktop.ui.workers import TaskRunner
 
 OUTCOME_LABELS = {
     Outcome.PENDING: "Pending — outcome unknown",
@@ -248,7 +248,7 @@ def _read_changes(
     """Blocking: the ids of ``scope``'s launches newer than ``after``, newest first, and the
     rows of the newest page of them and of the attempts ``changed`` (those of the scope)."""
     ids = journal.launch_ids(scope.server, scope.modes, after=after)
-    records = journal.launches([*ids[:PAGE_ROWS], *changed])
+    records = journal.launches(dict.fromkeys([*ids[:PAGE_ROWS], *changed]))
     return ids, [history_row(record) for record in records if scope.includes(record)]
 
 
@@ -511,9 +511,12 @@ class HistoryPanel(QWidget):
         self.runner = runner
         self.scope: LaunchScope | None = None
         self._shown_scope: LaunchScope | None = None  # whose ids the table holds
-        self._generation = 0  # of the rows shown: a page read for older ones is dropped
-        self._reading: Task | None = None  # reading every id of the scope
-        self._updating: Task | None = None  # reading what changed
+        # Each reload() begins a generation; a read begun in an older one is dropped. (No
+        # task is kept here: a task's callbacks hold this panel, and a cycle of Qt objects
+        # collected in a pool thread would be destroyed there.)
+        self._generation = 0
+        self._reading = False  # every id of the scope
+        self._updating = False  # what changed
         self._changed: set[int] = set()  # attempts to read again at the next update
         self._update_due = False
         self._counted = ""  # the status line's count, as last shown
@@ -622,20 +625,18 @@ class HistoryPanel(QWidget):
         journal, scope = self.journal, self.scope
         if journal is None:
             return
-        for task in (self._reading, self._updating):
-            if task is not None:
-                task.cancel()
-        self._reading = self._updating = None
+        self._generation += 1
+        self._updating = False
         self._changed.clear()
         self._update_due = False
         if scope is None:
             self._show(None, array("q"), [])
             return
-        self._reading = self._submit(
+        self._reading = True
+        self._read(
             lambda: _read_scope(journal, scope),
             "read launch journal",
             lambda read: self._show(scope, *read),
-            self._read_failed,
         )
 
     def refresh_rows(self, changed: Iterable[int] = ()) -> None:
@@ -644,7 +645,7 @@ class HistoryPanel(QWidget):
         way is waited for (it may have begun before the change)."""
         self._changed.update(changed)
         self._update_due = True
-        if self._reading is None and self._updating is None:
+        if not self._reading and not self._updating:
             self._start_update()
 
     def _start_update(self) -> None:
@@ -656,22 +657,21 @@ class HistoryPanel(QWidget):
         changed = self._changed | self.model.unsettled_ids()
         self._changed = set()
         after = self.model.newest_id
-        self._updating = self._submit(
+        self._updating = True
+        self._read(
             lambda: _read_changes(journal, scope, after, changed),
             "read new launches",
             self._show_changes,
-            self._read_failed,
         )
 
     def _show(self, scope: LaunchScope | None, ids: array[int], rows: list[HistoryRow]) -> None:
-        self._reading = None
-        self._generation += 1
+        self._reading = False
         self._shown_scope = scope
         self.model.set_rows(ids, rows)
         self._loaded(self._count_text())
 
     def _show_changes(self, read: tuple[array[int], list[HistoryRow]]) -> None:
-        self._updating = None
+        self._updating = False
         self.model.update_rows(*read)
         counted = self._count_text()
         # An update that adds no row leaves the status line alone: it may say how an export
@@ -696,19 +696,37 @@ class HistoryPanel(QWidget):
             self._start_update()
 
     def _read_failed(self, error: BaseException) -> None:
-        self._reading = self._updating = None
+        self._reading = self._updating = False
         self._failed(error)
 
     def _read_rows(self, ids: list[int]) -> None:
         """Read the rows the table asked for (a page scrolled to), off the GUI thread."""
-        journal, generation = self.journal, self._generation
-        if journal is None:
-            return
+        journal = self.journal
+        if journal is not None:
+            self._read(
+                lambda: [history_row(record) for record in journal.launches(ids)],
+                "read launch journal page",
+                self.model.add_page,
+                self._failed,
+            )
+
+    def _read(
+        self,
+        function: Callable[[], Any],
+        description: str,
+        on_success: Callable[[Any], Any],
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Read the journal off the GUI thread; the answer is dropped when a reload() began
+        meanwhile (its rows may be of a server left). A failure is shown; by default it also
+        ends the read or update under way."""
+        generation = self._generation
+        failed = on_failure or self._read_failed
         self._submit(
-            lambda: [history_row(record) for record in journal.launches(ids)],
-            "read launch journal page",
-            lambda rows: generation == self._generation and self.model.add_page(rows),
-            self._failed,
+            function,
+            description,
+            lambda result: generation == self._generation and on_success(result),
+            lambda error: generation == self._generation and failed(error),
         )
 
     def _submit(
@@ -716,11 +734,11 @@ class HistoryPanel(QWidget):
         function: Callable[[], Any],
         description: str,
         on_success: Callable[[Any], Any],
-        on_failure: Callable[[BaseException], None],
-    ) -> Task:
+        on_failure: Callable[[BaseException], Any],
+    ) -> None:
         """Run ``function`` off the GUI thread; its callbacks run only while this panel
         exists (a read that ends after its window closed is dropped)."""
-        return self.runner.submit(
+        self.runner.submit(
             function,
             description,
             lambda result: shiboken6.isValid(self) and on_success(result),
