@@ -106,7 +106,7 @@ class Outcome(enum.StrEnum):
         return self in (Outcome.OK, Outcome.STARTED_UNVERIFIABLE)
 
 
-EXPORT_STEP = 1000
+EXPORT_STEP = 250
 """How many rows a CSV export writes between two reports of its progress."""
 
 _IDS_PER_QUERY = 500

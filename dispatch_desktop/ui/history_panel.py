@@ -12,6 +12,7 @@ Reading and exporting the journal are disk work, done off the GUI thread.
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -585,15 +586,15 @@ class HistoryPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         samples = {
-            0: ["2000-12-31 23:59:59"],
-            2: [tr(label) for label in MODE_LABELS.values()],
-            3: [tr(label) for label in (*OUTCOME_LABELS.values(), SENDING_LABEL)],
-            6: ["9" * 19],  # the largest 64-bit id, whole (F1)
-            10: ["9" * 19],
+            "Time": ["2000-12-31 23:59:59"],
+            "Mode": [tr(label) for label in MODE_LABELS.values()],
+            "Outcome": [tr(label) for label in (*OUTCOME_LABELS.values(), SENDING_LABEL)],
+            "Runtime id": ["9" * 19],  # the largest 64-bit id, whole (F1)
+            "Saved job id": ["9" * 19],
         }
         room = metrics.horizontalAdvance("M") * 2
         for column, title in enumerate(self.model.COLUMNS):
-            texts = [tr(title), *samples.get(column, ["x" * _FREE_TEXT_CHARS])]
+            texts = [tr(title), *samples.get(title, ["x" * _FREE_TEXT_CHARS])]
             header.resizeSection(column, max(map(metrics.horizontalAdvance, texts)) + room)
         header.setStretchLastSection(True)
 
@@ -813,8 +814,16 @@ class HistoryPanel(QWidget):
             return
         stop = self._export_stop = threading.Event()
 
+        shown = -1  # the percentage shown
+
         def step(written: int, total: int) -> bool:  # in the export's thread
-            self.export_progressed.emit(written, total)
+            nonlocal shown
+            if written * 100 // max(total, 1) != shown:
+                shown = written * 100 // max(total, 1)
+                self.export_progressed.emit(written, total)
+            # A paint of the table calls Python for each cell: hand the interpreter to the
+            # GUI thread between steps, or each of those calls waits for the export.
+            time.sleep(0)
             return not stop.is_set()
 
         self._show_exporting(True)
