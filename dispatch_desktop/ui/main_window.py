@@ -465,7 +465,7 @@ class MainWindow(QMainWindow):
         self._learn_tags(outcome, plan)
         self.form.launch_finished(outcome.kind)
         self.outcome.show_outcome(outcome, plan)
-        self.history.reload()
+        self.history.refresh_rows()
         self.show_status(
             tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome_title(outcome.kind))
         )
@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
     def show_history(self) -> None:
         """Ctrl+H: the History tab."""
         self.tabs.setCurrentWidget(self.history)
-        self.history.reload()
+        self.history.refresh_rows()
 
     def open_settings(self) -> None:
         """Edit the job-type mapping (G2), the job monitor and launching."""

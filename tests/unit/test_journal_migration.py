@@ -1,9 +1,11 @@
 """The journal's schema upgrades: 2 (the started-but-unverifiable outcome), 3 (the mode of
-each launch, the cancelled outcome); every row and the id sequence kept."""
+each launch, the cancelled outcome), 4 (an index for the History's pages); every row and the
+id sequence kept."""
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -77,6 +79,34 @@ def test_schema_3_marks_old_rows_by_their_server_and_adds_modes(tmp_path: Path) 
     newest = journal.entries(server="https://x/api")[0]
     assert (newest.mode, newest.outcome) == (LaunchMode.EXERCISE, Outcome.CANCELLED)
     assert [r.server for r in journal.entries(server="https://x/api")] == ["https://x/api"] * 2
+
+
+def test_schema_4_reads_a_scopes_ids_from_an_index_alone(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    schema_1_file(path)
+    with closing(sqlite3.connect(path)) as connection:
+        for statement in (*_MIGRATIONS[1], *_MIGRATIONS[2], "PRAGMA user_version = 3"):
+            connection.execute(statement)
+        connection.commit()
+
+    journal = LaunchJournal(path)
+
+    assert [r.runtime_id for r in journal.entries()] == [RUNTIME_ID]  # the row kept
+    with closing(sqlite3.connect(path)) as connection:
+        indexes = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        plan = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM launches WHERE server = ? AND mode IN (?, ?)"
+            " AND id > ? ORDER BY id DESC",
+            ("https://x/api", "live", "exercise", 0),
+        ).fetchall()
+    assert "launches_in_scope" in indexes
+    assert "launches_by_server" not in indexes  # a prefix of the new one
+    details = " ".join(row[-1] for row in plan)
+    assert "COVERING INDEX launches_in_scope" in details
+    assert "TEMP B-TREE" not in details  # no sort: the index is in id order
 
 
 def test_earlier_launches_are_those_that_may_have_sent(tmp_path: Path) -> None:
