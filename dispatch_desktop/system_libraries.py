@@ -80,7 +80,8 @@ LIBRARIES = (
     Need("libwayland-egl.so.1", "Wayland windows", "libwayland-egl1"),
 )
 FONTS = Need("fonts", "text in every window", "fonts-dejavu-core")
-VENV = Need("ensurepip", "the installer's virtual environment", "python3-venv")
+VENV = Need("venv", "the installer's virtual environment", "python3")
+"""Python itself with its venv module; not ensurepip (python3-venv): the bundle brings pip."""
 
 FONT_FOLDERS = (
     Path("/usr/share/fonts"),
@@ -177,7 +178,7 @@ def apt_line(packages: Iterable[str]) -> str:
 
 def every_package(distribution: str, *, with_venv: bool = True) -> list[str]:
     """Every package a bundle install needs on ``distribution``."""
-    needs = [*LIBRARIES, FONTS, *([VENV] if with_venv else [])]
+    needs = [*([VENV] if with_venv else []), *LIBRARIES, FONTS]
     return packages_for(needs, distribution)
 
 
@@ -200,8 +201,8 @@ def system_packages_text() -> str:
     lines += [f"  {need.what:<{width}}  {need.used_by}" for need in LIBRARIES]
     lines += [
         "",
-        "Also: any font (Debian: fonts-dejavu-core), and Python's venv module with ensurepip",
-        "(Debian: python3-venv) for the Python the bundle was built for.",
+        "Also: any font (Debian: fonts-dejavu-core), and the Python the bundle was built for",
+        "with its venv module (Debian: python3; python3-venv is not needed).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,8 @@ build-tools.lock), which must be the Python minor version of the targets. It
 
 - copies the project's files (git's tracked and unignored ones) to a staging folder with fixed
   modes, and there builds the app's wheel with ``SOURCE_DATE_EPOCH`` (the commit's time);
-- downloads every dependency's wheel for this platform, checked against requirements.lock;
+- downloads every dependency's wheel for this platform, checked against requirements.lock,
+  and pip's own wheel (build-tools.lock), which install.sh installs with;
 - writes requirements.txt (the lock plus the app wheel's hash), the desktop files, the install
   scripts, a README, SYSTEM-PACKAGES.txt, BUNDLE-INFO and SHA256SUMS;
 - packs it all with sorted entries, owner root, one mtime and no gzip timestamp, as
@@ -108,6 +109,24 @@ def build_wheels(source: Path, wheels: Path, epoch: int) -> Path:
     return app
 
 
+def locked_entry(lock: str, name: str) -> str:
+    """The lines of one package's pin and hashes in a pip-compile lock file."""
+    match = re.search(rf"^{re.escape(name)}==.*?(?=^\S|\Z)", lock, re.MULTILINE | re.DOTALL)
+    if not match:
+        raise SystemExit(f"{name} is not pinned in build-tools.lock")
+    return "\n".join(line for line in match[0].splitlines() if not line.lstrip().startswith("#"))
+
+
+def download_pip(tools: Path, work: Path) -> None:
+    """pip's own wheel, pinned and hashed by build-tools.lock: install.sh runs it from the
+    bundle, so the target needs no ensurepip (Debian's python3-venv)."""
+    lock = (HERE / "build-tools.lock").read_text(encoding="utf-8")
+    requirement = work / "pip-requirement.txt"
+    requirement.write_text(locked_entry(lock, "pip") + "\n", encoding="utf-8")
+    pip("download", "--quiet", "--require-hashes", "--only-binary=:all:", "--no-deps",
+        "--dest", str(tools), "--requirement", str(requirement), env=dict(os.environ))  # fmt: skip
+
+
 def requirements(app: Path, version: str) -> str:
     """requirements.txt of the bundle: every dependency pinned and hashed, and the app."""
     digest = hashlib.sha256(app.read_bytes()).hexdigest()
@@ -206,6 +225,7 @@ def build(output: Path, version: str | None) -> Path:
         version = stage_source(source, epoch, version)
         wheels = staging / "wheels"
         app = build_wheels(source, wheels, epoch)
+        download_pip(staging / "tools", Path(work))
         tag = platform_tag(sorted(w.name for w in wheels.glob("*.whl")))
         name = f"dispatch-desktop-{version}-{tag}"
         (staging / "requirements.txt").write_text(requirements(app, version), encoding="utf-8")

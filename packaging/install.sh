@@ -10,7 +10,8 @@
 #   PYTHON=python3.11 ./install.sh   another Python (default python3)
 #
 # Before changing anything it checks the bundle's checksums, the Python against the wheels,
-# ensurepip and Qt's system libraries, and prints the apt-get line for what is missing. The new
+# its venv module, Qt's system libraries and fonts, and prints the apt-get line for what is
+# missing. The new
 # version goes into a folder of its own and is started offscreen before it replaces the old
 # one: a failed install or check leaves the old version in use. Every file it puts outside that
 # folder is listed in PREFIX/install-manifest.txt for uninstall.sh, which keeps each user's
@@ -46,7 +47,8 @@ fi
 # The path goes into a desktop entry's Exec line and into shebangs: keep it plain.
 [[ $prefix == /* && $prefix =~ ^[A-Za-z0-9._/+-]+$ && $prefix != *..* ]] ||
     die "the folder must be an absolute path of letters, digits and . _ / + - only: $prefix"
-command -v "$python" >/dev/null || die "no $python here; name a Python 3.11 or newer with PYTHON=…"
+command -v "$python" >/dev/null ||
+    die "no $python here: install Python (Debian: apt-get install python3) or name one with PYTHON=…"
 
 # This computer's pip settings (an index, extra wheel folders) must not mix into the install.
 export PIP_CONFIG_FILE=/dev/null PIP_NO_INPUT=1
@@ -91,13 +93,18 @@ if [[ $previous == "versions/$name" && -x $app/bin/dispatch-desktop ]]; then
 else
     rm -rf "$app" # a leftover of an interrupted install of this very bundle
     echo "Installing Dispatch Desktop $version into $app …"
-    "$python" -m venv "$app"
-    "$app/bin/python" -m pip install --quiet --disable-pip-version-check --no-index \
-        --find-links "$here/wheels" --only-binary=:all: --require-hashes --no-warn-script-location \
-        --requirement "$here/requirements.txt"
-    if ! verify "$app"; then
+    pip_wheel=$(echo "$here"/tools/pip-*.whl)
+    # pip runs from its wheel in the bundle (hashed in SHA256SUMS): no ensurepip needed.
+    if ! "$python" -m venv --without-pip "$app" ||
+        ! "$app/bin/python" "$pip_wheel/pip" install --quiet --disable-pip-version-check \
+            --no-index --find-links "$here/wheels" --only-binary=:all: --require-hashes \
+            --no-warn-script-location --requirement "$here/requirements.txt" ||
+        ! verify "$app"; then
         rm -rf "$app"
-        die "the new version did not start offscreen; nothing else was changed${previous:+ (the version in use stays)}."
+        for ((i = ${#installed[@]} - 1; i >= 0; i--)); do # folders this run made, if empty
+            [[ ${installed[i]} == D\ * ]] && { rmdir -- "${installed[i]#D }" 2>/dev/null || true; }
+        done
+        die "the new version could not be installed or did not start offscreen; nothing else was changed${previous:+ (the version in use stays)}."
     fi
     ln -sfn "versions/$name" "$prefix/current.new"
     mv -T "$prefix/current.new" "$prefix/current" # one rename: never half old, half new

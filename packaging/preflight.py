@@ -2,7 +2,7 @@
 
 ``python3 preflight.py BUNDLE_DIR`` checks that the bundle is whole (SHA256SUMS), that this
 Python can install every wheel in it (version, architecture, glibc), that it can make a virtual
-environment (ensurepip), and that the system libraries Qt needs and a font are installed. It
+environment, and that the system libraries Qt needs and a font are installed. It
 prints each problem in one line and, for missing packages, the exact ``apt-get install`` line;
 it exits 1 when anything is missing, 0 when the install can go ahead.
 
@@ -18,6 +18,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,15 +122,17 @@ def wheel_fits(name: str, it: Interpreter) -> bool:
 
 def bundle_target(wheels: list[str]) -> str:
     """What the bundle's wheels need, in words (for the refusal)."""
-    pythons = sorted(
-        {f"{t[2]}.{t[3:]}" for w in wheels for t in wheel_tags(w)[0] if re.fullmatch(r"cp3\d+", t)}
+    tags = [wheel_tags(name) for name in wheels]
+    # A wheel for one CPython ABI (cp311-cp311) pins the minor version; abi3 ones set a floor.
+    exact = sorted(
+        {f"{t[2]}.{t[3:]}" for python, abi, _ in tags for t in python & abi if t.startswith("cp3")}
     )
-    lowest = [platform_minimum(t) for w in wheels for t in wheel_tags(w)[2]]
+    lowest = [platform_minimum(tag) for _, _, plat in tags for tag in plat]
     machines = sorted({m[0] for m in lowest if m})
     glibc = max((m[1] for m in lowest if m), default=None)
     needs = []
-    if pythons:
-        needs.append("Python " + " or ".join(pythons))
+    if exact:
+        needs.append("Python " + " or ".join(exact))
     if machines:
         needs.append(" or ".join(machines))
     if glibc:
@@ -179,16 +182,19 @@ def check_python(bundle: Path, it: Interpreter) -> list[str]:
 
 
 def can_make_venv() -> bool:
-    """Whether this Python can make a virtual environment with pip in it: the venv module and
-    ensurepip with its bundled pip (Debian ships them in the separate python3-venv package)."""
-    probe = "import ensurepip, venv; assert ensurepip.version()"
-    try:
-        result = subprocess.run(  # noqa: S603 - this very Python, a fixed probe
-            [sys.executable, "-c", probe], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return result.returncode == 0
+    """Whether this Python can make a virtual environment. Without pip in it: install.sh runs
+    the bundle's own pip, so ensurepip (Debian's python3-venv) is not needed."""
+    with tempfile.TemporaryDirectory(prefix="dispatch-desktop-check-") as folder:
+        try:
+            result = subprocess.run(  # noqa: S603 - this very Python, fixed arguments
+                [sys.executable, "-m", "venv", "--without-pip", str(Path(folder) / "venv")],
+                capture_output=True,
+                check=False,
+                timeout=120,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return result.returncode == 0
 
 
 @dataclass
@@ -222,10 +228,7 @@ def check_system(
     problems: list[str] = []
     needs: list[syslibs.Need] = []
     if not venv:
-        problems.append(
-            f"{sys.executable} cannot make a virtual environment (its venv module or ensurepip "
-            "is missing)."
-        )
+        problems.append(f"{sys.executable} cannot make a virtual environment (no venv module).")
         needs.append(syslibs.VENV)
     if available is None:
         problems.append("The system libraries cannot be checked: ldconfig is not available.")
@@ -263,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Dispatch Desktop cannot be installed yet; nothing was changed:")
         print(report.text())
         return 1
-    print(f"Checked: {Interpreter.this().describe()}, ensurepip, Qt's system libraries, fonts.")
+    print(f"Checked: {Interpreter.this().describe()}, venv, Qt's system libraries, fonts.")
     return 0
 
 
