@@ -91,10 +91,30 @@ def stage_source(dest: Path, epoch: int, version: str | None) -> str:
     return read_version(text)
 
 
-def pip(*args: str, env: dict[str, str]) -> None:
-    subprocess.run(  # noqa: S603 - this Python's pip, fixed arguments
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args], env=env, check=True
+def pip(*args: str, env: dict[str, str], check: bool = True) -> bool:
+    result = subprocess.run(  # noqa: S603 - this Python's pip, fixed arguments
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
+        env=env,
+        check=check,
+        capture_output=not check,
     )
+    return result.returncode == 0
+
+
+WHEELHOUSE = ROOT / "build" / "wheelhouse"
+"""Wheels downloaded by earlier builds: a rebuild needs no network (pip checks every hash)."""
+
+
+def fetch(requirement: Path, dest: Path, *extra: str) -> None:
+    """The wheels ``requirement`` pins, hash-checked, into ``dest``: from the wheelhouse when
+    it has them all, else from the package index into the wheelhouse first."""
+    args = ("download", "--quiet", "--require-hashes", "--only-binary=:all:", *extra,
+            "--requirement", str(requirement))  # fmt: skip
+    offline = ("--no-index", "--find-links", str(WHEELHOUSE), "--dest", str(dest))
+    env = dict(os.environ)
+    if not pip(*args, *offline, env=env, check=False):
+        pip(*args, "--dest", str(WHEELHOUSE), env=env)
+        pip(*args, *offline, env=env)
 
 
 def build_wheels(source: Path, wheels: Path, epoch: int) -> Path:
@@ -104,8 +124,7 @@ def build_wheels(source: Path, wheels: Path, epoch: int) -> Path:
     pip("wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(wheels),
         str(source), env=env)  # fmt: skip
     (app,) = wheels.glob("dispatch_desktop-*.whl")
-    pip("download", "--quiet", "--require-hashes", "--only-binary=:all:", "--dest", str(wheels),
-        "--requirement", str(HERE / "requirements.lock"), env=env)  # fmt: skip
+    fetch(HERE / "requirements.lock", wheels)
     return app
 
 
@@ -123,8 +142,7 @@ def download_pip(tools: Path, work: Path) -> None:
     lock = (HERE / "build-tools.lock").read_text(encoding="utf-8")
     requirement = work / "pip-requirement.txt"
     requirement.write_text(locked_entry(lock, "pip") + "\n", encoding="utf-8")
-    pip("download", "--quiet", "--require-hashes", "--only-binary=:all:", "--no-deps",
-        "--dest", str(tools), "--requirement", str(requirement), env=dict(os.environ))  # fmt: skip
+    fetch(requirement, tools, "--no-deps")
 
 
 def requirements(app: Path, version: str) -> str:
