@@ -33,7 +33,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dispatch_desktop import __version__, system_libraries
-from dispatch_desktop.policy import NO_POLICY, Policy, PolicyError, load_policy, policy_path
+from dispatch_desktop.policy import (
+    NO_POLICY,
+    Policy,
+    PolicyError,
+    load_policy,
+    policy_path,
+    read_api_key_file,
+)
 from dispatch_desktop.storage import paths
 
 CONNECT_TIMEOUT = 5.0
@@ -283,6 +290,31 @@ def policy_findings() -> tuple[Policy | None, list[Finding]]:
     return policy, [Finding("policy", Severity.OK, text)]
 
 
+def policy_file_findings(policy: Policy) -> list[Finding]:
+    """What the policy names on this computer: the data folder and the service account's key
+    file (checked as the app checks it; the key itself is never shown)."""
+    findings = []
+    if policy.data_dir is not None:
+        writable = _writable_folder(policy.data_dir)
+        findings.append(
+            Finding(
+                "policy data_dir",
+                Severity.OK if writable else Severity.BLOCKING,
+                str(policy.data_dir) if writable else f"{policy.data_dir} cannot be written",
+            )
+        )
+    if policy.api_key_file is not None:
+        try:
+            read_api_key_file(policy.api_key_file)
+        except PolicyError as error:
+            findings.append(Finding("api key file", Severity.BLOCKING, str(error)))
+        else:
+            findings.append(
+                Finding("api key file", Severity.OK, f"{policy.api_key_file} (safe, one key)")
+            )
+    return findings
+
+
 def _policy_keys() -> tuple[str, ...]:
     from dispatch_desktop.policy import POLICY_KEYS
 
@@ -432,6 +464,8 @@ def gather(*, network: bool = True, start: bool = True) -> list[Finding]:
     policy, policy_lines = policy_findings()
     findings += policy_lines
     findings += folder_findings()
+    if policy is not None:
+        findings += policy_file_findings(policy)
     findings += qt_findings(start=start)
     findings += _guarded("keyring", keyring_findings)
     if network:

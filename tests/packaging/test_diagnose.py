@@ -5,6 +5,7 @@ switch, TLS servers and a proxy on loopback, a child Python whose Qt cannot load
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import ssl
 import subprocess
@@ -67,6 +68,29 @@ def test_the_policy_in_force_is_named_with_its_file_and_what_it_sets(policy_file
     assert finding.severity is Severity.OK
     assert finding.text == f"{policy_file}: sets server, allowed_jobs, kiosk"
     assert diagnose.configured_server(policy) == ("https://127.0.0.1:9/api", "policy")
+
+
+def test_a_loose_service_account_key_file_blocks_use_and_the_key_is_never_shown(
+    policy_file: Path, tmp_path: Path
+) -> None:
+    key = tmp_path / "api-key"
+    key.write_text("kiosk-api-key-123\n")
+    key.chmod(0o644)  # readable by everyone: refused, as ssh refuses a loose private key
+    data = tmp_path / "kiosk-data"
+    policy_file.write_text(f"[policy]\napi_key_file = {key}\ndata_dir = {data}\n")
+    policy, _ = diagnose.policy_findings()
+    assert policy is not None
+    findings = diagnose.policy_file_findings(policy)
+    refused = by_topic(findings, "api key file")
+    assert refused.severity is Severity.BLOCKING
+    assert "refused" in refused.text
+    assert "kiosk-api-key-123" not in refused.text
+    assert by_topic(findings, "policy data_dir").severity is Severity.OK
+    if os.geteuid() == 0:  # only root can own the file as root, as the rule asks
+        key.chmod(0o600)
+        assert by_topic(diagnose.policy_file_findings(policy), "api key file").severity is (
+            Severity.OK
+        )
 
 
 def test_no_policy_file_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
