@@ -11,6 +11,7 @@ import hashlib
 import re
 import subprocess
 import tarfile
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -260,10 +261,31 @@ def test_install_offline_upgrade_and_uninstall_for_one_user(
     assert (share / "applications").is_dir(), "a folder that was there before stays"
 
 
-SYSTEM_NAMESPACE = can_unshare("-m", "-n")
+def can_overlay_usr_share() -> bool:
+    """Whether this machine lets a mount namespace lay an overlay over /usr/share (root, and
+    a file system under /tmp that overlayfs takes as its upper layer)."""
+    if not can_unshare("-m", "-n"):
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        upper, work = Path(folder, "upper"), Path(folder, "work")
+        upper.mkdir()
+        work.mkdir()
+        mount = (
+            f"mount -t overlay overlay -o lowerdir=/usr/share,upperdir={upper},workdir={work} "
+            "/usr/share"
+        )
+        result = subprocess.run(  # noqa: S603 - a fixed probe
+            ["unshare", "-m", "-n", "--propagation", "private", "/bin/sh", "-c", mount],  # noqa: S607
+            capture_output=True,
+            check=False,
+        )
+    return result.returncode == 0
 
 
-@pytest.mark.skipif(not SYSTEM_NAMESPACE, reason="needs root to mount in a namespace")
+SYSTEM_NAMESPACE = can_overlay_usr_share()
+
+
+@pytest.mark.skipif(not SYSTEM_NAMESPACE, reason="needs root and overlayfs in a namespace")
 def test_system_install_replaces_an_old_layout_and_uninstalls_for_every_user(
     bundle: Path, unpacked: Callable[[Path], Path], tmp_path: Path
 ) -> None:
