@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run example test lint format demo-server bench screenshot clean
+.PHONY: run example test lint format demo-server bench screenshot clean \
+	bundle frozen lock icons
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,32 @@ bench: $(BIN)/.installed
 
 screenshot: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshot.py
+
+# Packaging (packaging/README.md). `make test`, which CI runs, includes tests/packaging: the
+# bundle built twice and compared, installed offline (for a user and --system), upgraded and
+# removed, the validators and --diagnose. `make frozen` builds the frozen app and runs its
+# smoke test (about a minute): not in CI.
+bundle:
+	PYTHON=$(PYTHON) packaging/build-offline-bundle.sh
+
+frozen: $(BIN)/.installed
+	PYTHON=$(PYTHON) packaging/build-frozen.sh
+	FROZEN_APP=$(CURDIR)/build/frozen/dispatch-desktop/dispatch-desktop \
+		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/packaging/test_frozen.py
+
+# Pins every dependency and build tool with its hashes (add LOCK_FLAGS=--upgrade to move on
+# to newer releases). Needs the package index.
+LOCK_FLAGS ?=
+PIP_COMPILE = build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
+lock:
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet pip-tools
+	$(PIP_COMPILE) --output-file packaging/requirements.lock pyproject.toml
+	$(PIP_COMPILE) --output-file packaging/build-tools.lock packaging/build-tools.in
+
+icons: $(BIN)/.installed
+	$(BIN)/python tools/render_icons.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

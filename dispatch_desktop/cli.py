@@ -49,12 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --demo: add N synthetic saved jobs, to see the app at scale (default 0)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="print what an administrator needs to know and exit (non-zero: something blocks use)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the app."""
     args = build_parser().parse_args(argv)
+    if args.diagnose:  # no Qt in this process: it must answer where Qt cannot start
+        from dispatch_desktop.diagnose import main as diagnose
+
+        return diagnose([])
     from dispatch_desktop.ui.app import run  # Qt is imported only when the app really runs
 
     return run(args)

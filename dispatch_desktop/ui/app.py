@@ -83,6 +83,7 @@ def create_main_window(args: argparse.Namespace) -> MainWindow:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("dispatch-desktop")  # Wayland: the entry's name and icon, not "python3"
     app.setWindowIcon(QIcon.fromTheme("dispatch-desktop", QIcon.fromTheme("mail-send")))
     CrashHandler(log_file, demo=args.demo).install()
     return MainWindow(build_context(args))
