@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dispatch_desktop.api.tagfilter import TagFilter
+if TYPE_CHECKING:  # only annotations here: the app's start-up does not wait for the parser
+    from dispatch_desktop.api.tagfilter import TagFilter
 
 DEFAULT_SERVER_URL = "https://secure.lekab.com/dispatch/api"
 

@@ -16,7 +16,6 @@ server's callback sender.
 from __future__ import annotations
 
 import ipaddress
-import urllib.request
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -53,6 +52,10 @@ def _configured_proxy(url: str, proxies: Mapping[str, str]) -> str | None:
 def _system_proxy(url: str) -> str | None:
     """The proxy the environment (or the platform's settings) names for ``url``, unless
     ``NO_PROXY`` exempts its host."""
+    # Imported on first use: urllib.request pulls in http.client, email and ssl, and the app
+    # imports this module (through events.config) before its sign-in dialog is painted.
+    import urllib.request
+
     parts = urlsplit(url)
     system = urllib.request.getproxies()
     proxy = system.get(parts.scheme) or system.get("all")

@@ -1,4 +1,10 @@
-"""Starts the desktop app: logging, crash handler, demo server, sign-in, main window.
+"""Starts the desktop app, in the order a user needs it (bench/startup.py measures it):
+
+1. the sign-in dialog, painted before the rest of the app is even imported;
+2. the main window behind it, signed out; the dialog then moves onto it;
+3. once the window is painted, off the GUI thread: the launch journal, the keyring, in demo
+   mode the demo server (the dialog offers its address and can sign in only once it runs),
+   then the job monitor.
 
 ``--demo`` starts it in the demo profile: settings, journal, job events and logs of its own
 (storage/paths.py, docs/profiles.md), so a drill never shows up beside real callouts."""
@@ -9,28 +15,44 @@ import argparse
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
 from contextlib import ExitStack
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from dispatch_desktop import __version__
-from dispatch_desktop.storage.journal import JournalError, LaunchJournal
 from dispatch_desktop.storage.paths import Profile, config_dir, journal_path, log_dir
-from dispatch_desktop.storage.secrets import SecretStore
-from dispatch_desktop.ui.common import APP_NAME
+from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
+from dispatch_desktop.ui.common import APP_NAME, tr
 from dispatch_desktop.ui.crash import CrashHandler, configure_logging
-from dispatch_desktop.ui.main_window import AppContext, MainWindow
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.signals import close_on_signals
+from dispatch_desktop.ui.signin import SignInDialog
 from dispatch_desktop.ui.workers import TaskRunner
+
+# The main window, the journal and the demo server are imported where they are first needed,
+# after the sign-in dialog is painted: the user does not wait for code that can come later.
+if TYPE_CHECKING:
+    from dispatch_desktop.demo import DemoServer
+    from dispatch_desktop.storage.journal import LaunchJournal
+    from dispatch_desktop.ui.main_window import AppContext, MainWindow
+    from dispatch_desktop.ui.signin import SignedIn
 
 log = logging.getLogger(__name__)
 SETTINGS_FILE_NAME = "settings.ini"
 SHUTDOWN_WAIT_MS = 5_000
 """How long background work may still take once the window has closed. A start call in flight
 had its answer or its deadline by then (the window waited for it, saying so)."""
+FIRST_PAINT_WAIT_MS = 1_000
+"""How long start-up waits for a window's first paint before it goes on anyway: a window that
+is not exposed (e.g. opened on another workspace) is painted only once it is seen."""
+DEMO_SPEED = 5.0
+"""How much faster than real time the demo's responders answer."""
 
 
 def profile_of(args: argparse.Namespace) -> Profile:
@@ -40,6 +62,8 @@ def profile_of(args: argparse.Namespace) -> Profile:
 
 def open_journal(profile: Profile) -> LaunchJournal | None:
     """The profile's launch journal, or ``None`` (and a log line) when it cannot be opened."""
+    from dispatch_desktop.storage.journal import JournalError, LaunchJournal
+
     try:
         return LaunchJournal(journal_path(profile))
     except JournalError:
@@ -47,14 +71,21 @@ def open_journal(profile: Profile) -> LaunchJournal | None:
         return None
 
 
-def build_context(args: argparse.Namespace) -> AppContext:
-    """Everything the windows share. The journal and, in demo mode, the demo server come
-    later, in :func:`first_sign_in`, once the window is on screen."""
+def read_settings(args: argparse.Namespace) -> AppSettings:
+    """The profile's settings, with the command line's server address."""
     settings = AppSettings(config_dir(profile_of(args)) / SETTINGS_FILE_NAME)
     if args.server:
         settings.server_url = args.server
+    return settings
+
+
+def build_context(args: argparse.Namespace) -> AppContext:
+    """Everything the windows share, without the journal and the demo server (they come once
+    the window is on screen)."""
+    from dispatch_desktop.ui.main_window import AppContext
+
     return AppContext(
-        settings=settings,
+        settings=read_settings(args),
         secrets=SecretStore(),
         runner=TaskRunner(),
         journal=None,
@@ -62,64 +93,255 @@ def build_context(args: argparse.Namespace) -> AppContext:
     )
 
 
-def start_demo_server(context: AppContext, args: argparse.Namespace, stack: ExitStack) -> None:
-    """Start the embedded demo server and pre-fill its account (``--demo``)."""
+def new_demo_server(args: argparse.Namespace) -> DemoServer:
+    """The embedded demo server ``--demo`` asks for, not started."""
     # Imported here: the demo server is only part of the app in demo mode.
-    from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
+    from dispatch_desktop.demo import DemoServer
 
-    server = stack.enter_context(
-        DemoServer(start_delay=args.demo_start_delay, speed=5.0, synthetic_jobs=args.demo_jobs)
+    return DemoServer(
+        start_delay=args.demo_start_delay, speed=DEMO_SPEED, synthetic_jobs=args.demo_jobs
     )
+
+
+def use_demo_server(context: AppContext, server: DemoServer) -> None:
+    """Point ``context`` at the running demo server and its account."""
+    from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, tag_vocabulary
+
     context.demo_server = server.url
     context.set_demo_callback_url = lambda url: setattr(server, "callback_url", url)
     context.demo_credentials = (DEMO_USERNAME, DEMO_PASSWORD)
     context.demo_vocabulary = tag_vocabulary()
 
 
-def create_main_window(args: argparse.Namespace) -> MainWindow:
-    """The application object's settings, the crash handler and the (signed-out) main
-    window: what start-up does before the first paint."""
-    log_file = configure_logging(log_dir(profile_of(args)))
+def start_demo_server(context: AppContext, args: argparse.Namespace, stack: ExitStack) -> None:
+    """Start the embedded demo server now, in this thread, and pre-fill its account (tools)."""
+    use_demo_server(context, stack.enter_context(new_demo_server(args)))
+
+
+class DemoServerStarter:
+    """Starts the demo server off the GUI thread, and stops it when the app ends, also when
+    the app ends while it is still starting."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._lock = threading.Lock()
+        self._server: DemoServer | None = None
+        self._stopped = False
+
+    def start(self) -> DemoServer:
+        """Blocking: import, bind and start the demo server."""
+        server = new_demo_server(self._args).start()
+        with self._lock:
+            if not self._stopped:
+                self._server = server
+                return server
+        server.stop()
+        raise RuntimeError("the app ended while the demo server was starting")
+
+    def stop(self) -> None:
+        """Stop the server, if it runs; one that is still starting stops as soon as it runs."""
+        with self._lock:
+            self._stopped = True
+            server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then()`` once, as soon as ``widget``'s first paint is over (or after
+    :data:`FIRST_PAINT_WAIT_MS` when no paint came by then). Showing a window only asks for a
+    paint: a zero-delay timer started with it may well run before the paint."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)  # once this paint has ended
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._widget.removeEventFilter(self)
+            then()
+
+
+def after_first_paint(widget: QWidget, then: Callable[[], None]) -> None:
+    """Call ``then()`` once ``widget`` (shown, or about to be) has been painted."""
+    _AfterFirstPaint(widget, then)
+
+
+class StartUp:
+    """The app's start: the sign-in dialog, the main window, then the background work (see
+    the module's docstring). :func:`run` makes one; tests drive one without ``exec()``."""
+
+    def __init__(self, args: argparse.Namespace, stack: ExitStack) -> None:
+        self.args = args
+        self.settings = read_settings(args)
+        self.secrets = SecretStore()
+        self.session_secrets = SessionSecrets()
+        self.runner = TaskRunner()
+        self.dialog: SignInDialog | None = None
+        self.window: MainWindow | None = None
+        self._session: SignedIn | None = None
+        self._closing = False
+        self._demo_server = DemoServerStarter(args)
+        stack.callback(self._demo_server.stop)
+
+    def begin(self) -> None:
+        """Show the sign-in dialog; the main window follows its first paint."""
+        dialog = SignInDialog(
+            self.settings,
+            self.secrets,
+            self.session_secrets,
+            self.runner,
+            demo=self.args.demo,
+            defer_keyring=True,
+        )
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.finished.connect(self._on_sign_in_finished)
+        self.dialog = dialog
+        dialog.show()
+        after_first_paint(dialog, self._show_window)
+
+    def _show_window(self) -> None:
+        if self._closing:
+            return
+        from dispatch_desktop.ui.main_window import AppContext, MainWindow
+
+        context = AppContext(
+            settings=self.settings,
+            secrets=self.secrets,
+            runner=self.runner,
+            journal=None,
+            session_secrets=self.session_secrets,
+            demo=self.args.demo,
+        )
+        window = MainWindow(context)
+        self.window = window
+        window.show()
+        if self.dialog is not None:
+            self._move_dialog_onto(window, self.dialog)
+        elif self._session is not None:
+            window.take_session(self._session)
+            self._session = None
+        after_first_paint(window, self._begin_background_work)
+
+    @staticmethod
+    def _move_dialog_onto(window: QWidget, dialog: SignInDialog) -> None:
+        """Make the dialog the window's own, where it already is: a window of its own could be
+        stacked under the main window that came after it."""
+        where = dialog.pos()
+        dialog.setParent(window, dialog.windowFlags())  # this hides it
+        dialog.move(where)
+        dialog.show()
+
+    def _begin_background_work(self) -> None:
+        window = self.window
+        if window is None or self._closing or not window.isVisible():
+            return  # closed already (a signal came first)
+        log.info("window shown; asking to sign in")
+        profile = window.context.profile
+        self.runner.submit(lambda: open_journal(profile), "open launch journal", window.set_journal)
+        if self.dialog is not None:
+            self.dialog.start_keyring_work()
+        if self.args.demo:
+            self.runner.submit(
+                self._demo_server.start,
+                "start demo server",
+                self._on_demo_server_started,
+                self._on_demo_server_failed,
+            )
+        else:
+            self._start_monitor()
+
+    def _on_demo_server_started(self, server: DemoServer) -> None:
+        window = self.window
+        assert window is not None
+        use_demo_server(window.context, server)
+        window.refresh_vocabulary()
+        credentials = window.context.demo_credentials
+        if self.dialog is not None and credentials is not None:
+            self.dialog.use_demo_server(server.url, credentials)
+        self._start_monitor()
+
+    def _on_demo_server_failed(self, error: BaseException) -> None:
+        log.error("the demo server could not start: %s", error)
+        if self.dialog is not None:
+            self.dialog.demo_server_failed(tr("The demo server could not start; see the log file."))
+
+    def _start_monitor(self) -> None:
+        """Start the job monitor once its modules (requests among them) are loaded, off the
+        GUI thread."""
+        window = self.window
+        assert window is not None
+
+        def start(_module: object) -> None:
+            if window.isVisible():
+                window.start_monitor()
+
+        self.runner.submit(
+            lambda: import_module("dispatch_desktop.events.source"), "load the job monitor", start
+        )
+
+    def _on_sign_in_finished(self) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is None:
+            return
+        session = dialog.result_session
+        dialog.deleteLater()
+        if session is None:
+            return
+        if self.window is not None:
+            self.window.take_session(session)
+        else:  # signed in before the window was built: it takes the session when it is
+            self._session = session
+
+    def close_unattended(self) -> None:
+        """SIGTERM, SIGINT: close as the window's close button does, asking nothing."""
+        self._closing = True
+        if self.window is not None:
+            self.window.close_unattended()
+            return
+        if self.dialog is not None:
+            self.dialog.reject()
+        QApplication.quit()
+
+
+def prepare(args: argparse.Namespace) -> QApplication:
+    """The application object, named and with its icon; logging to the profile's log file;
+    the crash handler."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("dispatch-desktop")  # Wayland: the entry's name and icon, not "python3"
     app.setWindowIcon(QIcon.fromTheme("dispatch-desktop", QIcon.fromTheme("mail-send")))
+    log_file = configure_logging(log_dir(profile_of(args)))
     CrashHandler(log_file, demo=args.demo).install()
-    return MainWindow(build_context(args))
-
-
-def first_sign_in(window: MainWindow, args: argparse.Namespace, stack: ExitStack) -> None:
-    """After the window is shown: open the journal (off the GUI thread), start the demo
-    server if asked and the job monitor, then ask to sign in."""
-    if not window.isVisible():  # closed already (a signal came first)
-        return
-    profile = window.context.profile
-    window.context.runner.submit(
-        lambda: open_journal(profile), "open launch journal", window.set_journal
-    )
-    if args.demo:
-        start_demo_server(window.context, args, stack)
-        window.refresh_vocabulary()
-    window.start_monitor()
-    log.info("window shown; asking to sign in")
-    window.sign_in_again()
+    return app
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the app until its window closes; return the exit code.
 
-    The main window appears at once, signed out, and the sign-in dialog opens over it: the
-    user sees the app before any network, keyring or demo-server work has begun. SIGTERM and
-    SIGINT close the window as its close button does, without asking.
+    The sign-in dialog appears first, then the signed-out main window behind it; network,
+    keyring and demo-server work begin only once both are painted. SIGTERM and SIGINT close
+    the window as its close button does, without asking.
     """
+    app = prepare(args)
     with ExitStack() as stack:
-        window = create_main_window(args)
-        stack.callback(close_on_signals(window.close_unattended).uninstall)
-        window.show()
-        QTimer.singleShot(0, lambda: first_sign_in(window, args, stack))
-        code = QApplication.instance().exec()
-        finish_background_work(window.context.runner, code)
+        start = StartUp(args, stack)
+        stack.callback(close_on_signals(start.close_unattended).uninstall)
+        start.begin()
+        code = app.exec()
+        finish_background_work(start.runner, code)
         return code
 
 

@@ -301,11 +301,20 @@ class MainWindow(QMainWindow):
 
     def sign_in_again(self) -> None:
         """Open the sign-in dialog; on success the new session replaces the old one."""
+        if self.context.demo and self.context.demo_server is None:
+            # The start-up's dialog was closed before the demo server ran (ui/app.py).
+            self.show_status(tr("The demo server is still starting; sign in again in a moment."))
+            return
         dialog = self.context.sign_in_dialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_session is not None:
-            if self.session is not None:
-                self.session.client.close()
-            self._apply_session(dialog.result_session)
+            self.take_session(dialog.result_session)
+
+    def take_session(self, session: SignedIn) -> None:
+        """A sign-in succeeded (here or in the start-up's dialog): its session replaces the
+        one before."""
+        if self.session is not None:
+            self.session.client.close()
+        self._apply_session(session)
 
     def sign_out(self) -> None:
         """File → Sign out: end the session and show nothing of its server (saved jobs,

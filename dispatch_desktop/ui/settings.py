@@ -24,7 +24,6 @@ from PySide6.QtCore import QByteArray, QSettings
 from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType, JobTypeMapping
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError
-from dispatch_desktop.api.validation import check_server_url
 from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
 from dispatch_desktop.storage.private import private_file, private_folder
 
@@ -87,6 +86,9 @@ def _flag(value: object) -> bool:
 
 
 def _server(value: object) -> str:
+    # Imported on first use: in demo mode the start-up's sign-in dialog reads no address.
+    from dispatch_desktop.api.validation import check_server_url
+
     try:
         check_server_url(_text(value), allow_insecure=True)
     except ValidationError:

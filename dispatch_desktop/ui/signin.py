@@ -2,6 +2,10 @@
 
 Signing in lists the saved jobs off the GUI thread; the keyring is also read and written off
 the GUI thread (an unlock prompt may block). Secrets go to the keyring only, never to settings.
+
+At start-up the dialog is the first thing painted (ui/app.py): its keyring work can be held
+back until the main window is painted, and in demo mode it waits, unable to sign in, until the
+demo server runs.
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ from dispatch_desktop.api import (
     SavedJob,
     ValidationError,
 )
-from dispatch_desktop.api.validation import check_credentials, check_server_url
 from dispatch_desktop.storage.secrets import (
     SecretKind,
     SecretStore,
@@ -167,6 +170,7 @@ class SignInDialog(QDialog):
         demo: bool = False,
         demo_credentials: tuple[str, str] | None = None,
         demo_server: str | None = None,
+        defer_keyring: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -179,10 +183,13 @@ class SignInDialog(QDialog):
         self._task: Task | None = None
         self._keyring_usable = True
         self._focus_before: QWidget | None = None
+        # False until start_keyring_work() when the caller holds the keyring back (start-up).
+        self._keyring_started = not defer_keyring
         self.setWindowTitle(window_title(self.tr("Sign in"), demo))
         self._build()
         self._load_settings(demo_server, demo_credentials)
-        self._check_keyring()
+        if self._keyring_started:
+            self._check_keyring()
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -318,17 +325,15 @@ class SignInDialog(QDialog):
         self, demo_server: str | None, demo_credentials: tuple[str, str] | None
     ) -> None:
         s = self.settings
-        self.server.setText(demo_server or s.server_url)
-        # In demo mode the address is the built-in demo server's and cannot be changed.
-        self._demo_server = demo_server.rstrip("/") if self.demo and demo_server else None
-        if self._demo_server is not None:
-            self.server.setReadOnly(True)
-            self.server.setToolTip(
-                self.tr(
-                    "In demo mode Dispatch Desktop talks only to its built-in demo server. "
-                    "To use a real server, start it without --demo."
-                )
-            )
+        # In demo mode the address is the built-in demo server's and cannot be changed; until
+        # that server runs (start-up) there is none, and the dialog signs in nowhere.
+        self._demo_server: str | None = None
+        if self.demo and not demo_server:
+            self._wait_for_demo_server()
+        elif self.demo:
+            self._lock_address(demo_server)
+        else:
+            self.server.setText(demo_server or s.server_url)
         auth = s.auth_method
         self.api_key_choice.setChecked(auth.uses_api_key)
         self.password_choice.setChecked(not auth.uses_api_key)
@@ -341,14 +346,52 @@ class SignInDialog(QDialog):
         )
         self.remember.setChecked(s.remember_credentials)
         if demo_credentials is not None:
-            self.password_choice.setChecked(True)
-            self.username.setText(demo_credentials[0])
-            self.password.setText(demo_credentials[1])
+            self._fill_account(demo_credentials)
         else:
             self.username.setText(s.username)
             self._load_stored_secret()
         focus = self.password if self.username.text() else self.username
         focus.setFocus()
+
+    def _lock_address(self, demo_server: str) -> None:
+        self._demo_server = demo_server.rstrip("/")
+        self.server.setText(demo_server)
+        self.server.setReadOnly(True)
+        self.server.setPlaceholderText("")
+        self.server.setToolTip(
+            self.tr(
+                "In demo mode Dispatch Desktop talks only to its built-in demo server. "
+                "To use a real server, start it without --demo."
+            )
+        )
+
+    def _fill_account(self, credentials: tuple[str, str]) -> None:
+        self.password_choice.setChecked(True)
+        self.username.setText(credentials[0])
+        self.password.setText(credentials[1])
+
+    def _wait_for_demo_server(self) -> None:
+        self.server.clear()
+        self.server.setReadOnly(True)
+        self.server.setPlaceholderText(self.tr("Starting the demo server…"))
+        self.sign_in_button.setEnabled(False)
+
+    @property
+    def waiting_for_demo_server(self) -> bool:
+        """Demo mode before its server runs: nothing can be signed in to yet."""
+        return self.demo and self._demo_server is None
+
+    def use_demo_server(self, url: str, credentials: tuple[str, str]) -> None:
+        """The demo server now runs at ``url``: offer it with its account, and sign in there."""
+        self._lock_address(url)
+        self._fill_account(credentials)
+        self.sign_in_button.setEnabled(self._task is None)
+        self.password.setFocus()  # as when the dialog opens with the account filled in
+
+    def demo_server_failed(self, reason: str) -> None:
+        """The demo server could not start: say why; signing in stays impossible."""
+        self.server.setPlaceholderText("")
+        self._show_error(reason)
 
     def _secret_field(self) -> QLineEdit:
         return self.api_key if self.api_key_choice.isChecked() else self.password
@@ -359,6 +402,15 @@ class SignInDialog(QDialog):
             return (server, API_KEY_ACCOUNT, SecretKind.API_KEY) if server else None
         user = self.username.text().strip()
         return (server, user, SecretKind.PASSWORD) if server and user else None
+
+    def start_keyring_work(self) -> None:
+        """Ask the keyring whether it works, and for the stored secret, if the caller held
+        that back (start-up: not before the main window is painted)."""
+        if self._keyring_started:
+            return
+        self._keyring_started = True
+        self._check_keyring()
+        self._load_stored_secret()
 
     def _check_keyring(self) -> None:
         self.runner.submit(
@@ -389,7 +441,7 @@ class SignInDialog(QDialog):
         if session_secret:
             self._secret_field().setText(session_secret)
             return
-        if not self._keyring_usable:
+        if not (self._keyring_usable and self._keyring_started):
             return
         field_widget = self._secret_field()
         self.runner.submit(
@@ -440,8 +492,8 @@ class SignInDialog(QDialog):
         )
 
     def _sign_in(self) -> None:
-        if self._task is not None:
-            return
+        if self._task is not None or self.waiting_for_demo_server:
+            return  # Enter while the demo server starts: there is nowhere to sign in yet
         form = self.form_values()
         if self._demo_server is not None and form.server.rstrip("/") != self._demo_server:
             # Drill and live never mix: a window that says DEMO never talks to a real server.
@@ -452,6 +504,9 @@ class SignInDialog(QDialog):
                 )
             )
             return
+        # Imported here: the dialog is painted at start-up before these checks are compiled.
+        from dispatch_desktop.api.validation import check_credentials, check_server_url
+
         try:
             # The client's own checks, here at once rather than after a network round trip.
             check_server_url(form.server)

@@ -3,9 +3,11 @@ and journal in a temporary folder, and a main window signed in to the demo serve
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import keyring
@@ -19,6 +21,7 @@ from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
 from dispatch_desktop.storage.journal import LaunchJournal
 from dispatch_desktop.storage.secrets import SecretStore
+from dispatch_desktop.ui.app import StartUp, prepare
 from dispatch_desktop.ui.main_window import AppContext, MainWindow
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.signin import SignInForm, sign_in
@@ -38,6 +41,39 @@ def restore_logging() -> Iterator[None]:
             handler.close()
     root.setLevel(level)
     sys.excepthook = hooks
+
+
+def start_app(qtbot, args: argparse.Namespace, stack: ExitStack) -> StartUp:
+    """The app's start as ``run()`` makes it, without its event loop: the sign-in dialog, the
+    main window behind it, then the rest. Returns once the dialog can sign in (in demo mode:
+    once the demo server runs); ``stack`` stops the demo server."""
+    prepare(args)
+    start = StartUp(args, stack)
+    start.begin()
+    qtbot.waitUntil(lambda: start.window is not None and start.window.isVisible(), timeout=10_000)
+    dialog = start.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.sign_in_button.isEnabled, timeout=10_000)
+    return start
+
+
+def signed_in_at_start(
+    qtbot, start: StartUp, sign_in: Callable[[QDialog], None] | None = None
+) -> MainWindow:
+    """Sign in with the start-up's dialog, by ``sign_in(dialog)`` (default: its Sign in button
+    as it is filled); returns the signed-in main window."""
+    dialog, window = start.dialog, start.window
+    assert dialog is not None
+    assert window is not None
+    if sign_in is None:
+        dialog.sign_in_button.click()
+    else:
+        sign_in(dialog)
+    qtbot.waitUntil(
+        lambda: window.session is not None or dialog.error_label.isVisible(), timeout=10_000
+    )
+    assert window.session is not None, dialog.error_label.text()
+    return window
 
 
 @pytest.fixture

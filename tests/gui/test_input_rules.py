@@ -12,17 +12,16 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from conftest import ModalHandler
+from conftest import signed_in_at_start, start_app
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 from test_main_window import OFFICE_PARTY, select_job
 
 from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType
 from dispatch_desktop.cli import build_parser
 from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer
 from dispatch_desktop.events.config import DEFAULT_PORT, SourceMode
-from dispatch_desktop.ui.app import create_main_window, first_sign_in
 from dispatch_desktop.ui.main_window import MainWindow
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
@@ -161,33 +160,27 @@ def write_tampered_ini(path: Path) -> None:
 
 @pytest.mark.usefixtures("memory_keyring", "restore_logging", "umask_022")
 def test_tampered_settings_file_opens_the_app_with_defaults_and_logs_each_key(
-    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, modal: ModalHandler
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path))
     write_tampered_ini(tmp_path / "config" / "settings.ini")
     args = build_parser().parse_args([])
-    shown: dict[str, object] = {}
 
     with DemoServer() as server, ExitStack() as stack:
-        window = create_main_window(args)
-        window.show()
-
-        def sign_in(dialog: QDialog) -> None:
-            shown.update(
-                server=dialog.server.text(),
-                username=dialog.username.text(),
-                auth=dialog.auth_method.currentData(),
-                http=dialog.http_method.currentData(),
-                remember=dialog.remember.isChecked(),
-            )
-            dialog.server.setText(server.url)
-            dialog.username.setText(DEMO_USERNAME)
-            dialog.password.setText(DEMO_PASSWORD)
-            dialog.sign_in_button.click()
-
-        modal.then(sign_in)
-        first_sign_in(window, args, stack)
-        assert window.session is not None
+        start = start_app(qtbot, args, stack)
+        dialog = start.dialog
+        assert dialog is not None
+        shown = {
+            "server": dialog.server.text(),
+            "username": dialog.username.text(),
+            "auth": dialog.auth_method.currentData(),
+            "http": dialog.http_method.currentData(),
+            "remember": dialog.remember.isChecked(),
+        }
+        dialog.server.setText(server.url)
+        dialog.username.setText(DEMO_USERNAME)
+        dialog.password.setText(DEMO_PASSWORD)
+        window = signed_in_at_start(qtbot, start)
         select_job(qtbot, window, OFFICE_PARTY)  # builds the form: reads the vocabulary
         settings = window.context.settings
         vocabulary = settings.tag_vocabulary()

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ModalHandler
+from conftest import signed_in_at_start, start_app
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -22,7 +22,6 @@ from dispatch_desktop.demo.data import SAVED_JOBS
 from dispatch_desktop.demo.synthetic import synthetic_jobs
 from dispatch_desktop.joblist import JobList
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, Outcome
-from dispatch_desktop.ui.app import create_main_window, first_sign_in
 from dispatch_desktop.ui.jobs_panel import JOB_ROLE, JobsView, SavedJobsModel, SavedJobsPanel
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.workers import TaskRunner
@@ -268,21 +267,19 @@ def test_demo_jobs_reach_the_window_through_the_command_line(
     qtbot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    modal: ModalHandler,
     memory_keyring,
     restore_logging,
 ) -> None:
     monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path))
     args = build_parser().parse_args(["--demo", "--demo-start-delay", "0", "--demo-jobs", "3000"])
-    window = create_main_window(args)
-    window.show()
-    modal.then(lambda dialog: dialog.sign_in_button.click())
     with ExitStack() as stack:
-        first_sign_in(window, args, stack)
-        assert window.session is not None
+        start = start_app(qtbot, args, stack)
+        assert start.dialog is not None
+        title = start.dialog.windowTitle()
+        window = signed_in_at_start(qtbot, start)
         qtbot.waitUntil(lambda: window.jobs_panel.model.rowCount() == 3009, timeout=60_000)
         assert window.jobs_panel.model.jobs()[-1].id == synthetic_jobs(3000)[-1].id
         window.context.runner.wait_for_done(10_000)
         window.close()
         window.session.client.close()
-    assert modal.titles[0].startswith("[DEMO]")
+    assert title.startswith("[DEMO]")

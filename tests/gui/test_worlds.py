@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from conftest import ModalHandler, button_named, demo_form
+from conftest import ModalHandler, button_named, demo_form, signed_in_at_start, start_app
 from keyring_memory import InMemoryKeyring
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
@@ -27,7 +27,6 @@ from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
 from dispatch_desktop.storage.paths import Profile, config_dir, journal_path
 from dispatch_desktop.storage.secrets import SecretKind, SecretStore
-from dispatch_desktop.ui.app import create_main_window, first_sign_in
 from dispatch_desktop.ui.history_panel import LaunchHistoryModel
 from dispatch_desktop.ui.main_window import AppContext, MainWindow
 from dispatch_desktop.ui.settings import AppSettings
@@ -109,12 +108,8 @@ def test_a_demo_launch_is_absent_from_real_mode(
 ) -> None:
     # First run: demo mode, one launch, close.
     args = build_parser().parse_args(["--demo", "--demo-start-delay", "0"])
-    window = create_main_window(args)
-    window.show()
-    modal.click(button_named("Sign in"))
     with ExitStack() as stack:
-        first_sign_in(window, args, stack)
-        assert window.session is not None
+        window = signed_in_at_start(qtbot, start_app(qtbot, args, stack))
         wait_until_shown(qtbot, window)
         launch_office_party(qtbot, window, modal, message="Drill only")
         assert wait_for_outcome(qtbot, window) is Outcome.OK
@@ -136,20 +131,13 @@ def test_a_demo_launch_is_absent_from_real_mode(
         journaled(journal, server.url, 777903613308588003, LaunchMode.DEMO)
         journaled(journal, OTHER_SERVER, 777903613308588005)
         args = build_parser().parse_args(["--server", server.url])
-        window = create_main_window(args)
-        window.show()
-        offered: list[tuple[str, str, str]] = []
-
-        def note_and_sign_in(dialog: QDialog) -> None:
-            assert isinstance(dialog, SignInDialog)
-            offered.append((dialog.server.text(), dialog.username.text(), dialog.password.text()))
-            sign_in_with(server.url)(dialog)
-
-        modal.then(note_and_sign_in)
         with ExitStack() as stack:
-            first_sign_in(window, args, stack)
-            assert offered == [(server.url, "", "")]  # not pre-filled with the demo account
-            assert window.session is not None
+            start = start_app(qtbot, args, stack)
+            dialog = start.dialog
+            assert dialog is not None
+            offered = (dialog.server.text(), dialog.username.text(), dialog.password.text())
+            assert offered == (server.url, "", "")  # not pre-filled with the demo account
+            window = signed_in_at_start(qtbot, start, sign_in_with(server.url))
             assert not window.windowTitle().startswith("[DEMO]")
             wait_until_shown(qtbot, window)
             records = window.history.model.records()

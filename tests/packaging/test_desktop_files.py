@@ -114,10 +114,8 @@ def test_the_window_names_its_desktop_entry(tmp_path: Path) -> None:
     desktop entry; without it the window is "python3"."""
     probe = (
         "from dispatch_desktop.cli import build_parser\n"
-        "from dispatch_desktop.ui.app import create_main_window\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "window = create_main_window(build_parser().parse_args([]))\n"
-        "print(QApplication.instance().desktopFileName())\n"
+        "from dispatch_desktop.ui.app import prepare\n"
+        "print(prepare(build_parser().parse_args([])).desktopFileName())\n"
     )
     result = subprocess.run(  # noqa: S603 - our own app, offscreen, in a temporary folder
         [sys.executable, "-c", probe],
