@@ -94,6 +94,7 @@ _INSERT = (
     " ON CONFLICT (fingerprint) DO NOTHING RETURNING cursor"
 )
 _SELECT = "SELECT cursor, received_at, raw FROM events"
+_TAKE_FEED_LOCK = "SELECT pg_advisory_xact_lock(%s)"
 
 
 def check_address(address: str) -> dict[str, Any]:
@@ -247,7 +248,7 @@ class PostgresEventStore:
         results: list[tuple[StoredEvent, bool]] = []
         with connection.transaction():
             # Cursors are drawn under this lock: see the module's docstring.
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (FEED_LOCK,))
+            connection.execute(_TAKE_FEED_LOCK, (FEED_LOCK,))
             for pending in batch:
                 results.append(_insert(connection, pending))
             newest = max((stored.cursor for stored, new in results if new), default=0)

@@ -7,9 +7,14 @@ import itertools
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pgcluster import Cluster, binaries
+
+# The receiver tests' HTTP helpers and bodies (tests/events/event_http.py), also when this
+# folder runs alone.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
 
 _numbers = itertools.count(1)
 
