@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 SUPERUSER = "dispatch"
+PASSWORD_ROLE = "dispatch_receiver"
+"""The one role that must give a password (scram-sha-256); every other one is trusted."""
 UNPRIVILEGED = "nobody"
 # Tests and benchmark kill processes, never the machine: fsync is only a cost there. The
 # benchmark asks for it (``durable=True``), as a real server has it.
@@ -78,6 +80,9 @@ class Cluster:
             settings["fsync"] = "off"
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
+        (self.data / "pg_hba.conf").write_text(
+            f"local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n"
+        )
 
     def _pg(self, program: str, *args: str) -> None:
         command = [*self._as_user, str(self.bin_dir / program), *args]
@@ -111,3 +116,22 @@ class Cluster:
         with psycopg.connect(self.address(), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.address(name)
+
+    def create_password_role(self, password: str, dbname: str) -> str:
+        """:data:`PASSWORD_ROLE` with ``password``, owning database ``dbname``; the address
+        of that database as that role (no password in it)."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.address(), autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(PASSWORD_ROLE), sql.Literal(password)
+                )
+            )
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(dbname), sql.Identifier(PASSWORD_ROLE)
+                )
+            )
+        return self.address(dbname, PASSWORD_ROLE)

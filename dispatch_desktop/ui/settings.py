@@ -25,7 +25,12 @@ from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType, Jo
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError
 from dispatch_desktop.api.validation import check_server_url
-from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
+from dispatch_desktop.events.config import (
+    DEFAULT_PORT,
+    SourceConfig,
+    SourceMode,
+    follow_addresses,
+)
 from dispatch_desktop.storage.private import private_file, private_folder
 
 log = logging.getLogger(__name__)
@@ -106,6 +111,14 @@ def _web_address(value: object) -> str:
         raise _Bad("not a valid port number") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _Bad("not an http:// or https:// address")
+    return text
+
+
+def _web_addresses(value: object) -> str:
+    """One or more addresses (a receiver's nodes), each as :func:`_web_address` takes it."""
+    text = _text(value)
+    for address in follow_addresses(text):
+        _web_address(address)
     return text
 
 
@@ -349,7 +362,7 @@ class AppSettings:
             mode=SourceMode(self._read("monitor/mode", SourceMode.OFF.value, _choice(modes))),
             bind=self._read("monitor/bind", "", _bind_address) or "127.0.0.1",
             port=self._read("monitor/port", DEFAULT_PORT, _port),
-            follow_url=self._read("monitor/follow_url", "", _web_address),
+            follow_url=self._read("monitor/follow_url", "", _web_addresses),
         )
 
     def set_event_source(self, config: SourceConfig) -> None:
