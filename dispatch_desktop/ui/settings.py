@@ -25,12 +25,7 @@ from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType, Jo
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError
 from dispatch_desktop.api.validation import check_server_url
-from dispatch_desktop.events.config import (
-    DEFAULT_PORT,
-    SourceConfig,
-    SourceMode,
-    follow_addresses,
-)
+from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
 from dispatch_desktop.storage.private import private_file, private_folder
 
 log = logging.getLogger(__name__)
@@ -116,6 +111,8 @@ def _web_address(value: object) -> str:
 
 def _web_addresses(value: object) -> str:
     """One or more addresses (a receiver's nodes), each as :func:`_web_address` takes it."""
+    from dispatch_desktop.events.config import follow_addresses
+
     text = _text(value)
     for address in follow_addresses(text):
         _web_address(address)
