@@ -55,14 +55,25 @@ class Cluster:
 
     def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
         self.bin_dir = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="dispatch-pg-"))
+        as_root = os.geteuid() == 0
+        # As root, in /tmp: the unprivileged user must reach the folder (a TMPDIR under
+        # /root would not let it); mkdtemp makes a new one only its owner may enter.
+        parent = "/tmp" if as_root else None  # noqa: S108
+        self.folder = Path(tempfile.mkdtemp(prefix="dispatch-pg-", dir=parent))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self.port = _free_port()
         self._as_user: list[str] = []
-        if os.geteuid() == 0:
+        if as_root:
             self._as_user = ["runuser", "-u", UNPRIVILEGED, "--"]
             shutil.chown(self.folder, UNPRIVILEGED)
+        try:
+            self._init(durable)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    def _init(self, durable: bool) -> None:
         self._pg(
             "initdb",
             "--pgdata",
