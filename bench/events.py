@@ -79,6 +79,7 @@ import http.server
 import json
 import math
 import os
+import signal
 import socketserver
 import sqlite3
 import statistics
@@ -483,6 +484,8 @@ def start_postgres(stack: ExitStack) -> None:
     bin_dir = binaries()
     if bin_dir is None:
         raise BenchmarkFailed("PostgreSQL (initdb, pg_ctl) is not installed")
+    # A SIGTERM (a timeout's) unwinds ``stack`` too: no cluster is left running.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
     cluster = Cluster(bin_dir, durable=True)
     stack.callback(cluster.remove)
     cluster.start()
