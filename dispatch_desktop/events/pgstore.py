@@ -67,8 +67,11 @@ FEED_LOCK = 0x44495350_45564E54
 """The advisory lock key every writing transaction holds while it draws cursors ("DISPEVNT")."""
 MIGRATION_LOCK = FEED_LOCK + 1
 CHANNEL = "dispatch_events"
-IDLE_READERS = 8
-"""Reading connections kept open between reads (the long polls and health checks)."""
+READERS = 8
+"""Most reading connections of a node (the feed, the long polls, health checks), kept open
+between reads: with the writer and the listener, a node uses at most 10 connections."""
+READER_WAIT_SECONDS = 10.0
+"""How long a read waits for a free reading connection before it fails (503)."""
 LISTEN_ROUND_SECONDS = 0.5
 """How long the listener waits for notifications before it checks whether to stop."""
 RECONNECT_SECONDS = 1.0
@@ -155,6 +158,7 @@ class PostgresEventStore:
         self._queue_lock = threading.Lock()
         self._idle: list[psycopg.Connection[Any]] = []
         self._idle_lock = threading.Lock()
+        self._readers = threading.BoundedSemaphore(READERS)
         self._closing = threading.Event()
         self._listener: threading.Thread | None = None
         self._migrate()
@@ -268,6 +272,16 @@ class PostgresEventStore:
     def _reader(self, action: str) -> Iterator[psycopg.Connection[Any]]:
         """A pooled autocommit connection (each statement sees the newest commits); one that
         failed is closed, not pooled again."""
+        if not self._readers.acquire(timeout=READER_WAIT_SECONDS):
+            raise EventStoreError(f"The event store ({self.location}) is busy: too many reads.")
+        try:
+            with self._pooled(action) as connection:
+                yield connection
+        finally:
+            self._readers.release()
+
+    @contextmanager
+    def _pooled(self, action: str) -> Iterator[psycopg.Connection[Any]]:
         with self._idle_lock:
             connection = self._idle.pop() if self._idle else None
         try:
@@ -284,7 +298,7 @@ class PostgresEventStore:
                 connection.close()
             raise
         with self._idle_lock:
-            if len(self._idle) < IDLE_READERS and not self._closing.is_set():
+            if not self._closing.is_set():
                 self._idle.append(connection)
                 return
         connection.close()

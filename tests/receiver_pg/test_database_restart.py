@@ -37,8 +37,9 @@ def health(node: CallbackReceiver) -> int:
     return request(node.port, "GET", "/health").status
 
 
+@pytest.mark.parametrize("mode", ["fast", "immediate"])  # a restart; a crash
 def test_database_down_means_503_then_recovery_and_nothing_acknowledged_lost(
-    pg_cluster: Cluster, nodes: list[CallbackReceiver]
+    pg_cluster: Cluster, nodes: list[CallbackReceiver], mode: str
 ) -> None:
     acknowledged: list[str] = []
     statuses: Counter[int] = Counter()
@@ -64,7 +65,7 @@ def test_database_down_means_503_then_recovery_and_nothing_acknowledged_lost(
         sender.start()
     try:
         time.sleep(0.5)
-        pg_cluster.stop("fast")  # connections cut, as in a restart or a failover
+        pg_cluster.stop(mode)  # connections cut under load
         try:
             time.sleep(1.0)
             down = [health(node) for node in nodes]

@@ -3,6 +3,9 @@ and what it refuses."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import psycopg
 import pytest
 from event_http import REFERENCE_JOB_ID, event_body, post, request
@@ -108,3 +111,35 @@ def test_health_and_callbacks_of_a_receiver_on_postgresql(node: PostgresEventSto
             headers={"Authorization": f"Bearer {receiver.events_token}"},
         ).json()
         assert [e["sendname"] for e in feed["events"]] == ["Responder 7"]
+
+
+def test_a_node_uses_at_most_ten_connections_however_many_read(
+    node: PostgresEventStore, pg_address: str
+) -> None:
+    """The database's max_connections is sized per node (docs/receiver-postgresql.md)."""
+    node.add_event(parse_callback(event_body(1)))
+    node.watch(lambda cursor: None)
+    peak = 0
+    reading = threading.Event()
+
+    def read() -> None:
+        while not reading.is_set():
+            assert len(node.events_after(0)) == 1
+
+    readers = [threading.Thread(target=read) for _ in range(40)]
+    for reader in readers:
+        reader.start()
+    try:
+        with psycopg.connect(pg_address, autocommit=True) as connection:
+            for _ in range(50):
+                (count,) = connection.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE application_name = 'dispatch-desktop-receiver'"
+                ).fetchone()
+                peak = max(peak, count)
+                time.sleep(0.01)
+    finally:
+        reading.set()
+        for reader in readers:
+            reader.join(30)
+    assert 3 <= peak <= 10  # readers, the writer, the listener
