@@ -1,7 +1,8 @@
 """Two receiver processes on one PostgreSQL database: callbacks from 8 senders spread over both
 (as a reverse proxy does, retrying a failed one at the other node), one node SIGKILLed in the
 middle. Every event that got a 200 is stored exactly once, and two desktop followers (one
-starting at each node, the first failing over) each hand every event to the monitor once."""
+starting at each node, the first failing over) each hand every event to the monitor once; the
+killed node, started again, serves the same feed as the other."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from event_http import event_body, post
+from event_http import event_body, post, request
 from nodes import CALLBACK_TOKEN, EVENTS_TOKEN, Node, start_node
 from test_event_source import Collector
 
@@ -48,6 +49,23 @@ def stored_names(address: str) -> list[str]:
     with psycopg.connect(address) as connection:
         rows = connection.execute("SELECT raw FROM events").fetchall()
     return [str(parse_callback(raw).sendname) for (raw,) in rows]
+
+
+def whole_feed(node: Node) -> list[tuple[int, str]]:
+    """``GET /events`` from the first cursor to the last: (cursor, sendname) in order."""
+    feed: list[tuple[int, str]] = []
+    cursor = 0
+    while True:
+        page = request(
+            node.port,
+            "GET",
+            f"/events?after={cursor}&limit=97",
+            headers={"Authorization": f"Bearer {EVENTS_TOKEN}"},
+        ).json()
+        if not page["events"]:
+            return feed
+        feed += [(event["cursor"], event["sendname"]) for event in page["events"]]
+        cursor = page["cursor"]
 
 
 def wait_until(condition, seconds: float) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +107,8 @@ def test_a_node_killed_under_load_loses_nothing_and_followers_fail_over(
         stored = stored_names(pg_address)
         for monitor in monitors:
             wait_until(lambda m=monitor: len(m.events) >= len(stored), 60)
+        nodes.append(start_node(tmp_path / "node-a-again", "--store", pg_address))
+        feeds = [whole_feed(node) for node in nodes[1:]]  # node B, and A restarted
     finally:
         for source in sources:
             source.stop()
@@ -106,3 +126,5 @@ def test_a_node_killed_under_load_loses_nothing_and_followers_fail_over(
     assert f"Following job events from {a}" in monitors[0].status
     assert f"Following job events from {b}" in monitors[0].status  # failed over to node B
     assert nodes[0].process.returncode == -signal.SIGKILL
+    assert feeds[0] == feeds[1]  # the same events, cursors and order from any node
+    assert len(feeds[0]) == len(stored)
