@@ -8,7 +8,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from event_http import request
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CALLBACK_TOKEN = "callback-token-0123456789abcdef"
@@ -65,3 +67,13 @@ def start_node(folder: Path, *store: str, env: dict[str, str] | None = None) -> 
         raise AssertionError(f"{first!r}: {log.read_text()}")
     lines = [first, stdout.readline(), stdout.readline()]  # and the events URL, the store
     return Node(process, int(match.group(1)), log, lines)
+
+
+def feed_page(port: int, after: int, limit: int, token: str = EVENTS_TOKEN) -> Any:
+    """One page of ``GET /events`` (no wait) from the receiver on ``port``."""
+    return request(
+        port,
+        "GET",
+        f"/events?after={after}&limit={limit}",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()

@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from event_http import event_body, post, request
+from event_http import event_body, post
+from nodes import feed_page
 
 from dispatch_desktop.events import CallbackReceiver
 from dispatch_desktop.events.model import JobEvent, StoredEvent, parse_callback
@@ -133,12 +134,7 @@ def test_concurrent_writers_on_two_nodes_and_a_follower_reading_both(
                 finished = not writing.is_set()  # read once more after the last write
                 node = nodes[turn % 2]
                 turn += 1
-                page = request(
-                    node.port,
-                    "GET",
-                    f"/events?after={cursor}&limit=7",
-                    headers={"Authorization": f"Bearer {EVENTS_TOKEN}"},
-                ).json()
+                page = feed_page(node.port, cursor, 7, EVENTS_TOKEN)
                 seen.extend(page["events"])
                 cursor = page["cursor"]
                 if finished and not page["events"]:

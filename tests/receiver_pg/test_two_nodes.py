@@ -15,8 +15,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from event_http import event_body, post, request
-from nodes import CALLBACK_TOKEN, EVENTS_TOKEN, Node, start_node
+from event_http import event_body, post
+from nodes import CALLBACK_TOKEN, EVENTS_TOKEN, Node, feed_page, start_node
 from test_event_source import Collector
 
 from dispatch_desktop.events.config import SourceConfig, SourceMode
@@ -56,12 +56,7 @@ def whole_feed(node: Node) -> list[tuple[int, str]]:
     feed: list[tuple[int, str]] = []
     cursor = 0
     while True:
-        page = request(
-            node.port,
-            "GET",
-            f"/events?after={cursor}&limit=97",
-            headers={"Authorization": f"Bearer {EVENTS_TOKEN}"},
-        ).json()
+        page = feed_page(node.port, cursor, 97)
         if not page["events"]:
             return feed
         feed += [(event["cursor"], event["sendname"]) for event in page["events"]]
