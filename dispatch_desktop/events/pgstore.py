@@ -125,6 +125,16 @@ def describe(params: dict[str, Any]) -> str:
     return f"PostgreSQL database {params.get('dbname', user)!s} as {user} on {host}:{port}"
 
 
+def _schema_version(connection: psycopg.Connection[Any]) -> int:
+    """The schema version of the database (0: none yet). Looked up, not created: a node of the
+    current version needs no right to create tables."""
+    found = connection.execute("SELECT to_regclass('dispatch_schema')").fetchone()
+    if found is None or found[0] is None:
+        return 0
+    row = connection.execute("SELECT max(version) FROM dispatch_schema").fetchone()
+    return 0 if row is None or row[0] is None else int(row[0])
+
+
 def _stored(row: tuple[Any, ...]) -> StoredEvent:
     cursor, received_at, raw = row
     return StoredEvent.of(parse_callback(raw), cursor, received_at.astimezone(UTC))
@@ -179,19 +189,20 @@ class PostgresEventStore:
         try:
             with self._connect() as connection, connection.transaction():
                 connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                connection.execute(
-                    "CREATE TABLE IF NOT EXISTS dispatch_schema (version integer NOT NULL)"
-                )
-                row = connection.execute("SELECT version FROM dispatch_schema").fetchone()
-                version = 0 if row is None else row[0]
+                version = _schema_version(connection)
                 if version > SCHEMA_VERSION:
                     raise EventStoreError(
                         f"The event store ({self.location}) was written by a newer version "
                         f"(schema {version}); update this receiver."
                     )
+                if version == SCHEMA_VERSION:
+                    return
                 for statements in _MIGRATIONS[version:]:
                     for statement in statements:
                         connection.execute(statement)
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS dispatch_schema (version integer NOT NULL)"
+                )
                 connection.execute("DELETE FROM dispatch_schema")
                 connection.execute(
                     "INSERT INTO dispatch_schema (version) VALUES (%s)", (SCHEMA_VERSION,)

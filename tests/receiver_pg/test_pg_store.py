@@ -9,6 +9,7 @@ import time
 import psycopg
 import pytest
 from event_http import REFERENCE_JOB_ID, event_body, post, request
+from psycopg.conninfo import conninfo_to_dict
 
 from dispatch_desktop.events import CallbackReceiver, EventStoreError
 from dispatch_desktop.events.model import parse_callback
@@ -143,3 +144,23 @@ def test_a_node_uses_at_most_ten_connections_however_many_read(
         for reader in readers:
             reader.join(30)
     assert 3 <= peak <= 10  # readers, the writer, the listener
+
+
+def test_a_node_needs_no_right_to_create_tables_once_the_schema_is_there(
+    pg_cluster, pg_address: str
+) -> None:
+    """Operators may run nodes as a role that can only read and insert events."""
+    PostgresEventStore(pg_address).close()  # the schema, made by its owner
+    with psycopg.connect(pg_address, autocommit=True) as connection:
+        connection.execute("CREATE ROLE dispatch_node LOGIN")
+        connection.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        connection.execute("GRANT SELECT ON dispatch_schema TO dispatch_node")
+        connection.execute("GRANT SELECT, INSERT ON events TO dispatch_node")
+    dbname = conninfo_to_dict(pg_address)["dbname"]
+    node = PostgresEventStore(pg_cluster.address(dbname, "dispatch_node"))
+    try:
+        stored, is_new = node.add_event(parse_callback(event_body(1)))
+        assert is_new
+        assert node.events_after(0) == [stored]
+    finally:
+        node.close()
