@@ -18,7 +18,14 @@ receiver, baseline; ...), each run on a fresh server:
 - ``receiver``: :class:`~dispatch_desktop.events.CallbackReceiver` (a WSGI application on
   waitress: an event-loop thread reads each request whole, a pool of worker threads answers)
   with a real :class:`~dispatch_desktop.events.EventStore` in a new file (SQLite WAL,
-  ``synchronous = FULL``: every event is committed and synced before its 200).
+  ``synchronous = FULL``: every event is committed and synced before its 200);
+- with ``--postgresql``, also ``pg-1`` and ``pg-2``: one and two receiver node processes
+  (``dispatch-desktop-receiver --store postgresql://...``, as deployed) on a new database of a
+  throwaway PostgreSQL cluster (tests/pgcluster.py: initdb and pg_ctl, fsync on,
+  ``synchronous_commit`` on) in the ``--dir`` folder; with two, each sender process posts to
+  its own node, as a proxy spreads them. Their "hook" is the moment this process reads the
+  event from the shared feed after the NOTIFY of its commit (what a follower waits for), and
+  their CPU is the node processes' (all of them, in cores).
 
 The load: 8 concurrent senders, each POSTing its own distinct JOB_ASSIGN bodies of the
 reference's 3.1.2 shape (distinct ``sendtaskid``, so none is a resent copy), one after the
@@ -72,6 +79,7 @@ import http.server
 import json
 import math
 import os
+import signal
 import socketserver
 import sqlite3
 import statistics
@@ -118,9 +126,12 @@ WARM_UP_OFFSET = RUN_OFFSET * MAX_RUNS
 """Warm-up events are numbered from here, measured ones from 0: their ids never meet."""
 
 KINDS = ("baseline", "receiver")
+POSTGRES_KINDS = ("pg-1", "pg-2")
 LABELS = {
     "baseline": "bare http.server (answers 200)",
     "receiver": "CallbackReceiver + EventStore",
+    "pg-1": "1 node + PostgreSQL",
+    "pg-2": "2 nodes + PostgreSQL",
 }
 
 Sample = tuple[int, int, int, int, str]
@@ -280,6 +291,10 @@ class Served:
     stop: Callable[[], None]
     stored: Callable[[], list[int] | None]
     """Event numbers in the store (None: there is none); after :attr:`stop`."""
+    ports: tuple[int, ...] = ()
+    """Several nodes: sender process i posts to ``ports[i % len(ports)]``."""
+    cpu_seconds: Callable[[], float] | None = None
+    """CPU seconds of the server's processes so far (None: this process's)."""
 
 
 def serve_baseline(folder: Path, forward: EventListener | None = None) -> Served:
@@ -352,6 +367,130 @@ SERVERS: dict[str, Callable[[Path, EventListener | None], Served]] = {
     "baseline": serve_baseline,
     "receiver": serve_receiver,
 }
+BENCH_TOKEN = "bench-events-node-token-0123456789"  # noqa: S105 - the benchmark's own
+
+
+def _node_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _start_node(folder: Path, address: str) -> tuple[subprocess.Popen[str], int]:
+    """A receiver node process on the database at ``address``; it and its port."""
+    folder.mkdir(0o700)
+    for name in ("callback-token", "events-token"):
+        (folder / name).write_text(BENCH_TOKEN)
+    node = subprocess.Popen(  # noqa: S603 - our own interpreter and package
+        [
+            *(sys.executable, "-m", "dispatch_desktop.events", "--data", str(folder)),
+            *("--store", address, "--port", "0"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert node.stdout is not None
+    first = node.stdout.readline()
+    if "listening on http://127.0.0.1:" not in first:
+        node.kill()
+        node.wait()
+        raise BenchmarkFailed(f"a receiver node did not start: {first!r}")
+    return node, int(first.split("127.0.0.1:")[1].split("/")[0])
+
+
+class _FeedWatcher:
+    """Reads the shared feed whenever a commit's NOTIFY arrives, noting when each event
+    became readable (a follower's view); in a thread until :meth:`stop`."""
+
+    def __init__(self, address: str) -> None:
+        import psycopg
+
+        self._connection = psycopg.connect(address, autocommit=True)
+        self._connection.execute("LISTEN dispatch_events")
+        self.arrivals: dict[int, int] = {}
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        cursor = 0
+        while not self._stopping.is_set():
+            # Not inside the generator, which holds the connection meanwhile.
+            if list(self._connection.notifies(timeout=0.2, stop_after=1)):
+                rows = self._connection.execute(
+                    "SELECT cursor, raw FROM events WHERE cursor > %s ORDER BY cursor", (cursor,)
+                ).fetchall()
+                now = time.perf_counter_ns()
+                for _, raw in rows:
+                    number = event_number(int(json.loads(raw)["sendtaskid"]))
+                    self.arrivals.setdefault(number, now)
+                if rows:
+                    cursor = rows[-1][0]
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        self._connection.close()
+
+
+def postgres_server(cluster: Any, nodes: int) -> Callable[[Path, EventListener | None], Served]:
+    """``nodes`` receiver node processes on a new database of ``cluster`` (a
+    ``pgcluster.Cluster``) for each run."""
+
+    def serve(folder: Path, forward: EventListener | None) -> Served:
+        del forward  # the nodes are other processes: no listener of this one
+        address = cluster.create_database(f"bench_{folder.name.replace('-', '_')}")
+        started = [_start_node(folder / f"node-{index}", address) for index in range(nodes)]
+        watcher = _FeedWatcher(address)
+
+        def stop() -> None:
+            for process, _ in started:
+                process.terminate()
+                process.communicate(timeout=30)
+            watcher.stop()
+
+        def stored() -> list[int]:
+            import psycopg
+
+            with psycopg.connect(address) as connection:
+                rows = connection.execute("SELECT raw FROM events").fetchall()
+            return [event_number(int(json.loads(raw)["sendtaskid"])) for (raw,) in rows]
+
+        return Served(
+            port=started[0][1],
+            path=f"/callbacks/{BENCH_TOKEN}",
+            hook_calls=lambda: len(watcher.arrivals),
+            arrivals=lambda: dict(watcher.arrivals),
+            stop=stop,
+            stored=stored,
+            ports=tuple(port for _, port in started),
+            cpu_seconds=lambda: sum(_node_cpu_seconds(process.pid) for process, _ in started),
+        )
+
+    return serve
+
+
+def start_postgres(stack: ExitStack) -> None:
+    """``--postgresql``: a throwaway cluster (removed by ``stack``) and the two kinds on it."""
+    tests = str(Path(__file__).resolve().parents[1] / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    from pgcluster import Cluster, binaries  # the tests' throwaway cluster
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        raise BenchmarkFailed("PostgreSQL (initdb, pg_ctl) is not installed")
+    # A SIGTERM (a timeout's) unwinds ``stack`` too: no cluster is left running.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
+    cluster = Cluster(bin_dir, durable=True)
+    stack.callback(cluster.remove)
+    cluster.start()
+    SERVERS["pg-1"] = postgres_server(cluster, 1)
+    SERVERS["pg-2"] = postgres_server(cluster, 2)
 
 
 # -- one run ----------------------------------------------------------------------------------
@@ -495,12 +634,13 @@ def _start_senders(
     """Start the sender processes; ``stack`` kills those still running."""
     children: list[subprocess.Popen[str]] = []
     events = load.events
-    for threads in load.threads_per_process():
+    for index, threads in enumerate(load.threads_per_process()):
+        port = served.ports[index % len(served.ports)] if served.ports else served.port
         command = [
             sys.executable,
             str(Path(__file__).resolve()),
             "--child-sender",
-            f"--port={served.port}",
+            f"--port={port}",
             f"--path={served.path}",
             f"--first={first}",
             f"--threads={threads}",
@@ -528,16 +668,19 @@ def _end(child: subprocess.Popen[str]) -> None:
 
 
 def _collect(
-    kind: str, children: list[subprocess.Popen[str]], max_seconds: float
+    kind: str,
+    children: list[subprocess.Popen[str]],
+    max_seconds: float,
+    server_cpu_seconds: Callable[[], float],
 ) -> tuple[list[dict[str, Any]], float]:
-    """Let the ready senders go together; their documents and the server process's CPU
-    seconds until the last one answered."""
+    """Let the ready senders go together; their documents and the server's CPU seconds
+    until the last one answered."""
     for child in children:
         assert child.stdout is not None
         if child.stdout.readline().strip() != READY_LINE:
             _, errors = child.communicate(timeout=CHILD_TIMEOUT)
             raise BenchmarkFailed(f"a sender against the {kind} did not get ready:\n{errors}")
-    cpu = time.process_time()
+    cpu = server_cpu_seconds()
     for child in children:
         assert child.stdin is not None
         child.stdin.write(GO_LINE + "\n")
@@ -553,7 +696,7 @@ def _collect(
                 f"a sender against the {kind} exited with {child.returncode}:\n{errors}"
             )
         outputs.append(output)
-    server_cpu = time.process_time() - cpu
+    server_cpu = server_cpu_seconds() - cpu
     try:
         return [json.loads(output) for output in outputs], server_cpu
     except ValueError as exc:
@@ -570,7 +713,9 @@ def _drive(kind: str, served: Served, first: int, load: Load, watch: ModelWatch 
     with ExitStack() as stack:
         stack.callback(served.stop)
         children = _start_senders(stack, served, first, load)
-        documents, server_cpu = _collect(kind, children, load.max_seconds)
+        documents, server_cpu = _collect(
+            kind, children, load.max_seconds, served.cpu_seconds or time.process_time
+        )
         samples = [_sample(values) for document in documents for values in document["samples"]]
         warm_up = [_sample(values) for document in documents for values in document["warm_up"]]
         answered = sum(1 for sample in samples + warm_up if sample[1] == 200)
@@ -611,13 +756,15 @@ def run_load(kind: str, folder: Path, first: int, load: Load, gui: GuiMode | Non
     return run
 
 
-def measure(folder: Path, runs: int, load: Load, gui: GuiMode | None) -> list[Run]:
+def measure(
+    folder: Path, runs: int, load: Load, gui: GuiMode | None, kinds: Sequence[str] = KINDS
+) -> list[Run]:
     """``runs`` runs of each server, alternating which goes first; each gets its share of
     ``load.max_seconds``. Every run has its own folder in ``folder``."""
-    share = replace(load, max_seconds=load.max_seconds / (2 * runs))
+    share = replace(load, max_seconds=load.max_seconds / (len(kinds) * runs))
     results: list[Run] = []
     for index in range(runs):
-        order = KINDS if index % 2 == 0 else KINDS[::-1]
+        order = kinds if index % 2 == 0 else kinds[::-1]
         for kind in order:
             run_folder = folder / f"run-{index + 1}-{kind}"
             run_folder.mkdir(0o700)  # private, as the app makes its own
@@ -709,7 +856,7 @@ def _table(figures: dict[str, Figures]) -> list[str]:
         f"{'':<31}{'events/s':>9}{'(min-max of runs)':>19}"
         f"{'POST→hook p50':>15}{'p99':>10}{'POST→200 p50':>15}{'p99':>10}"
     ]
-    for kind in KINDS:
+    for kind in figures:
         f = figures[kind]
         spread = f"({min(f.rates):.0f}-{max(f.rates):.0f})"
         lines.append(
@@ -724,6 +871,12 @@ def _table(figures: dict[str, Figures]) -> list[str]:
         f"{_ratio(ours.trip_p50, base.trip_p50):>15.2f}"
         f"{_ratio(ours.trip_p99, base.trip_p99):>10.2f}"
     )
+    for kind in POSTGRES_KINDS:
+        if kind in figures:
+            lines.append(
+                f"{'ratio ' + kind + ' / baseline':<31}"
+                f"{_ratio(figures[kind].rate, base.rate):>9.2f}"
+            )
     return lines
 
 
@@ -731,7 +884,12 @@ def report(
     results: list[Run], load: Load, folder: Path, gui: GuiMode | None, cpu_count: int
 ) -> str:
     """The table the benchmark prints."""
-    by_kind = {kind: [run for run in results if run.kind == kind] for kind in KINDS}
+    measured = {run.kind for run in results}
+    by_kind = {
+        kind: [run for run in results if run.kind == kind]
+        for kind in (*KINDS, *POSTGRES_KINDS)
+        if kind in measured
+    }
     figures = {kind: Figures.of(runs) for kind, runs in by_kind.items()}
     base, ours = figures["baseline"], figures["receiver"]
     runs = len(by_kind["baseline"])
@@ -766,6 +924,14 @@ def report(
         f"{ours.server_cores:.2f} (receiver); senders {base.sender_cores:.2f}, "
         f"{ours.sender_cores:.2f}"
     )
+    for kind in POSTGRES_KINDS:
+        if kind in figures:
+            lines.append(
+                f"{LABELS[kind]}: node processes {figures[kind].server_cores:.2f} cores; hook: "
+                "read from the shared feed after its commit's NOTIFY; nothing lost: "
+                + ("PASS" if not any(run.lost() for run in by_kind[kind]) else "FAIL: ")
+                + "; ".join(problem for run in by_kind[kind] for problem in run.lost())
+            )
     if cpu_count >= 2 and base.server_cores < BUSY_MACHINE_CORES:
         lines.append(
             f"warning: the baseline's server got only {base.server_cores:.2f} of a core (other "
@@ -844,6 +1010,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="feed the monitor panel (offscreen Qt) and measure POST → its model update",
     )
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="also 1 and 2 receiver nodes on a throwaway PostgreSQL cluster (needs initdb)",
+    )
     parser.add_argument("--child-sender", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -891,11 +1062,18 @@ def main(argv: list[str] | None = None) -> int:
     load = Load(args.senders, args.processes, args.events, args.max_seconds)
     if args.dir is not None:
         args.dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dispatch-bench-events-", dir=args.dir) as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="dispatch-bench-events-", dir=args.dir) as folder,
+        ExitStack() as stack,
+    ):
         try:
             gui = gui_mode() if args.gui else None
-            results = measure(Path(folder), args.runs, load, gui)
-        except (BenchmarkFailed, OSError, ImportError) as error:
+            kinds = KINDS
+            if args.postgresql:
+                start_postgres(stack)
+                kinds = (*KINDS, *POSTGRES_KINDS)
+            results = measure(Path(folder), args.runs, load, gui, kinds)
+        except (BenchmarkFailed, OSError, ImportError, RuntimeError) as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 1
         print(report(results, load, Path(folder), gui, os.cpu_count() or 1))

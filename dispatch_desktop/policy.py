@@ -317,10 +317,10 @@ class _Reader:
         return self._number(key, raw, 1, 65535)
 
     def _follow_url(self, key: str, raw: str) -> str:
-        from dispatch_desktop.events.config import check_follow_url
+        from dispatch_desktop.events.config import check_follow_urls
 
         try:
-            check_follow_url(raw)
+            check_follow_urls(raw)
         except ValueError as exc:
             raise self._refuse(key, f"is not usable: {exc}") from None
         return raw

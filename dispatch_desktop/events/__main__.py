@@ -13,6 +13,11 @@ comes from a file (``--token-file``, ``--events-token-file``), else an environme
 (readable by the owner only), so that the URLs stay the same across restarts. ``--token`` and
 ``--events-token`` still work, with a warning. The events token is never printed: the operator
 reads it from its file and gives it to the desktops.
+
+The events go to ``DATA/events.sqlite3`` (one node), or with ``--store postgresql://...`` (or
+``--store-file FILE`` holding that address) to a PostgreSQL database that any number of
+receiver nodes share (docs/receiver-postgresql.md). The address never holds a password:
+libpq reads it from ``PGPASSFILE`` or ``PGPASSWORD``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dispatch_desktop.events.backends import ReceiverStore, is_postgres_address
 from dispatch_desktop.events.receiver import CallbackReceiver, check_token
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import read_token, stored_token
@@ -91,7 +97,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_token_options(parser, _CALLBACK, "callback token")
     _add_token_options(parser, _EVENTS, "bearer token of GET /events")
+    store = parser.add_mutually_exclusive_group()
+    store.add_argument(
+        "--store",
+        metavar="URL",
+        help="a PostgreSQL database shared with other receiver nodes, e.g. "
+        "postgresql://dispatch@db.example.com/dispatch (no password: use PGPASSFILE or "
+        "PGPASSWORD); default: DATA/" + STORE_FILE_NAME,
+    )
+    store.add_argument(
+        "--store-file", type=Path, metavar="FILE", help="file holding the --store address"
+    )
     return parser
+
+
+def _store(args: argparse.Namespace) -> ReceiverStore:
+    """The event store chosen. Raises ``ValueError`` (a bad address), ``OSError`` (an
+    unreadable --store-file) or :class:`EventStoreError`."""
+    address: str | None = args.store
+    if args.store_file is not None:
+        address = args.store_file.read_text(encoding="utf-8").strip()
+    if address is None:
+        return EventStore(args.data / STORE_FILE_NAME)
+    if not is_postgres_address(address):
+        raise ValueError("--store takes a postgresql:// address.")
+    try:
+        from dispatch_desktop.events.pgstore import PostgresEventStore, check_address
+    except ImportError:
+        raise ValueError(
+            "A PostgreSQL store needs psycopg: install dispatch-desktop[server]."
+        ) from None
+    check_address(address)  # ValueError, before anything is opened
+    return PostgresEventStore(address)
 
 
 def _add_token_options(
@@ -143,7 +180,7 @@ def _receiver(args: argparse.Namespace) -> tuple[CallbackReceiver, str]:
     private_folder(args.data)  # created 0700: it holds the tokens and every job event
     token, _ = _token(args, _CALLBACK)
     events_token, source = _token(args, _EVENTS)
-    store = EventStore(args.data / STORE_FILE_NAME)
+    store = _store(args)
     receiver = CallbackReceiver(
         store, args.bind, args.port, token, serve_events=True, events_token=events_token
     )
@@ -166,9 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with receiver:
         print(f"Dispatch callback receiver listening on {receiver.callback_url}", flush=True)
         print(f"Events for desktops: {receiver.events_url} (bearer token {token_source})")
-        print(f"Events stored in {receiver.store.path}; press Ctrl+C to stop.", flush=True)
+        print(f"Events stored in {receiver.store.location}; press Ctrl+C to stop.", flush=True)
         wait_for_stop_request()
         print("Stopping.", flush=True)
+    receiver.store.close()
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ class SourceConfig:
     bind: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     follow_url: str = ""
+    """One or more receiver addresses, separated by spaces or commas (:func:`follow_addresses`)."""
     follow_token: str = ""
 
 
@@ -50,3 +52,19 @@ def check_follow_url(base_url: str) -> str:
             "computer)."
         )
     return url if url.endswith(EVENTS_PATH) else url + EVENTS_PATH
+
+
+def follow_addresses(text: str) -> list[str]:
+    """The receiver addresses in ``text``: one or more, separated by spaces or commas, as
+    typed. Several are the nodes of one receiver that share a database (the same events and
+    cursors), tried in this order."""
+    return [address for address in re.split(r"[\s,]+", text.strip()) if address]
+
+
+def check_follow_urls(text: str) -> list[str]:
+    """The events URL of each address in ``text`` (:func:`follow_addresses`), each checked as
+    :func:`check_follow_url` does; ``ValueError`` for none, or for the first one refused."""
+    addresses = follow_addresses(text)
+    if not addresses:
+        return [check_follow_url(text)]  # raises: no web address
+    return [check_follow_url(address) for address in addresses]

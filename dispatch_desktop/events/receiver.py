@@ -39,14 +39,17 @@ from urllib.parse import parse_qsl
 
 from dispatch_desktop.events.config import EVENTS_PATH
 from dispatch_desktop.events.model import InvalidEvent, StoredEvent, parse_callback
-from dispatch_desktop.events.store import EventStore, EventStoreError
+from dispatch_desktop.events.store import EventStoreError
 
 if TYPE_CHECKING:
+    from dispatch_desktop.events.backends import ReceiverStore
     from dispatch_desktop.events.server import HardenedServer
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "/callbacks/"
+HEALTH_PATH = "/health"
+"""Served with ``serve_events`` (the headless receiver), for a reverse proxy's health checks."""
 MAX_BODY_BYTES = 64 * 1024
 """Largest callback body accepted; the reference's bodies are about 300 bytes."""
 REQUEST_DEADLINE = 10.0
@@ -172,7 +175,7 @@ class CallbackReceiver:
 
     def __init__(
         self,
-        store: EventStore,
+        store: ReceiverStore,
         host: str = "127.0.0.1",
         port: int = 0,
         token: str | None = None,
@@ -236,6 +239,7 @@ class CallbackReceiver:
             sock.close()
             raise
         self._notifier.start()
+        self.store.watch(self._new_events.publish)  # other nodes' commits wake long polls
         self._httpd.serve_in_thread("callback-receiver")
         log.info(
             "Callback receiver listening on %s (at most %d connections)",
@@ -368,7 +372,19 @@ class CallbackReceiver:
         if self._is_events_path(path):
             _require_method(method, "GET")
             return self._serve_events(query, environ.get("HTTP_AUTHORIZATION"))
+        if self.serve_events and path == HEALTH_PATH:
+            _require_method(method, "GET")
+            return self._health()
         raise _Rejection(404, "Not found.")
+
+    def _health(self) -> _Reply:
+        """200 when the store answers (a reverse proxy's health check: a node whose database
+        is down gets no callbacks). No token: it tells nothing but up or down."""
+        try:
+            self.store.latest_cursor()
+        except EventStoreError as exc:
+            raise _Rejection(503, "The event store is not reachable.", detail=str(exc)) from exc
+        return _Reply(200, b"OK\n", _TEXT)
 
     def _rejected(
         self, rejection: _Rejection, request_line: str, environ: dict[str, Any]

@@ -8,6 +8,11 @@ from a background thread.
 Either way the events end in an event store on this computer, which the monitor reads. A
 follower keeps a store of its own per receiver address, with the receiver's cursor: after a
 restart it asks only for what the receiver stored since, instead of the whole history.
+
+A follower may be given several addresses: the nodes of one receiver that share a PostgreSQL
+database, so they serve the same events with the same cursors. It follows the first that
+answers and moves to the next as soon as one fails; from the same cursor, so it loses nothing,
+and the copies are stored once each (their fingerprints), so it repeats nothing either.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dispatch_desktop.events.config import SourceConfig, SourceMode
+from dispatch_desktop.events.config import SourceConfig, SourceMode, follow_addresses
 from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
@@ -127,47 +132,66 @@ class EventSource:
         self._on_status(f"Receiving job events at {receiver.base_url}/callbacks/…")
 
     def _start_follower(self) -> None:
-        from dispatch_desktop.events.follower import EventFollower
+        from dispatch_desktop.events.follower import EventFollower, FollowerError
 
-        follower = EventFollower(self.config.follow_url, self.config.follow_token)
+        addresses = follow_addresses(self.config.follow_url) or [self.config.follow_url]
+        followers = [EventFollower(address, self.config.follow_token) for address in addresses]
+        if len(followers) > 1:
+            log.info("Following %d receiver nodes, in this order: %s", len(followers), addresses)
+        if len({follower.url for follower in followers}) != len(followers):
+            raise FollowerError("The same shared receiver address is given twice.")
         private_folder(self.data_dir)
-        self.store = store = EventStore(self.data_dir / followed_store_name(follower.url))
+        # Named after the first address: adding a second node to it keeps the copies (and the
+        # cursor) made so far.
+        self.store = store = EventStore(self.data_dir / followed_store_name(followers[0].url))
         self._thread = threading.Thread(
-            target=self._follow, args=(follower, store), name="event-follower", daemon=True
+            target=self._follow,
+            args=(list(zip(addresses, followers, strict=True)), store),
+            name="event-follower",
+            daemon=True,
         )
         self._thread.start()
 
-    def _follow(self, follower: EventFollower, store: EventStore) -> None:
+    def _follow(self, nodes: list[tuple[str, EventFollower]], store: EventStore) -> None:
         from dispatch_desktop.events.follower import FollowerAuthError, FollowerError
 
         cursor: int | None = None  # read from the store first
-        with follower:
-            while not self._stop.is_set():
-                try:
-                    if cursor is None:
-                        cursor = store.follow_cursor()
-                    events, after = follower.poll(cursor)
-                    if self._stop.is_set():
-                        break  # a source started after this one stores them
-                    new = store.add_copies(events, after)
-                except FollowerAuthError:
-                    self._on_status(
-                        "The shared receiver refused the events token; check it in Settings."
-                    )
-                    self._stop.wait(RETRY_SECONDS * 6)
-                    continue
-                except FollowerError as exc:
+        current = 0
+        failed_in_a_row = 0
+        while not self._stop.is_set():
+            address, follower = nodes[current]
+            try:
+                if cursor is None:
+                    cursor = store.follow_cursor()
+                events, after = follower.poll(cursor)
+                if self._stop.is_set():
+                    break  # a source started after this one stores them
+                new = store.add_copies(events, after)
+            except FollowerAuthError:
+                self._on_status(
+                    "The shared receiver refused the events token; check it in Settings."
+                )
+                self._stop.wait(RETRY_SECONDS * 6)
+                continue
+            except FollowerError as exc:
+                # The next node, at once; a pause only once every node failed in turn.
+                current = (current + 1) % len(nodes)
+                failed_in_a_row += 1
+                if failed_in_a_row >= len(nodes):
+                    failed_in_a_row = 0
                     self._on_status(f"The shared receiver cannot be reached ({exc}); retrying.")
                     self._stop.wait(RETRY_SECONDS)
-                    continue
-                except EventStoreError as exc:
-                    self._on_status(f"The followed job events cannot be stored: {exc} Retrying.")
-                    self._stop.wait(RETRY_SECONDS)
-                    continue
-                cursor = after
-                self._on_status(f"Following job events from {self.config.follow_url}")
-                if new:
-                    self._on_events(new)
+                else:
+                    log.warning("%s; trying %s", exc, nodes[current][0])
+                continue
+            except EventStoreError as exc:
+                self._on_status(f"The followed job events cannot be stored: {exc} Retrying.")
+                self._stop.wait(RETRY_SECONDS)
+                continue
+            cursor, failed_in_a_row = after, 0
+            self._on_status(f"Following job events from {address}")
+            if new:
+                self._on_events(new)
 
     def stop(self) -> None:
         """Stop receiving or following; a poll in progress ends on its own (daemon thread).

@@ -34,7 +34,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -233,6 +233,15 @@ class EventStore(VersionedSqliteFile):
         self._queue: list[_PendingWrite] = []
         self._queue_lock = threading.Lock()
         self._close_requested = False
+
+    @property
+    def location(self) -> str:
+        """The file, for the operator."""
+        return str(self.path)
+
+    def watch(self, publish: Callable[[int], None]) -> None:
+        """Nothing: the receiver publishes its own commits, the only ones it serves promptly
+        (another process writing the same file wakes no long poll here)."""
 
     def close(self) -> None:
         """Close the writer connection; a later write opens it again. Never waits for the

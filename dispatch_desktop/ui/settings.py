@@ -111,6 +111,16 @@ def _web_address(value: object) -> str:
     return text
 
 
+def _web_addresses(value: object) -> str:
+    """One or more addresses (a receiver's nodes), each as :func:`_web_address` takes it."""
+    from dispatch_desktop.events.config import follow_addresses
+
+    text = _text(value)
+    for address in follow_addresses(text):
+        _web_address(address)
+    return text
+
+
 def _bind_address(value: object) -> str:
     """An IP address or host name to listen on, or "" (not set)."""
     text = _text(value)
@@ -351,7 +361,7 @@ class AppSettings:
             mode=SourceMode(self._read("monitor/mode", SourceMode.OFF.value, _choice(modes))),
             bind=self._read("monitor/bind", "", _bind_address) or "127.0.0.1",
             port=self._read("monitor/port", DEFAULT_PORT, _port),
-            follow_url=self._read("monitor/follow_url", "", _web_address),
+            follow_url=self._read("monitor/follow_url", "", _web_addresses),
         )
 
     def set_event_source(self, config: SourceConfig) -> None:

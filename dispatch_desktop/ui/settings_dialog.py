@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
-from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_url
+from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_urls
 from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, window_title
 from dispatch_desktop.ui.settings import (
     DEFAULT_EXERCISE_PREFIXES,
@@ -302,7 +302,7 @@ class MonitorSettings(QGroupBox):
         if not self.follow.isChecked():
             return True
         try:
-            check_follow_url(self.follow_url.text())
+            check_follow_urls(self.follow_url.text())
         except ValueError as exc:
             self.follow_error.setText(str(exc))
             self.follow_error.show()

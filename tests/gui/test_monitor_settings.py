@@ -144,3 +144,29 @@ def test_settings_refuse_a_shared_receiver_the_token_must_not_go_to(
     assert seen["cleared"] is True
     assert "https://" in str(seen["problem"])
     assert desktop.context.settings.event_source().mode is not SourceMode.FOLLOW
+
+
+def test_settings_take_several_receiver_nodes_and_check_each(
+    qtbot, desktop: MainWindow, modal: ModalHandler
+) -> None:
+    """One field, the addresses separated by spaces or commas; the first refused is named."""
+    seen: dict[str, object] = {}
+    nodes = "http://127.0.0.1:9, http://localhost:10"
+
+    def act(dialog: QDialog) -> None:
+        dialog.monitor.follow.setChecked(True)
+        dialog.monitor.follow_url.setText("https://a.example.com, http://b.example.com")
+        dialog.accept()
+        seen["problem"] = dialog.monitor.follow_error.text()
+        seen["open"] = dialog.isVisible()
+        dialog.monitor.follow_url.setText(nodes)
+        dialog.accept()
+
+    modal.then(act)
+    desktop.open_settings()
+
+    assert seen["open"] is True
+    assert "b.example.com" in str(seen["problem"])
+    assert "a.example.com" not in str(seen["problem"])
+    source = desktop.context.settings.event_source()
+    assert (source.mode, source.follow_url) == (SourceMode.FOLLOW, nodes)
