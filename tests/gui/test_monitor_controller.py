@@ -37,7 +37,12 @@ def desktop(window: MainWindow) -> Iterator[MainWindow]:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether a receiver could listen on ``port`` again, binding as the app's does
+    (events/server.py): with SO_REUSEADDR, which still fails while anything listens there but
+    not for the TIME_WAIT left by a connection the receiver closed first (that made a plain
+    bind fail about half the time)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
