@@ -19,6 +19,7 @@ from dispatch_desktop.api import (
     RequestRejected,
     ValidationError,
 )
+from dispatch_desktop.ui import colors
 
 APP_NAME = "Dispatch Desktop"
 DEMO_TAG = "DEMO"
@@ -121,7 +122,7 @@ def demo_banner(parent: QWidget) -> QLabel:
     banner.setAccessibleName(tr("Demo mode"))
     banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
     banner.setStyleSheet(
-        "background: #ffd54f; color: #000; font-weight: bold; padding: 6px; border-radius: 3px;"
+        f"{colors.DEMO_BANNER.css()} font-weight: bold; padding: 6px; border-radius: 3px;"
     )
     return banner
 
@@ -137,17 +138,20 @@ class HatchedBanner(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setMargin(14)
-        self.setStyleSheet("color: #000; font-weight: bold;")
+        self.setStyleSheet(f"color: {colors.EXERCISE_PLATE.text}; font-weight: bold;")
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffd600"))
-        painter.setPen(QPen(QColor("#212121"), _STRIPE / 2))
+        yellow, black = colors.EXERCISE_STRIPES
+        painter.fillRect(self.rect(), QColor(yellow))
+        painter.setPen(QPen(QColor(black), _STRIPE / 2))
         height = self.height()
         for x in range(-height, self.width() + height, _STRIPE):
             painter.drawLine(x, height, x + height, 0)
-        painter.fillRect(self.rect().adjusted(8, 8, -8, -8), QColor("#ffffff"))
+        painter.fillRect(
+            self.rect().adjusted(8, 8, -8, -8), QColor(colors.EXERCISE_PLATE.background)
+        )
         painter.end()
         super().paintEvent(event)
 

@@ -47,6 +47,7 @@ from dispatch_desktop.storage.journal import (
     LaunchRecord,
     Outcome,
 )
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import APP_NAME, PlainLabel, count_text, error_sentence, tr
 from dispatch_desktop.ui.table_model import ColumnsModel, Index, cell_text
 from dispatch_desktop.ui.workers import TaskRunner
@@ -73,11 +74,6 @@ MODE_LABELS = {
 REAL_MODES = frozenset({LaunchMode.LIVE, LaunchMode.EXERCISE})
 DEMO_MODES = frozenset({LaunchMode.DEMO})
 
-_WARN = QColor("#c62828")
-_SENDING = QColor("#0d47a1")
-# The exercise marker's colours: the hatched banner's yellow under black text (AA contrast).
-_EXERCISE_BACKGROUND = QColor("#ffd600")
-_EXERCISE_TEXT = QColor("#000000")
 _BOLD = QFont()
 _BOLD.setBold(True)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -85,8 +81,8 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _RECORD = Qt.ItemDataRole.UserRole
 _EXERCISE_MARKER = {
-    _FOREGROUND: _EXERCISE_TEXT,
-    Qt.ItemDataRole.BackgroundRole: _EXERCISE_BACKGROUND,
+    _FOREGROUND: QColor(colors.EXERCISE_CELL.text),
+    Qt.ItemDataRole.BackgroundRole: QColor(colors.EXERCISE_CELL.background),
     Qt.ItemDataRole.FontRole: _BOLD,
 }
 """How an exercise's mode cell looks, by role."""
@@ -385,8 +381,8 @@ class LaunchHistoryModel(ColumnsModel):
             return _EXERCISE_MARKER[role]
         if role == _FOREGROUND:
             if self.is_sending(record):
-                return _SENDING
-            return None if record.outcome_known else _WARN
+                return colors.accent(colors.Accent.SENDING)
+            return None if record.outcome_known else colors.accent(colors.Accent.ERROR)
         return None
 
     def _row(self, row: int) -> HistoryRow | None:

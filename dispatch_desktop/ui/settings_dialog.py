@@ -33,6 +33,7 @@ from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
 from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_url
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, window_title
 from dispatch_desktop.ui.settings import (
     DEFAULT_EXERCISE_PREFIXES,
@@ -223,7 +224,7 @@ class MonitorSettings(QGroupBox):
         self.follow_error = PlainLabel("", self)
         self.follow_error.setWordWrap(True)
         self.follow_error.setAccessibleName(tr("Receiver address problem"))
-        self.follow_error.setStyleSheet("color: #b71c1c;")
+        self.follow_error.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
         self.follow_error.hide()
         self.follow_url.textChanged.connect(self.follow_error.hide)
         self.follow_token = QLineEdit(self)
@@ -428,7 +429,7 @@ class LaunchSettings(QGroupBox):
         self.problem = PlainLabel("", self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(tr("Launch settings problem"))
-        self.problem.setStyleSheet("color: #b71c1c;")
+        self.problem.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
         self.problem.hide()
         form.addRow("", self.problem)
         self._refused: QLineEdit | None = None

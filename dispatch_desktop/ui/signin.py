@@ -45,6 +45,7 @@ from dispatch_desktop.storage.secrets import (
     SecretStoreUnavailable,
     SessionSecrets,
 )
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     PlainLabel,
     demo_banner,
@@ -250,7 +251,7 @@ class SignInDialog(QDialog):
         self.error_label = PlainLabel("", self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Sign-in error"))
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
         self.error_label.hide()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)

@@ -57,12 +57,12 @@ from dispatch_desktop.form_rules import (
     was_exercise,
 )
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import PlainLabel, count_text, exercise_banner, tr
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
-_ERROR_STYLE = "color: #b00020;"
 # How often a chosen scheduled start is checked again: the time may pass while the form is open.
 _RECHECK_MS = 15_000
 
@@ -119,7 +119,7 @@ class StartJobForm(QWidget):
     def _error_label(self, field: str) -> QLabel:
         label = PlainLabel("", self)  # the message may quote what the user typed
         label.setWordWrap(True)
-        label.setStyleSheet(_ERROR_STYLE)
+        label.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
         label.setAccessibleName(self.tr("Error"))
         label.hide()
         self._errors[field] = label
