@@ -105,7 +105,7 @@ class Accent(enum.Enum):
 
 
 _ACCENTS: dict[Scheme, dict[Accent, str]] = {
-    Scheme.LIGHT: {Accent.ERROR: "#b00020", Accent.HINT: "#6d4c00", Accent.SENDING: "#0d47a1"},
+    Scheme.LIGHT: {Accent.ERROR: "#c62828", Accent.HINT: "#6d4c00", Accent.SENDING: "#0d47a1"},
     Scheme.DARK: {Accent.ERROR: "#ffb4a9", Accent.HINT: "#ffd180", Accent.SENDING: "#90caf9"},
 }
 _INVALID_BORDER = {Scheme.LIGHT: "#c62828", Scheme.DARK: "#ef5350"}

@@ -9,7 +9,7 @@ import unicodedata
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from dispatch_desktop.api import (
     AuthenticationError,
@@ -97,6 +97,12 @@ def tooltip(text: object) -> str:
     looks like HTML (and a job name can), so the text is always escaped inside rich text."""
     shown = escaped(text)
     return f"<p style='white-space:pre-wrap'>{shown}</p>" if shown else ""
+
+
+def fit_id_field(field: QLineEdit) -> None:
+    """Make ``field`` wide enough for any 64-bit id, sign included: a cut-off id reads as
+    another id (F1)."""
+    field.setMinimumWidth(field.fontMetrics().horizontalAdvance("-" + "9" * 19) + 16)
 
 
 class PlainLabel(QLabel):

@@ -88,6 +88,7 @@ _EXERCISE_MARKER = {
 """How an exercise's mode cell looks, by role."""
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _RECORD, *_EXERCISE_MARKER})
 """The roles a history cell can have."""
+_ID_COLUMNS = frozenset({"Runtime id", "Saved job id"})
 _FREE_TEXT_CHARS = 18
 """The room of a column of names and messages, in characters, before the dispatcher widens
 it."""
@@ -592,6 +593,8 @@ class HistoryPanel(QWidget):
         for column, title in enumerate(self.model.COLUMNS):
             texts = [tr(title), *samples.get(title, ["x" * _FREE_TEXT_CHARS])]
             header.resizeSection(column, max(map(metrics.horizontalAdvance, texts)) + room)
+            if title in _ID_COLUMNS:  # never narrowed: a cut id reads as another id (F1)
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(True)
 
     def set_journal(self, journal: LaunchJournal | None) -> None:

@@ -48,6 +48,7 @@ from dispatch_desktop.ui.common import (
     PlainLabel,
     demo_banner,
     exercise_banner,
+    fit_id_field,
     plain,
     tr,
     window_title,
@@ -436,6 +437,7 @@ class OutcomePanel(QFrame):
         self.runtime_id = QLineEdit(self)
         self.runtime_id.setReadOnly(True)
         self.runtime_id.setAccessibleName(tr("Runtime id"))
+        fit_id_field(self.runtime_id)
         self.copy_button = QPushButton(tr("Copy runtime id"), self)
         self.copy_button.setAccessibleName(tr("Copy runtime id"))
         self.copy_button.clicked.connect(

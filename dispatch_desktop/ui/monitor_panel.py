@@ -666,6 +666,8 @@ class MonitorPanel(QWidget):
             },
             stretch=0,
         )
+        # The runtime id is never narrowed by hand: a cut id reads as another id (F1).
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
 
     def _fit_since_column(self, views: Iterable[JobView]) -> None:
         """Widen "Since start" when a start scheduled on another day needs it (never narrow

@@ -58,7 +58,13 @@ from dispatch_desktop.form_rules import (
 )
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
 from dispatch_desktop.ui import colors
-from dispatch_desktop.ui.common import PlainLabel, count_text, exercise_banner, tr
+from dispatch_desktop.ui.common import (
+    PlainLabel,
+    count_text,
+    exercise_banner,
+    fit_id_field,
+    tr,
+)
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
@@ -142,9 +148,7 @@ class StartJobForm(QWidget):
         self.job_id_label = QLineEdit(self)
         self.job_id_label.setReadOnly(True)
         self.job_id_label.setAccessibleName(self.tr("Saved job id"))
-        # Wide enough for any 64-bit id: a cut-off id reads as another id (F1).
-        digits = self.job_id_label.fontMetrics().horizontalAdvance("9" * 20)
-        self.job_id_label.setMinimumWidth(digits + 16)
+        fit_id_field(self.job_id_label)
         self.copy_id_button = QPushButton(self.tr("Copy id"), self)
         self.copy_id_button.setAccessibleName(self.tr("Copy saved job id"))
         self.copy_id_button.clicked.connect(self._copy_id)
