@@ -6,10 +6,22 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from itertools import pairwise
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
 
 from dispatch_desktop.api import (
     AuthenticationError,
@@ -174,3 +186,46 @@ def exercise_banner(parent: QWidget | None = None) -> HatchedBanner:
     )
     banner.setAccessibleName(tr("Exercise"))
     return banner
+
+
+def chain_tabs(root: QWidget) -> None:
+    """Make Tab and Shift+Tab go through ``root`` in reading order: top to bottom, each row
+    left to right, a splitter's and a tab widget's parts in turn. Qt's own order is the
+    order the widgets were made in, and a part built later (the start-job form) would come
+    last."""
+    stops = [w for w in reading_order(root) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    for first, second in pairwise(stops):
+        QWidget.setTabOrder(first, second)
+
+
+def reading_order(root: QWidget) -> list[QWidget]:
+    """``root`` and the widgets inside it, in the order their layouts place them."""
+    order = [root]
+    for child in _placed_children(root):
+        order += reading_order(child)
+    return order
+
+
+def _placed_children(widget: QWidget) -> list[QWidget]:
+    if isinstance(widget, QAbstractSpinBox | QComboBox | QAbstractItemView):
+        return []  # one stop each: their inner parts follow them by themselves
+    if isinstance(widget, QSplitter):
+        return [widget.widget(index) for index in range(widget.count())]
+    if isinstance(widget, QTabWidget):
+        return [widget.tabBar(), *(widget.widget(index) for index in range(widget.count()))]
+    if isinstance(widget, QScrollArea):
+        inner = widget.widget()
+        return [] if inner is None else [inner]
+    layout = widget.layout()
+    return [] if layout is None else _layout_widgets(layout)
+
+
+def _layout_widgets(layout: QLayout) -> list[QWidget]:
+    found: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item.widget() is not None:
+            found.append(item.widget())
+        elif item.layout() is not None:
+            found += _layout_widgets(item.layout())
+    return found

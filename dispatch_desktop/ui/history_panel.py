@@ -524,6 +524,8 @@ class HistoryPanel(QWidget):
         self.model = LaunchHistoryModel(self)
         self.model.rows_wanted.connect(self._read_rows)
         self.table = HistoryTable(self)
+        # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName(tr("Launch history"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -548,6 +548,8 @@ class SavedJobsPanel(QWidget):
         self.refresh_button.clicked.connect(self.refresh_requested)
 
         self.table = _JobsTable(self)
+        # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
+        self.table.setTabKeyNavigation(False)
         self._column_widths: dict[int, int] = {}
         self._names_width = 0
         self.table.setAccessibleName(self.tr("Saved jobs"))

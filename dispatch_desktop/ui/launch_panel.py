@@ -290,6 +290,7 @@ def _panel_css(stage: colors.Stage, palette: QPalette) -> str:
     return (
         f"OutcomePanel {{ background: {surface.background}; "
         f"border: {frame}px solid {surface.border}; }} "
+        f"OutcomePanel:focus {{ border-width: {frame + 2}px; }} "
         f"OutcomePanel QLabel {{ color: {surface.text}; }}"
     )
 
@@ -370,6 +371,9 @@ class OutcomePanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(tr("Launch outcome"))
+        # Focused after a launch: a screen reader reads the outcome (its description), and
+        # Tab goes on to its buttons.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.exercise = exercise_banner(self)
         self.exercise.hide()
         # Plain text: the job name and the server's messages come from outside.
@@ -567,4 +571,5 @@ class OutcomePanel(QFrame):
         self._id_row.setVisible(has_id)
         self.sign_in_button.setVisible(outcome.kind is Outcome.AUTH_FAILED)
         self.again_button.setVisible(plan is not None)
+        self.setAccessibleDescription(f"{self.title.text()}\n{self.detail.text()}")
         self.show()

@@ -33,6 +33,7 @@ from dispatch_desktop.storage.paths import Profile
 from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
 from dispatch_desktop.ui.common import (
     APP_NAME,
+    chain_tabs,
     demo_banner,
     error_sentence,
     plain,
@@ -173,8 +174,10 @@ class MainWindow(QMainWindow):
         self._monitor_page.addWidget(QLabel(tr("Starting the job monitor…"), self._monitor_page))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(start_page, tr("&Start job"))
-        self.tabs.addTab(self.history, tr("&History"))
-        self.tabs.addTab(self._monitor_page, tr("&Monitor"))
+        # Mnemonics unique in the window: Alt+H is Help, Alt+M the message (Ctrl+H and Ctrl+M
+        # show these tabs).
+        self.tabs.addTab(self.history, tr("H&istory"))
+        self.tabs.addTab(self._monitor_page, tr("Mo&nitor"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.jobs_panel)
         self.splitter.addWidget(self.tabs)
@@ -186,6 +189,7 @@ class MainWindow(QMainWindow):
             layout.addWidget(demo_banner(self))
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        chain_tabs(central)
 
     def _build_jobs_panel(self) -> None:
         """The saved jobs, with favourites (settings, per server) and the Recent view (the
@@ -259,6 +263,7 @@ class MainWindow(QMainWindow):
             self._start_stack.addWidget(form)
             self._start_stack.setCurrentWidget(form)
             self._form = form
+            chain_tabs(self.centralWidget())
         return self._form
 
     def refresh_vocabulary(self) -> None:
@@ -482,6 +487,9 @@ class MainWindow(QMainWindow):
         self._learn_tags(outcome, plan)
         self.form.launch_finished(outcome.kind)
         self.outcome.show_outcome(outcome, plan)
+        # The dispatcher (or a screen reader) is told what happened; Tab goes on to what can
+        # be done about it.
+        self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
         self.history.refresh_rows()
         self.show_status(
             tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome_title(outcome.kind))
@@ -584,6 +592,7 @@ class MainWindow(QMainWindow):
             self.launcher.finished.connect(controller.launch_finished)
             controller.set_server(self.session.server if self.session is not None else None)
             self._monitor_controller = controller
+            chain_tabs(self.centralWidget())
         return self._monitor_controller
 
     @property

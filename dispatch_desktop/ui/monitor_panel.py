@@ -633,6 +633,8 @@ class MonitorPanel(QWidget):
 
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
         table = QTableView(self)
+        # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
+        table.setTabKeyNavigation(False)
         table.setAccessibleName(name)
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -82,6 +82,7 @@ class SettingsDialog(QDialog):
             key=str.casefold,
         )
         self.table = QTableWidget(len(types), 2, self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves it; arrows move inside
         self.table.setAccessibleName(tr("Job type mapping"))
         self.table.setHorizontalHeaderLabels([tr("Job type"), tr("Generic type")])
         self.table.verticalHeader().hide()

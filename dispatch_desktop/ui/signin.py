@@ -268,7 +268,7 @@ class SignInDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
 
         form = QFormLayout()
-        form.addRow(self.tr("Se&rver address:"), self.server)
+        form.addRow(self.tr("S&erver address:"), self.server)
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.password_choice)
         kind_row.addWidget(self.api_key_choice)
