@@ -16,10 +16,12 @@ background in both schemes; :func:`text_pairs` lists every pair for the test tha
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 AA_CONTRAST = 4.5
 """The least contrast ratio of normal text (WCAG 2, level AA)."""
@@ -169,6 +171,36 @@ _STAGES: dict[Scheme, dict[Stage, Surface]] = {
 def stage_surface(stage: Stage, palette: QPalette | None = None) -> Surface:
     """The outcome panel's colours at ``stage`` for the scheme of ``palette``."""
     return _STAGES[scheme(palette)][stage]
+
+
+class _SchemeFollower(QObject):
+    """Lives as long as its widget: the connection ends with it."""
+
+    def __init__(self, widget: QObject, apply: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._apply = apply
+        # The application's signal, not the widgets' ApplicationPaletteChange event: Qt does
+        # not send that event to every widget (not to a window, nor to one styled by a style
+        # sheet), and a filter on the application would see every event of the app.
+        QGuiApplication.instance().paletteChanged.connect(self.restyle)
+
+    @Slot()
+    def restyle(self) -> None:
+        self._apply()
+
+
+def follow_scheme(widget: QObject, apply: Callable[[], None]) -> None:
+    """Run ``apply()`` (which sets ``widget``'s colours for the application's palette) now and
+    again whenever that palette changes: the desktop switched between light and dark while
+    the app runs."""
+    apply()
+    _SchemeFollower(widget, apply)
+
+
+def show_as_error(label: QWidget) -> None:
+    """Draw ``label``'s text in the error accent of the desktop's scheme, now and after a
+    switch between light and dark."""
+    follow_scheme(label, lambda: label.setStyleSheet(accent_css(Accent.ERROR)))
 
 
 # -- contrast ------------------------------------------------------------------------------------

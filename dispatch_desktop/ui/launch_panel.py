@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -282,10 +282,10 @@ _STAGES = {
 _HEAVY_FRAME = frozenset({colors.Stage.COUNTDOWN, colors.Stage.UNKNOWN})
 
 
-def _panel_css(stage: colors.Stage, palette: QPalette) -> str:
-    """The panel's background and frame, and its labels' text, for ``stage`` in the scheme
-    of ``palette``: a light panel on a light desktop, a dark one on a dark desktop."""
-    surface = colors.stage_surface(stage, palette)
+def _panel_css(stage: colors.Stage) -> str:
+    """The panel's background and frame, and its labels' text, for ``stage`` in the desktop's
+    scheme: a light panel on a light desktop, a dark one on a dark desktop."""
+    surface = colors.stage_surface(stage)
     frame = 3 if stage in _HEAVY_FRAME else 2
     return (
         f"OutcomePanel {{ background: {surface.background}; "
@@ -420,6 +420,7 @@ class OutcomePanel(QFrame):
         self._escape: QShortcut | None = None
         self.kind: Outcome | None = None
         self.stage: colors.Stage | None = None
+        colors.follow_scheme(self, self._restyle)
         self.hide()
 
     def _build_countdown(self) -> None:
@@ -471,6 +472,10 @@ class OutcomePanel(QFrame):
         self._escape.setEnabled(False)
         self._escape.activated.connect(controller.cancel_countdown)
 
+    def _restyle(self) -> None:
+        if self.stage is not None:
+            self.setStyleSheet(_panel_css(self.stage))
+
     def _on_countdown_started(self, plan: LaunchPlan, seconds: int) -> None:
         if self._escape is not None:
             self._escape.setEnabled(True)
@@ -496,7 +501,7 @@ class OutcomePanel(QFrame):
         """What every stage shares: its colours, the exercise banner by the plan's mode, the
         countdown or the progress bar; the outcome's rows hidden."""
         self.stage = stage
-        self.setStyleSheet(_panel_css(stage, self.palette()))
+        self.setStyleSheet(_panel_css(stage))
         self.exercise.setVisible(plan is not None and plan.marked_exercise)
         self._countdown_row.setVisible(counting)
         self.progress.setVisible(not counting)

@@ -225,7 +225,7 @@ class MonitorSettings(QGroupBox):
         self.follow_error = PlainLabel("", self)
         self.follow_error.setWordWrap(True)
         self.follow_error.setAccessibleName(tr("Receiver address problem"))
-        self.follow_error.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
+        colors.show_as_error(self.follow_error)
         self.follow_error.hide()
         self.follow_url.textChanged.connect(self.follow_error.hide)
         self.follow_token = QLineEdit(self)
@@ -430,7 +430,7 @@ class LaunchSettings(QGroupBox):
         self.problem = PlainLabel("", self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(tr("Launch settings problem"))
-        self.problem.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
+        colors.show_as_error(self.problem)
         self.problem.hide()
         form.addRow("", self.problem)
         self._refused: QLineEdit | None = None

@@ -251,7 +251,7 @@ class SignInDialog(QDialog):
         self.error_label = PlainLabel("", self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Sign-in error"))
-        self.error_label.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
+        colors.show_as_error(self.error_label)
         self.error_label.hide()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)

@@ -164,7 +164,7 @@ class StartJobForm(QWidget):
     def _error_label(self, field: str) -> QLabel:
         label = PlainLabel("", self)  # the message may quote what the user typed
         label.setWordWrap(True)
-        label.setStyleSheet(colors.accent_css(colors.Accent.ERROR, self.palette()))
+        colors.show_as_error(label)
         label.setAccessibleName(self.tr("Error"))
         label.hide()
         self._errors[field] = label

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QHBoxLayout,
@@ -53,12 +53,12 @@ VALUE_SEPARATOR = "|"
 Condition = tuple[str, str]
 
 
-def _style(palette: QPalette) -> str:
-    """A field marked invalid, and the error and hint labels, in the scheme of ``palette``."""
+def _style() -> str:
+    """A field marked invalid, and the error and hint labels, in the desktop's scheme."""
     return (
-        f'QLineEdit[invalid="true"] {{ border: 1px solid {colors.invalid_border(palette)}; }}'
-        f'QLabel[role="error"] {{ {colors.accent_css(colors.Accent.ERROR, palette)} }}'
-        f'QLabel[role="hint"] {{ {colors.accent_css(colors.Accent.HINT, palette)} }}'
+        f'QLineEdit[invalid="true"] {{ border: 1px solid {colors.invalid_border()}; }}'
+        f'QLabel[role="error"] {{ {colors.accent_css(colors.Accent.ERROR)} }}'
+        f'QLabel[role="hint"] {{ {colors.accent_css(colors.Accent.HINT)} }}'
     )
 
 
@@ -392,7 +392,7 @@ class TagFilterBuilder(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
-        self.setStyleSheet(_style(self.palette()))
+        colors.follow_scheme(self, lambda: self.setStyleSheet(_style()))
         self._rows: list[_ConditionRow] = []
         self._vocabulary: dict[str, list[str]] = {}
         self._type_model = QStringListModel(self)

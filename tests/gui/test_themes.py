@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
@@ -164,3 +164,25 @@ def test_the_tag_filters_error_and_hint_read_on_the_desktops_window(
     for role in ("error", "hint"):
         colour = style.split(f'QLabel[role="{role}"] {{ color:')[1].split(";")[0].strip()
         assert contrast_ratio(colour, background) >= AA_CONTRAST
+
+
+def test_a_switch_to_a_dark_desktop_while_the_app_runs_restyles_what_it_coloured(
+    qtbot, qapp: QApplication
+) -> None:
+    previous = QGuiApplication.palette()
+    QApplication.setPalette(palette_of(LIGHT))
+    try:
+        window = QWidget()  # Qt tells the widgets inside a window of the change
+        qtbot.addWidget(window)
+        panel = OutcomePanel(window)
+        panel.show_outcome(LaunchOutcome(Outcome.UNKNOWN, "No answer."), plan_of())
+        form = StartJobForm(window)
+        form.set_job(PARTY, GenericType.GMM)
+        form.tonumbers.setText("not a number")
+        assert panel_colour(panel).lightnessF() > 0.5
+        QApplication.setPalette(palette_of(DARK))
+        assert panel_colour(panel).lightnessF() < 0.5
+        error = label_colour(form._errors["tonumbers"])
+        assert contrast_ratio(error, DARK[Role.Window]) >= AA_CONTRAST
+    finally:
+        QApplication.setPalette(previous)
