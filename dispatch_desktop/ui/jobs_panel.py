@@ -551,6 +551,7 @@ class SavedJobsPanel(QWidget):
         # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
         self.table.setTabKeyNavigation(False)
         self._column_widths: dict[int, int] = {}
+        self._title_widths: dict[int, int] = {}
         self._names_width = 0
         self.table.setAccessibleName(self.tr("Saved jobs"))
         self.table.setModel(self.proxy)
@@ -816,7 +817,11 @@ class SavedJobsPanel(QWidget):
         )
         generic = self._column_widths.get(Column.GENERIC, 0)  # also while hidden
         room = self.table.viewport().width() - others - generic
-        self.table.setColumnHidden(Column.GENERIC, recent or room < self._names_width)
+        hide = recent or room < self._names_width
+        if hide != self.table.isColumnHidden(Column.GENERIC):
+            self.table.setColumnHidden(Column.GENERIC, hide)
+            if not hide:  # back at its width (a hidden column forgets a width set meanwhile)
+                self.table.setColumnWidth(Column.GENERIC, generic)
 
     def _fit_launched(self) -> None:
         now = datetime.now()
@@ -832,7 +837,9 @@ class SavedJobsPanel(QWidget):
         )
         if most_chars:
             widest = min(widest, most_chars * metrics.averageCharWidth())
-        title = self.table.horizontalHeader().sectionSizeHint(column)
+        header = self.table.horizontalHeader()
+        # Measured while shown: a hidden column's title has no size hint.
+        title = self._title_widths.setdefault(column, header.sectionSizeHint(column))
         self._column_widths[column] = max(widest + CELL_PADDING, title)
         self.table.setColumnWidth(column, self._column_widths[column])
 

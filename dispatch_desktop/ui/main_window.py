@@ -57,8 +57,8 @@ if TYPE_CHECKING:
     from dispatch_desktop.ui.start_form import StartJobForm
     from dispatch_desktop.ui.tray import TrayNotifier
 
-DEFAULT_SIZE = QSize(1280, 800)
-"""The first window's size where the screen has room for it."""
+DEFAULT_SIZE = QSize(1366, 800)
+"""The first window's size where the screen has room for it: a 1366 px laptop's whole width."""
 JOBS_SHARE_AT_MOST = 0.44
 """The saved-jobs list's share of a narrow first window: the form and the monitor beside it
 need the rest (at 1366 pixels, a monitored job's name whole)."""

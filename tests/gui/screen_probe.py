@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 
 TESTS = Path(__file__).resolve().parent.parent
 
@@ -127,6 +127,13 @@ def report(app, window) -> dict[str, object]:
         for job in rows
         if metrics.horizontalAdvance(str(job.id)) + 8 > table.columnWidth(Column.ID)
     ]
+    header = table.horizontalHeader()
+    cut_titles = [
+        str(proxy.headerData(column, Qt.Orientation.Horizontal))
+        for column in range(header.count())
+        if not header.isSectionHidden(column)
+        and header.sectionSize(column) < header.sectionSizeHint(column)
+    ]
     fields = (outcome.runtime_id, window.form.job_id_label)
     cut_fields = [
         field.accessibleName()
@@ -140,6 +147,7 @@ def report(app, window) -> dict[str, object]:
         "not shown whole": [name for name, widget in shown.items() if not inside(widget, window)],
         "cut names": cut_names,
         "cut ids": cut_ids,
+        "cut titles": cut_titles,
         "cut fields": cut_fields,
         "scale": app.primaryScreen().devicePixelRatio(),
     }

@@ -54,6 +54,7 @@ def test_the_first_window_fits_and_shows_what_matters(
     # Job names whole beside the ids; no digit of an id hidden in the list or the fields.
     assert seen["cut names"] == []
     assert seen["cut ids"] == []
+    assert seen["cut titles"] == []
     assert seen["cut fields"] == []
 
 
