@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHeaderView
 
 from dispatch_desktop.joblist import Column
 from dispatch_desktop.ui.main_window import AppContext, MainWindow
+from dispatch_desktop.ui.monitor_panel import MonitoredJobsModel
 
 PROBE = Path(__file__).with_name("screen_probe.py")
 FIXED = QHeaderView.ResizeMode.Fixed
@@ -71,9 +72,13 @@ def test_a_window_saved_on_a_larger_screen_comes_back_on_this_one(
     assert room.contains(again.frameGeometry())
 
 
-def test_no_id_column_can_be_narrowed_by_hand(window: MainWindow) -> None:
+def test_no_id_column_can_be_narrowed_by_hand(qtbot, window: MainWindow) -> None:
     assert window.jobs_panel.table.horizontalHeader().sectionResizeMode(Column.ID) == FIXED
     history = window.history.table.horizontalHeader()
     titles = window.history.model.COLUMNS
     for title in ("Runtime id", "Saved job id"):
         assert history.sectionResizeMode(titles.index(title)) == FIXED
+    window.start_monitor()
+    qtbot.waitUntil(lambda: window.monitor_panel is not None, timeout=10_000)
+    monitor = window.monitor_panel.table.horizontalHeader()
+    assert monitor.sectionResizeMode(MonitoredJobsModel.COLUMNS.index("Runtime id")) == FIXED
