@@ -6,10 +6,22 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from itertools import pairwise
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
 
 from dispatch_desktop.api import (
     AuthenticationError,
@@ -19,6 +31,7 @@ from dispatch_desktop.api import (
     RequestRejected,
     ValidationError,
 )
+from dispatch_desktop.ui import colors
 
 APP_NAME = "Dispatch Desktop"
 DEMO_TAG = "DEMO"
@@ -98,6 +111,12 @@ def tooltip(text: object) -> str:
     return f"<p style='white-space:pre-wrap'>{shown}</p>" if shown else ""
 
 
+def fit_id_field(field: QLineEdit) -> None:
+    """Make ``field`` wide enough for any 64-bit id, sign included: a cut-off id reads as
+    another id (F1)."""
+    field.setMinimumWidth(field.fontMetrics().horizontalAdvance("-" + "9" * 19) + 16)
+
+
 class PlainLabel(QLabel):
     """A label that shows its text literally, as :func:`plain` makes it. A QLabel renders
     anything that looks like HTML as rich text, and the texts here hold names and messages
@@ -121,7 +140,7 @@ def demo_banner(parent: QWidget) -> QLabel:
     banner.setAccessibleName(tr("Demo mode"))
     banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
     banner.setStyleSheet(
-        "background: #ffd54f; color: #000; font-weight: bold; padding: 6px; border-radius: 3px;"
+        f"{colors.DEMO_BANNER.css()} font-weight: bold; padding: 6px; border-radius: 3px;"
     )
     return banner
 
@@ -137,17 +156,20 @@ class HatchedBanner(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.setMargin(14)
-        self.setStyleSheet("color: #000; font-weight: bold;")
+        self.setStyleSheet(f"color: {colors.EXERCISE_PLATE.text}; font-weight: bold;")
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffd600"))
-        painter.setPen(QPen(QColor("#212121"), _STRIPE / 2))
+        yellow, black = colors.EXERCISE_STRIPES
+        painter.fillRect(self.rect(), QColor(yellow))
+        painter.setPen(QPen(QColor(black), _STRIPE / 2))
         height = self.height()
         for x in range(-height, self.width() + height, _STRIPE):
             painter.drawLine(x, height, x + height, 0)
-        painter.fillRect(self.rect().adjusted(8, 8, -8, -8), QColor("#ffffff"))
+        painter.fillRect(
+            self.rect().adjusted(8, 8, -8, -8), QColor(colors.EXERCISE_PLATE.background)
+        )
         painter.end()
         super().paintEvent(event)
 
@@ -164,3 +186,46 @@ def exercise_banner(parent: QWidget | None = None) -> HatchedBanner:
     )
     banner.setAccessibleName(tr("Exercise"))
     return banner
+
+
+def chain_tabs(root: QWidget) -> None:
+    """Make Tab and Shift+Tab go through ``root`` in reading order: top to bottom, each row
+    left to right, a splitter's and a tab widget's parts in turn. Qt's own order is the
+    order the widgets were made in, and a part built later (the start-job form) would come
+    last."""
+    stops = [w for w in reading_order(root) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    for first, second in pairwise(stops):
+        QWidget.setTabOrder(first, second)
+
+
+def reading_order(root: QWidget) -> list[QWidget]:
+    """``root`` and the widgets inside it, in the order their layouts place them."""
+    order = [root]
+    for child in _placed_children(root):
+        order += reading_order(child)
+    return order
+
+
+def _placed_children(widget: QWidget) -> list[QWidget]:
+    if isinstance(widget, QAbstractSpinBox | QComboBox | QAbstractItemView):
+        return []  # one stop each: their inner parts follow them by themselves
+    if isinstance(widget, QSplitter):
+        return [widget.widget(index) for index in range(widget.count())]
+    if isinstance(widget, QTabWidget):
+        return [widget.tabBar(), *(widget.widget(index) for index in range(widget.count()))]
+    if isinstance(widget, QScrollArea):
+        inner = widget.widget()
+        return [] if inner is None else [inner]
+    layout = widget.layout()
+    return [] if layout is None else _layout_widgets(layout)
+
+
+def _layout_widgets(layout: QLayout) -> list[QWidget]:
+    found: list[QWidget] = []
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item.widget() is not None:
+            found.append(item.widget())
+        elif item.layout() is not None:
+            found += _layout_widgets(item.layout())
+    return found

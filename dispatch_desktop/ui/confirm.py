@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import GenericType, SavedJob, StartJobRequest, TagFilter
 from dispatch_desktop.api.validation import is_set
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
@@ -47,39 +48,7 @@ log = logging.getLogger(__name__)
 
 # -- colours ----------------------------------------------------------------------------------
 
-COLOURS: dict[str, tuple[str, str]] = {
-    "live": ("#ffffff", "#b71c1c"),
-    "demo": ("#000000", "#ffd54f"),
-    "exercise": ("#000000", "#ffd600"),
-    "confirm": ("#ffffff", "#c62828"),
-    "confirm disabled": ("#424242", "#e0e0e0"),
-    "warning": ("#000000", "#fff3e0"),
-}
-"""Every text colour of the confirmation on its background, as (text, background): each pair
-has at least the contrast WCAG AA asks of normal text (see :func:`contrast_ratio`)."""
-WARNING_BORDER = "#e65100"
-AA_CONTRAST = 4.5
-
-
-def _luminance(colour: str) -> float:
-    """The relative luminance of ``#rrggbb`` (WCAG 2)."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(text: str, background: str) -> float:
-    """The WCAG contrast ratio of two ``#rrggbb`` colours, from 1 to 21."""
-    lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _colours_css(name: str) -> str:
-    text, background = COLOURS[name]
-    return f"color: {text}; background: {background};"
-
-
-_WARNING_CSS = f"{_colours_css('warning')} border: 2px solid {WARNING_BORDER}; padding: 6px;"
+_WARNING_CSS = f"{colors.CONFIRMATION['warning'].css()} padding: 6px;"
 
 # -- times in words ---------------------------------------------------------------------------
 
@@ -429,7 +398,7 @@ class ConfirmLaunchDialog(QDialog):
         self.heading.setAccessibleName(self.tr("Launch heading"))
         self.heading.setStyleSheet(
             f"PlainLabel {{ font-size: 14pt; font-weight: bold; padding: 6px; "
-            f"{_colours_css(mode.value)} }}"
+            f"{colors.CONFIRMATION[mode.value].css()} }}"
         )
         self.when = PlainLabel(
             self.tr("When: %1").replace("%1", when_text(request.scheduledstart, now)), self
@@ -471,11 +440,10 @@ class ConfirmLaunchDialog(QDialog):
         self.confirm_button.setAccessibleName(self.tr("Confirm start job"))
         self.confirm_button.setAutoDefault(False)
         self.confirm_button.setDefault(False)
-        text, background = COLOURS["confirm"]
-        off_text, off_background = COLOURS["confirm disabled"]
+        armed, disarmed = colors.CONFIRMATION["confirm"], colors.CONFIRMATION["confirm disabled"]
         self.confirm_button.setStyleSheet(
-            f"QPushButton {{ background: {background}; color: {text}; padding: 4px 12px; }}"
-            f"QPushButton:disabled {{ background: {off_background}; color: {off_text}; }}"
+            f"QPushButton {{ {armed.css()} padding: 4px 12px; }}"
+            f"QPushButton:disabled {{ {disarmed.css()} }}"
         )
         self.confirm_button.clicked.connect(self.accept)
         if self.start_again is not None:

@@ -47,6 +47,7 @@ from dispatch_desktop.storage.journal import (
     LaunchRecord,
     Outcome,
 )
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import APP_NAME, PlainLabel, count_text, error_sentence, tr
 from dispatch_desktop.ui.table_model import ColumnsModel, Index, cell_text
 from dispatch_desktop.ui.workers import TaskRunner
@@ -73,11 +74,6 @@ MODE_LABELS = {
 REAL_MODES = frozenset({LaunchMode.LIVE, LaunchMode.EXERCISE})
 DEMO_MODES = frozenset({LaunchMode.DEMO})
 
-_WARN = QColor("#c62828")
-_SENDING = QColor("#0d47a1")
-# The exercise marker's colours: the hatched banner's yellow under black text (AA contrast).
-_EXERCISE_BACKGROUND = QColor("#ffd600")
-_EXERCISE_TEXT = QColor("#000000")
 _BOLD = QFont()
 _BOLD.setBold(True)
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -85,13 +81,14 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 _RECORD = Qt.ItemDataRole.UserRole
 _EXERCISE_MARKER = {
-    _FOREGROUND: _EXERCISE_TEXT,
-    Qt.ItemDataRole.BackgroundRole: _EXERCISE_BACKGROUND,
+    _FOREGROUND: QColor(colors.EXERCISE_CELL.text),
+    Qt.ItemDataRole.BackgroundRole: QColor(colors.EXERCISE_CELL.background),
     Qt.ItemDataRole.FontRole: _BOLD,
 }
 """How an exercise's mode cell looks, by role."""
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _RECORD, *_EXERCISE_MARKER})
 """The roles a history cell can have."""
+_ID_COLUMNS = frozenset({"Runtime id", "Saved job id"})
 _FREE_TEXT_CHARS = 18
 """The room of a column of names and messages, in characters, before the dispatcher widens
 it."""
@@ -385,8 +382,8 @@ class LaunchHistoryModel(ColumnsModel):
             return _EXERCISE_MARKER[role]
         if role == _FOREGROUND:
             if self.is_sending(record):
-                return _SENDING
-            return None if record.outcome_known else _WARN
+                return colors.accent(colors.Accent.SENDING)
+            return None if record.outcome_known else colors.accent(colors.Accent.ERROR)
         return None
 
     def _row(self, row: int) -> HistoryRow | None:
@@ -527,6 +524,8 @@ class HistoryPanel(QWidget):
         self.model = LaunchHistoryModel(self)
         self.model.rows_wanted.connect(self._read_rows)
         self.table = HistoryTable(self)
+        # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName(tr("Launch history"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -596,6 +595,8 @@ class HistoryPanel(QWidget):
         for column, title in enumerate(self.model.COLUMNS):
             texts = [tr(title), *samples.get(title, ["x" * _FREE_TEXT_CHARS])]
             header.resizeSection(column, max(map(metrics.horizontalAdvance, texts)) + room)
+            if title in _ID_COLUMNS:  # never narrowed: a cut id reads as another id (F1)
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(True)
 
     def set_journal(self, journal: LaunchJournal | None) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -56,6 +57,11 @@ CELL_PADDING = 10
 TYPE_COLUMN_CHARS = 28
 """The type column is at most as wide as this many average characters; a longer type is cut
 in the cell and whole in its tooltip."""
+NAME_COLUMN_CHARS = 30
+"""The room, in average characters, the first window gives a job's name (the list's share of
+the window is sized for it): names of a few words are never cut while the ids take space."""
+LONGEST_ID = "9" * 19
+"""The text of the largest 64-bit id (F1): the id column is never narrower."""
 
 FAVOURITE_SHORTCUT = "Ctrl+D"
 """Stars or unstars the selected job (as a browser bookmarks a page); no other shortcut."""
@@ -455,6 +461,11 @@ class _JobsTable(QTableView):
 
     activated_job = Signal(object)
     copy_requested = Signal()
+    resized = Signal()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -537,6 +548,11 @@ class SavedJobsPanel(QWidget):
         self.refresh_button.clicked.connect(self.refresh_requested)
 
         self.table = _JobsTable(self)
+        # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
+        self.table.setTabKeyNavigation(False)
+        self._column_widths: dict[int, int] = {}
+        self._title_widths: dict[int, int] = {}
+        self._names_width = 0
         self.table.setAccessibleName(self.tr("Saved jobs"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -551,9 +567,12 @@ class SavedJobsPanel(QWidget):
         # never from its rows: measuring 100,000 cells would take seconds.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        # Sized to its digits and not resizable: a cut id reads as another id (F1).
+        header.setSectionResizeMode(Column.ID, QHeaderView.ResizeMode.Fixed)
         self._fit_columns(self.model.job_list())
         header.moveSection(SavedJobsModel.STAR_COLUMN, 0)  # the star first, as in a mail client
         self.table.setColumnHidden(SavedJobsModel.LAUNCHED_COLUMN, True)  # shown in Recent
+        self.table.resized.connect(self._give_names_room)
         self.table.clicked.connect(self._on_click)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.activated_job.connect(self.job_activated)
@@ -704,6 +723,17 @@ class SavedJobsPanel(QWidget):
         job = self.table.currentIndex().data(JOB_ROLE)
         return job if isinstance(job, SavedJob) else None
 
+    def wanted_width(self) -> int:
+        """The width that shows the columns of all jobs whole and a name of
+        :data:`NAME_COLUMN_CHARS` characters beside them."""
+        columns = sum(
+            self._column_widths.get(column, 0)
+            for column in (Column.FAVOURITE, Column.TYPE, Column.GENERIC, Column.ID)
+        )
+        name = NAME_COLUMN_CHARS * self.table.fontMetrics().averageCharWidth() + CELL_PADDING
+        scroll_bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return columns + name + scroll_bar + 2 * self.table.frameWidth()
+
     def focus_search(self) -> None:
         """Ctrl+F: jump to the search field with its text selected."""
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -758,9 +788,40 @@ class SavedJobsPanel(QWidget):
         it can hold, or its title."""
         self._fit_column(Column.TYPE, job_list.types, TYPE_COLUMN_CHARS)
         self._fit_column(Column.GENERIC, [UNKNOWN_GENERIC, *(g.value for g in GenericType)])
-        self._fit_column(Column.ID, job_list.longest_ids)
+        self._fit_column(Column.ID, [*job_list.longest_ids, LONGEST_ID])
         self._fit_column(Column.FAVOURITE, [STAR, NO_STAR])
         self._fit_launched()
+        self._names_width = self._widest_name(job_list) + CELL_PADDING
+        self._give_names_room()
+
+    def _widest_name(self, job_list: JobList) -> int:
+        """The width of the widest name, up to :data:`NAME_COLUMN_CHARS` average characters
+        (measured for a list prepared at once; a longer list is taken to have long names)."""
+        metrics = self.table.fontMetrics()
+        most = NAME_COLUMN_CHARS * metrics.averageCharWidth()
+        if len(job_list) > PREPARED_HERE:
+            return most
+        widest = (metrics.horizontalAdvance(plain(name, one_line=True)) for name in job_list.names)
+        return min(max(widest, default=0), most)
+
+    def _give_names_room(self) -> None:
+        """A list too narrow for its names hides the generic type (the form's heading says it
+        too) rather than cut them, and shows it again once there is room; Recent shows the
+        launch time in its place. The ids keep their room in any case (F1)."""
+        recent = self.view_choice.currentData() is JobsView.RECENT
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(header.count())
+            if column not in (Column.NAME, Column.GENERIC) and not header.isSectionHidden(column)
+        )
+        generic = self._column_widths.get(Column.GENERIC, 0)  # also while hidden
+        room = self.table.viewport().width() - others - generic
+        hide = recent or room < self._names_width
+        if hide != self.table.isColumnHidden(Column.GENERIC):
+            self.table.setColumnHidden(Column.GENERIC, hide)
+            if not hide:  # back at its width (a hidden column forgets a width set meanwhile)
+                self.table.setColumnWidth(Column.GENERIC, generic)
 
     def _fit_launched(self) -> None:
         now = datetime.now()
@@ -776,8 +837,11 @@ class SavedJobsPanel(QWidget):
         )
         if most_chars:
             widest = min(widest, most_chars * metrics.averageCharWidth())
-        title = self.table.horizontalHeader().sectionSizeHint(column)
-        self.table.setColumnWidth(column, max(widest + CELL_PADDING, title))
+        header = self.table.horizontalHeader()
+        # Measured while shown: a hidden column's title has no size hint.
+        title = self._title_widths.setdefault(column, header.sectionSizeHint(column))
+        self._column_widths[column] = max(widest + CELL_PADDING, title)
+        self.table.setColumnWidth(column, self._column_widths[column])
 
     def _on_search(self, text: str) -> None:
         # At once, not debounced: at 100,000 jobs a keystroke is filtered and painted in a
@@ -831,7 +895,7 @@ class SavedJobsPanel(QWidget):
         launched = SavedJobsModel.LAUNCHED_COLUMN
         recent = view is JobsView.RECENT
         self.table.setColumnHidden(launched, not recent)
-        self.table.setColumnHidden(SavedJobsModel.GENERIC_COLUMN, recent)
+        self._give_names_room()
         if recent and self._sort_before_recent is None:
             self._sort_before_recent = (header.sortIndicatorSection(), header.sortIndicatorOrder())
             self.table.sortByColumn(launched, Qt.SortOrder.DescendingOrder)

@@ -42,11 +42,13 @@ from dispatch_desktop.launcher import (
     record_cancelled,
 )
 from dispatch_desktop.storage.journal import Outcome
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
     demo_banner,
     exercise_banner,
+    fit_id_field,
     plain,
     tr,
     window_title,
@@ -264,27 +266,33 @@ class LaunchController(QObject):
         )
 
 
-_STYLES = {
-    Outcome.OK: "background: #e8f5e9; border: 2px solid #2e7d32;",
-    Outcome.NOT_STARTED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    Outcome.REJECTED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    Outcome.AUTH_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    Outcome.CONNECTION_FAILED: "background: #fff3e0; border: 2px solid #ef6c00;",
-    Outcome.REFUSED_LOCALLY: "background: #fff3e0; border: 2px solid #ef6c00;",
-    Outcome.UNKNOWN: "background: #ffebee; border: 3px solid #c62828;",
-    Outcome.STARTED_UNVERIFIABLE: "background: #fff3e0; border: 3px solid #2e7d32;",
-    Outcome.CANCELLED: "background: #eceff1; border: 2px solid #546e7a;",
+_STAGES = {
+    Outcome.OK: colors.Stage.STARTED,
+    Outcome.NOT_STARTED: colors.Stage.NOT_STARTED,
+    Outcome.REJECTED: colors.Stage.NOT_STARTED,
+    Outcome.AUTH_FAILED: colors.Stage.NOT_STARTED,
+    Outcome.CONNECTION_FAILED: colors.Stage.NOT_STARTED,
+    Outcome.REFUSED_LOCALLY: colors.Stage.NOT_STARTED,
+    Outcome.UNKNOWN: colors.Stage.UNKNOWN,
+    Outcome.STARTED_UNVERIFIABLE: colors.Stage.STARTED_UNVERIFIABLE,
+    Outcome.CANCELLED: colors.Stage.CANCELLED,
 }
-_BUSY_STYLE = "background: #e3f2fd; border: 2px solid #1565c0;"
-_COUNTDOWN_STYLE = "background: #fff8e1; border: 3px solid #ef6c00;"
-PANEL_TEXT = "#000000"
-"""The text colour of the panel's labels, whatever the desktop's colour scheme: every
-background above keeps it readable (AA)."""
-PANEL_STYLES = (*_STYLES.values(), _BUSY_STYLE, _COUNTDOWN_STYLE)
+"""The colours of each outcome: a start, a start to check, nothing sent, unknown."""
+# The outcomes a dispatcher must act on get the heavier frame.
+_HEAVY_FRAME = frozenset({colors.Stage.COUNTDOWN, colors.Stage.UNKNOWN})
 
 
-def _panel_css(style: str) -> str:
-    return f"OutcomePanel {{ {style} }} OutcomePanel QLabel {{ color: {PANEL_TEXT}; }}"
+def _panel_css(stage: colors.Stage) -> str:
+    """The panel's background and frame, and its labels' text, for ``stage`` in the desktop's
+    scheme: a light panel on a light desktop, a dark one on a dark desktop."""
+    surface = colors.stage_surface(stage)
+    frame = 3 if stage in _HEAVY_FRAME else 2
+    return (
+        f"OutcomePanel {{ background: {surface.background}; "
+        f"border: {frame}px solid {surface.border}; }} "
+        f"OutcomePanel:focus {{ border-width: {frame + 2}px; }} "
+        f"OutcomePanel QLabel {{ color: {surface.text}; }}"
+    )
 
 
 def outcome_title(kind: Outcome) -> str:
@@ -363,6 +371,9 @@ class OutcomePanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(tr("Launch outcome"))
+        # Focused after a launch: a screen reader reads the outcome (its description), and
+        # Tab goes on to its buttons.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.exercise = exercise_banner(self)
         self.exercise.hide()
         # Plain text: the job name and the server's messages come from outside.
@@ -408,6 +419,8 @@ class OutcomePanel(QFrame):
         self._plan: LaunchPlan | None = None
         self._escape: QShortcut | None = None
         self.kind: Outcome | None = None
+        self.stage: colors.Stage | None = None
+        colors.follow_scheme(self, self._restyle)
         self.hide()
 
     def _build_countdown(self) -> None:
@@ -429,6 +442,7 @@ class OutcomePanel(QFrame):
         self.runtime_id = QLineEdit(self)
         self.runtime_id.setReadOnly(True)
         self.runtime_id.setAccessibleName(tr("Runtime id"))
+        fit_id_field(self.runtime_id)
         self.copy_button = QPushButton(tr("Copy runtime id"), self)
         self.copy_button.setAccessibleName(tr("Copy runtime id"))
         self.copy_button.clicked.connect(
@@ -458,6 +472,10 @@ class OutcomePanel(QFrame):
         self._escape.setEnabled(False)
         self._escape.activated.connect(controller.cancel_countdown)
 
+    def _restyle(self) -> None:
+        if self.stage is not None:
+            self.setStyleSheet(_panel_css(self.stage))
+
     def _on_countdown_started(self, plan: LaunchPlan, seconds: int) -> None:
         if self._escape is not None:
             self._escape.setEnabled(True)
@@ -479,10 +497,11 @@ class OutcomePanel(QFrame):
         if self._plan is not None:
             self.launch_again_requested.emit(self._plan)
 
-    def _show_stage(self, style: str, plan: LaunchPlan | None, *, counting: bool) -> None:
+    def _show_stage(self, stage: colors.Stage, plan: LaunchPlan | None, *, counting: bool) -> None:
         """What every stage shares: its colours, the exercise banner by the plan's mode, the
         countdown or the progress bar; the outcome's rows hidden."""
-        self.setStyleSheet(_panel_css(style))
+        self.stage = stage
+        self.setStyleSheet(_panel_css(stage))
         self.exercise.setVisible(plan is not None and plan.marked_exercise)
         self._countdown_row.setVisible(counting)
         self.progress.setVisible(not counting)
@@ -495,7 +514,7 @@ class OutcomePanel(QFrame):
         self._timer.stop()
         self.kind = None
         self._plan = plan
-        self._show_stage(_COUNTDOWN_STYLE, plan, counting=True)
+        self._show_stage(colors.Stage.COUNTDOWN, plan, counting=True)
         self.title.setText(
             tr("“%1” is about to be sent").replace(
                 "%1", plain(plan.job.name, one_line=True, limit=HEADING_NAME_LIMIT)
@@ -516,7 +535,7 @@ class OutcomePanel(QFrame):
         self.kind = None
         self._plan = plan
         self._started = started_at
-        self._show_stage(_BUSY_STYLE, plan, counting=False)
+        self._show_stage(colors.Stage.SENDING, plan, counting=False)
         self.title.setText(
             tr("Starting “%1”…").replace(
                 "%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT)
@@ -540,7 +559,7 @@ class OutcomePanel(QFrame):
         self._timer.stop()
         self.kind = outcome.kind
         self._plan = plan
-        self._show_stage(_STYLES[outcome.kind], plan, counting=False)
+        self._show_stage(_STAGES[outcome.kind], plan, counting=False)
         self.progress.hide()
         self.title.setText(outcome_title(outcome.kind))
         detail = outcome.message
@@ -557,4 +576,5 @@ class OutcomePanel(QFrame):
         self._id_row.setVisible(has_id)
         self.sign_in_button.setVisible(outcome.kind is Outcome.AUTH_FAILED)
         self.again_button.setVisible(plan is not None)
+        self.setAccessibleDescription(f"{self.title.text()}\n{self.detail.text()}")
         self.show()

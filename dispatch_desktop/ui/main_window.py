@@ -8,8 +8,8 @@ from datetime import datetime
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -33,6 +33,7 @@ from dispatch_desktop.storage.paths import Profile
 from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
 from dispatch_desktop.ui.common import (
     APP_NAME,
+    chain_tabs,
     demo_banner,
     error_sentence,
     plain,
@@ -55,6 +56,12 @@ if TYPE_CHECKING:
     from dispatch_desktop.ui.signin import SignedIn, SignInDialog
     from dispatch_desktop.ui.start_form import StartJobForm
     from dispatch_desktop.ui.tray import TrayNotifier
+
+DEFAULT_SIZE = QSize(1366, 800)
+"""The first window's size where the screen has room for it: a 1366 px laptop's whole width."""
+JOBS_SHARE_AT_MOST = 0.44
+"""The saved-jobs list's share of a narrow first window: the form and the monitor beside it
+need the rest (at 1366 pixels, a monitored job's name whole)."""
 
 
 def _import_monitor() -> None:
@@ -124,6 +131,7 @@ class MainWindow(QMainWindow):
         self._unattended = False
         self._asking_close = False
         self._closing = False
+        self._fitted_size: QSize | None = None
         self.setWindowTitle(window_title(APP_NAME, context.demo))
         self._build()
         self._build_actions()
@@ -166,8 +174,10 @@ class MainWindow(QMainWindow):
         self._monitor_page.addWidget(QLabel(tr("Starting the job monitor…"), self._monitor_page))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(start_page, tr("&Start job"))
-        self.tabs.addTab(self.history, tr("&History"))
-        self.tabs.addTab(self._monitor_page, tr("&Monitor"))
+        # Mnemonics unique in the window: Alt+H is Help, Alt+M the message (Ctrl+H and Ctrl+M
+        # show these tabs).
+        self.tabs.addTab(self.history, tr("H&istory"))
+        self.tabs.addTab(self._monitor_page, tr("Mo&nitor"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.jobs_panel)
         self.splitter.addWidget(self.tabs)
@@ -179,7 +189,7 @@ class MainWindow(QMainWindow):
             layout.addWidget(demo_banner(self))
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.resize(1280, 800)
+        chain_tabs(central)
 
     def _build_jobs_panel(self) -> None:
         """The saved jobs, with favourites (settings, per server) and the Recent view (the
@@ -253,6 +263,7 @@ class MainWindow(QMainWindow):
             self._start_stack.addWidget(form)
             self._start_stack.setCurrentWidget(form)
             self._form = form
+            chain_tabs(self.centralWidget())
         return self._form
 
     def refresh_vocabulary(self) -> None:
@@ -284,6 +295,8 @@ class MainWindow(QMainWindow):
         # ones (at 100,000, objects every full garbage collection would walk).
         jobs, session.jobs = session.jobs, []
         self.jobs_panel.set_jobs(jobs, session.refreshed_at)
+        if not self._split_chosen:
+            self._split_default()  # the columns are sized for these jobs now
         message = tr("Signed in as %1 on %2").replace("%1", session.user)
         self.show_status(message.replace("%2", session.server))
         if session.keyring_message:
@@ -474,6 +487,9 @@ class MainWindow(QMainWindow):
         self._learn_tags(outcome, plan)
         self.form.launch_finished(outcome.kind)
         self.outcome.show_outcome(outcome, plan)
+        # The dispatcher (or a screen reader) is told what happened; Tab goes on to what can
+        # be done about it.
+        self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
         self.history.refresh_rows()
         self.show_status(
             tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome_title(outcome.kind))
@@ -576,6 +592,7 @@ class MainWindow(QMainWindow):
             self.launcher.finished.connect(controller.launch_finished)
             controller.set_server(self.session.server if self.session is not None else None)
             self._monitor_controller = controller
+            chain_tabs(self.centralWidget())
         return self._monitor_controller
 
     @property
@@ -653,12 +670,53 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         geometry = self.context.settings.window_geometry
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(DEFAULT_SIZE)
+        # A laptop's screen, a larger scale, a monitor unplugged since: never off the screen.
+        self.fit_to_screen()
+        self._fitted_size = self.size()
         state = self.context.settings.window_state
-        if state is None or not self.splitter.restoreState(state):
-            # The table's four columns, ids whole, beside a form that still reads well.
-            self.splitter.setSizes([560, 720])
+        self._split_chosen = state is not None and self.splitter.restoreState(state)
+        self.splitter.splitterMoved.connect(self._on_split_chosen)
+        if not self._split_chosen:
+            # The table's columns whole and names of a few words beside them, as far as the
+            # window has room; the form (which scrolls) takes the rest.
+            self._split_default()
+
+    def _on_split_chosen(self) -> None:
+        self._split_chosen = True
+
+    def _split_default(self) -> None:
+        # Sized first to the width the window's layout will give it: a splitter resized after
+        # its sizes are set shares the difference by its stretch factors, not as set here.
+        margins = self.centralWidget().layout().contentsMargins()
+        outer = self.width() - margins.left() - margins.right()
+        self.splitter.resize(outer, self.splitter.height())
+        width = outer - self.splitter.handleWidth()
+        jobs = min(self.jobs_panel.wanted_width(), round(width * JOBS_SHARE_AT_MOST))
+        self.splitter.setSizes([jobs, width - jobs])
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window, frame included, into its screen's available area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        extra = QSize(frame.width() - inner.width(), frame.height() - inner.height())
+        size = self.size().boundedTo(room.size() - extra)
+        self.resize(size)
+        outer = size + extra
+        x = max(room.left(), min(frame.x(), room.right() + 1 - outer.width()))
+        y = max(room.top(), min(frame.y(), room.bottom() + 1 - outer.height()))
+        self.move(x, y)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._fitted_size is not None:
+            # The window system's frame is known once shown: it must fit as well. (A size
+            # given since, by a caller who chose it, stays.)
+            if self.size() == self._fitted_size:
+                self.fit_to_screen()
+            self._fitted_size = None
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self._closing:  # already closing: waiting for a start call's answer

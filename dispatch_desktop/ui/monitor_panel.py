@@ -59,6 +59,7 @@ from dispatch_desktop.monitor import (
 )
 from dispatch_desktop.monitor.model import Clock, utc_now
 from dispatch_desktop.storage.journal import JournalError, LaunchRecord
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
@@ -88,9 +89,8 @@ STATE_LABELS = {
 }
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-# The exercise marker: the hatched banner's yellow under black text (AA contrast).
-_EXERCISE_BACKGROUND = QColor("#ffd600")
-_EXERCISE_TEXT = QColor("#000000")
+_EXERCISE_BACKGROUND = QColor(colors.EXERCISE_CELL.background)
+_EXERCISE_TEXT = QColor(colors.EXERCISE_CELL.text)
 
 # The widest texts of the fixed-size columns (digits are as wide as each other in the fonts
 # used): a time on another day than today, a job that ran for hours, a count in the thousands.
@@ -633,6 +633,8 @@ class MonitorPanel(QWidget):
 
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
         table = QTableView(self)
+        # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
+        table.setTabKeyNavigation(False)
         table.setAccessibleName(name)
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -666,6 +668,8 @@ class MonitorPanel(QWidget):
             },
             stretch=0,
         )
+        # The runtime id is never narrowed by hand: a cut id reads as another id (F1).
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
 
     def _fit_since_column(self, views: Iterable[JobView]) -> None:
         """Widen "Since start" when a start scheduled on another day needs it (never narrow

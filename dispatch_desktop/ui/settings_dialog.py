@@ -33,6 +33,7 @@ from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
 from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_urls
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, window_title
 from dispatch_desktop.ui.settings import (
     DEFAULT_EXERCISE_PREFIXES,
@@ -81,6 +82,7 @@ class SettingsDialog(QDialog):
             key=str.casefold,
         )
         self.table = QTableWidget(len(types), 2, self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves it; arrows move inside
         self.table.setAccessibleName(tr("Job type mapping"))
         self.table.setHorizontalHeaderLabels([tr("Job type"), tr("Generic type")])
         self.table.verticalHeader().hide()
@@ -223,7 +225,7 @@ class MonitorSettings(QGroupBox):
         self.follow_error = PlainLabel("", self)
         self.follow_error.setWordWrap(True)
         self.follow_error.setAccessibleName(tr("Receiver address problem"))
-        self.follow_error.setStyleSheet("color: #b71c1c;")
+        colors.show_as_error(self.follow_error)
         self.follow_error.hide()
         self.follow_url.textChanged.connect(self.follow_error.hide)
         self.follow_token = QLineEdit(self)
@@ -428,7 +430,7 @@ class LaunchSettings(QGroupBox):
         self.problem = PlainLabel("", self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(tr("Launch settings problem"))
-        self.problem.setStyleSheet("color: #b71c1c;")
+        colors.show_as_error(self.problem)
         self.problem.hide()
         form.addRow("", self.problem)
         self._refused: QLineEdit | None = None

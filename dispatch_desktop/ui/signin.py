@@ -45,6 +45,7 @@ from dispatch_desktop.storage.secrets import (
     SecretStoreUnavailable,
     SessionSecrets,
 )
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     PlainLabel,
     demo_banner,
@@ -250,7 +251,7 @@ class SignInDialog(QDialog):
         self.error_label = PlainLabel("", self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Sign-in error"))
-        self.error_label.setStyleSheet("color: #b00020;")
+        colors.show_as_error(self.error_label)
         self.error_label.hide()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
@@ -267,7 +268,7 @@ class SignInDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
 
         form = QFormLayout()
-        form.addRow(self.tr("Se&rver address:"), self.server)
+        form.addRow(self.tr("S&erver address:"), self.server)
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.password_choice)
         kind_row.addWidget(self.api_key_choice)

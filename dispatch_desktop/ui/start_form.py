@@ -19,9 +19,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QDateTimeEdit,
@@ -35,6 +36,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
@@ -57,12 +60,18 @@ from dispatch_desktop.form_rules import (
     was_exercise,
 )
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
-from dispatch_desktop.ui.common import PlainLabel, count_text, exercise_banner, tr
+from dispatch_desktop.ui import colors
+from dispatch_desktop.ui.common import (
+    PlainLabel,
+    count_text,
+    exercise_banner,
+    fit_id_field,
+    tr,
+)
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
 
 _SEPARATORS = re.compile(r"[\s,;]+")
-_ERROR_STYLE = "color: #b00020;"
 # How often a chosen scheduled start is checked again: the time may pass while the form is open.
 _RECHECK_MS = 15_000
 
@@ -88,6 +97,41 @@ def rule_tooltip(field: str, generic_type: GenericType) -> str:
     return tr("Disabled: %1.").replace("%1", reason[0].upper() + reason[1:])
 
 
+class DateTimePicker(QDateTimeEdit):
+    """A date and time whose calendar also opens from the keyboard, with F4 or Alt+Down, as
+    a combo box's list does."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        alt_down = event.key() == Qt.Key.Key_Down and bool(
+            event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if (event.key() == Qt.Key.Key_F4 or alt_down) and self.calendarPopup():
+            self.open_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def open_calendar(self) -> None:
+        """Open the calendar. QDateTimeEdit opens it only on a click on its arrow, so the
+        click is given to it."""
+        option = QStyleOptionComboBox()
+        option.initFrom(self)
+        option.editable = True
+        option.subControls = QStyle.SubControl.SC_All
+        arrow = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, self
+        )
+        point = QPointF(arrow.center())
+        click = QMouseEvent(
+            QEvent.Type.MouseButtonPress,
+            point,
+            self.mapToGlobal(point),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(self, click)
+
+
 class StartJobForm(QWidget):
     """Form for one saved job. ``launch_requested(StartJobRequest)`` asks for confirmation."""
 
@@ -107,6 +151,7 @@ class StartJobForm(QWidget):
         self._vocabulary: dict[str, list[str]] = {}
         self._errors: dict[str, QLabel] = {}
         self._field_widgets: dict[str, QWidget] = {}
+        self._row_fields: dict[QWidget, QWidget] = {}
         self._build()
         self._recheck = QTimer(self)
         self._recheck.setInterval(_RECHECK_MS)
@@ -119,7 +164,7 @@ class StartJobForm(QWidget):
     def _error_label(self, field: str) -> QLabel:
         label = PlainLabel("", self)  # the message may quote what the user typed
         label.setWordWrap(True)
-        label.setStyleSheet(_ERROR_STYLE)
+        colors.show_as_error(label)
         label.setAccessibleName(self.tr("Error"))
         label.hide()
         self._errors[field] = label
@@ -128,6 +173,7 @@ class StartJobForm(QWidget):
     def _with_error(self, field: str, widget: QWidget) -> QWidget:
         self._field_widgets[field] = widget
         box = QWidget(self)
+        self._row_fields[box] = widget
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -142,9 +188,7 @@ class StartJobForm(QWidget):
         self.job_id_label = QLineEdit(self)
         self.job_id_label.setReadOnly(True)
         self.job_id_label.setAccessibleName(self.tr("Saved job id"))
-        # Wide enough for any 64-bit id: a cut-off id reads as another id (F1).
-        digits = self.job_id_label.fontMetrics().horizontalAdvance("9" * 20)
-        self.job_id_label.setMinimumWidth(digits + 16)
+        fit_id_field(self.job_id_label)
         self.copy_id_button = QPushButton(self.tr("Copy id"), self)
         self.copy_id_button.setAccessibleName(self.tr("Copy saved job id"))
         self.copy_id_button.clicked.connect(self._copy_id)
@@ -215,7 +259,7 @@ class StartJobForm(QWidget):
             self.responsegoal.fontMetrics().horizontalAdvance("9" * 12)
         )
 
-        self.start_now = QRadioButton(self.tr("&Now"), self)
+        self.start_now = QRadioButton(self.tr("No&w"), self)
         self.start_now.setAccessibleName(self.tr("Start now"))
         self.start_at = QRadioButton(self.tr("&At"), self)
         self.start_at.setAccessibleName(self.tr("Start at a scheduled time"))
@@ -223,8 +267,9 @@ class StartJobForm(QWidget):
         group.addButton(self.start_now)
         group.addButton(self.start_at)
         self.start_now.setChecked(True)
-        self.scheduledstart = QDateTimeEdit(self)
+        self.scheduledstart = DateTimePicker(self)
         self.scheduledstart.setAccessibleName(self.tr("Scheduled start"))
+        self.scheduledstart.setAccessibleDescription(self.tr("F4 or Alt+Down opens the calendar."))
         self.scheduledstart.setCalendarPopup(True)
         self.scheduledstart.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.scheduledstart.setEnabled(False)
@@ -279,8 +324,9 @@ class StartJobForm(QWidget):
         header.addWidget(self.copy_id_button)
 
         main = QFormLayout()
-        main.addRow(self.tr("Job &name:"), self._with_error("jobname", self.jobname))
+        main.addRow(self.tr("&Job name:"), self._with_error("jobname", self.jobname))
         message_box = QWidget(self)
+        self._row_fields[message_box] = self.message
         message_layout = QVBoxLayout(message_box)
         message_layout.setContentsMargins(0, 0, 0, 0)
         marked = QHBoxLayout()
@@ -333,6 +379,8 @@ class StartJobForm(QWidget):
         rest.addRow(self.tr("Response &goal:"), self._with_error("responsegoal", self.responsegoal))
         rest.addRow(self.tr("Start:"), self._with_error("scheduledstart", when_box))
         self._field_widgets["scheduledstart"] = self.scheduledstart
+        for form in (main, add_form, exclude_form, rest):
+            self._label_fields(form)
 
         content = QWidget(self)
         content_layout = QVBoxLayout(content)
@@ -348,6 +396,8 @@ class StartJobForm(QWidget):
         content_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        # Not a Tab stop of its own: it scrolls to the field that has the focus.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(content)
 
         bottom = QHBoxLayout()
@@ -359,6 +409,19 @@ class StartJobForm(QWidget):
         layout.addWidget(self.exercise_banner)  # outside the scrolling: always in sight
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
+
+    def _label_fields(self, form: QFormLayout) -> None:
+        """A row's label (and its mnemonic) names and focuses the field itself, not the box
+        that holds the field with its error. (A focus proxy on the box would do it too, but
+        would make the box a Tab stop of its own, sending Tab back to the field.)"""
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            shown = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label is None or shown is None or not isinstance(label.widget(), QLabel):
+                continue
+            field = self._row_fields.get(shown.widget())
+            if field is not None:
+                label.widget().setBuddy(field)
 
     def _connect_changes(self) -> None:
         for line in (self.jobname, self.tonumbers, self.excludenumbers):

@@ -43,6 +43,7 @@ from dispatch_desktop.form_rules import (
     unknown_tags,
     vocabulary_values,
 )
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import tr
 
 #: How values are separated inside a row's value field; the same character as in the string form.
@@ -51,11 +52,14 @@ VALUE_SEPARATOR = "|"
 #: A condition as typed: (tag type text, values text).
 Condition = tuple[str, str]
 
-_STYLE = """
-QLineEdit[invalid="true"] { border: 1px solid #c62828; }
-QLabel[role="error"] { color: #c62828; }
-QLabel[role="hint"] { color: #6d4c00; }
-"""
+
+def _style() -> str:
+    """A field marked invalid, and the error and hint labels, in the desktop's scheme."""
+    return (
+        f'QLineEdit[invalid="true"] {{ border: 1px solid {colors.invalid_border()}; }}'
+        f'QLabel[role="error"] {{ {colors.accent_css(colors.Accent.ERROR)} }}'
+        f'QLabel[role="hint"] {{ {colors.accent_css(colors.Accent.HINT)} }}'
+    )
 
 
 # --- Plain logic (no Qt) -------------------------------------------------------------------
@@ -388,7 +392,7 @@ class TagFilterBuilder(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
-        self.setStyleSheet(_STYLE)
+        colors.follow_scheme(self, lambda: self.setStyleSheet(_style()))
         self._rows: list[_ConditionRow] = []
         self._vocabulary: dict[str, list[str]] = {}
         self._type_model = QStringListModel(self)

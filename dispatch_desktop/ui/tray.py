@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from dispatch_desktop.monitor import JobState, JobView
+from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import APP_NAME, HEADING_NAME_LIMIT, count_text, plain, tr
 from dispatch_desktop.ui.monitor_panel import job_label
 
@@ -34,8 +35,6 @@ MESSAGE_MILLISECONDS = 10_000
 UPDATE_MS = 250
 """Least time between two changes of the tray's icon and tooltip: changes in between are
 coalesced into the last."""
-_ACTIVE = QColor("#1565c0")
-_IDLE = QColor("#757575")
 # Look-alikes for the characters a notification server reads as markup.
 _MARKUP_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
 
@@ -67,14 +66,15 @@ def count_icon(count: int) -> QIcon:
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(_ACTIVE if count else _IDLE)
+        surface = colors.TRAY_ACTIVE if count else colors.TRAY_IDLE
+        painter.setBrush(QColor(surface.background))
         painter.drawEllipse(2, 2, ICON_SIZE - 4, ICON_SIZE - 4)
         if count:
             font = QFont()
             font.setBold(True)
             font.setPixelSize(ICON_SIZE // 2 if len(text) < 3 else ICON_SIZE // 3)
             painter.setFont(font)
-            painter.setPen(QColor("white"))
+            painter.setPen(QColor(surface.text))
             area = QRectF(0, 0, ICON_SIZE, ICON_SIZE)
             painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), text)
     finally:

@@ -285,7 +285,12 @@ def test_the_recent_view_lists_the_jobs_launched_here_newest_first(
 
     panel.set_view(JobsView.ALL)
     assert panel.table.isColumnHidden(launched)
-    assert not panel.table.isColumnHidden(SavedJobsModel.GENERIC_COLUMN)
+    # The generic type comes back where the names keep their room beside it (issue 11: a
+    # name is never cut for it): not in this list at 1366 px, at once in a wider one.
+    assert widest < panel.table.columnWidth(0)
+    window.resize(1920, 1000)
+    qtbot.waitUntil(lambda: not panel.table.isColumnHidden(SavedJobsModel.GENERIC_COLUMN))
+    assert widest < panel.table.columnWidth(0)
     assert len(shown_jobs(window)) == 9
     assert shown_jobs(window)[0].name == "Alarm"  # back to the sort by name
     assert QApplication.activeModalWidget() is None
