@@ -34,14 +34,46 @@ HEADING_NAME_LIMIT = 80
 """Characters of a name in a heading: a long name must not push what follows out of sight."""
 
 
-def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """Translate a string of the shared context; ``%n`` in it becomes ``n``."""
-    return QCoreApplication.translate("DispatchDesktop", text, disambiguation, n)
+PLURAL = "plural"
+"""The fourth argument of every :func:`translate` call that counts (``%n``)."""
 
 
-def count_text(count: int, one: str, many: str) -> str:
-    """``one`` or ``many`` by ``count``, with ``%1`` replaced by the count."""
-    return (tr(one) if count == 1 else tr(many)).replace("%1", str(count))
+def translate(
+    context: str,
+    text: str,
+    disambiguation: str | None = None,
+    plural: str | None = None,
+    n: int = -1,
+) -> str:
+    """The translation of ``text`` in ``context``. Call it with a literal context and text:
+    ``pyside6-lupdate`` reads the calls from the source (docs/translations.md). A text that
+    counts is written ``translate(context, "%n job(s)", None, PLURAL, count)``: ``%n``
+    becomes ``count`` in the language's plural form. The marker is there for lupdate, which
+    takes a name in the fourth place for the old "encoding" argument and reads the count
+    from the fifth; a count in the fourth place would not be extracted as a plural."""
+    return QCoreApplication.translate(context, text, disambiguation, n if plural else -1)
+
+
+def library_text(text: str) -> str:
+    """A sentence of a module without Qt (the library, the form's rules, the launcher), as
+    the user reads it: translated when the module marked it for translation (context
+    "Library", dispatch_desktop/translation_marks.py), else as it is."""
+    return translate("Library", text)
+
+
+_PLACEHOLDER = re.compile(r"%([1-9][0-9]?)")
+
+
+def fill(template: str, *args: object) -> str:
+    """``template`` (a translated text) with ``%1``, ``%2`` … replaced by ``args`` in one
+    pass: what an argument holds is never substituted again (a job called "Drill %2" is
+    shown as it is). A placeholder without an argument stays as written."""
+
+    def argument(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return str(args[number - 1]) if number <= len(args) else match.group(0)
+
+    return _PLACEHOLDER.sub(argument, template)
 
 
 def window_title(base: str, demo: bool) -> str:
@@ -58,9 +90,10 @@ def error_sentence(error: BaseException) -> str:
     ):
         return str(error)
     if isinstance(error, DispatchError):
-        return tr("The server's answer could not be understood: %1").replace("%1", str(error))
-    return tr("An unexpected error occurred (%1); details are in the log file.").replace(
-        "%1", type(error).__name__
+        return fill(translate("Common", "The server's answer could not be understood: %1"), error)
+    return fill(
+        translate("Common", "An unexpected error occurred (%1); details are in the log file."),
+        type(error).__name__,
     )
 
 
@@ -115,10 +148,13 @@ class PlainLabel(QLabel):
 def demo_banner(parent: QWidget) -> QLabel:
     """The banner every window shows in demo mode, so a drill is never taken for real."""
     banner = QLabel(
-        tr("DEMO MODE — connected to the built-in demo server. No real messages are sent."),
+        translate(
+            "Common",
+            "DEMO MODE — connected to the built-in demo server. No real messages are sent.",
+        ),
         parent,
     )
-    banner.setAccessibleName(tr("Demo mode"))
+    banner.setAccessibleName(translate("Common", "Demo mode"))
     banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
     banner.setStyleSheet(
         "background: #ffd54f; color: #000; font-weight: bold; padding: 6px; border-radius: 3px;"
@@ -160,7 +196,7 @@ def exercise_banner(parent: QWidget | None = None) -> HatchedBanner:
     """The banner of every place an exercise is shown: the form, the confirmation, the
     outcome and the monitor."""
     banner = HatchedBanner(
-        tr("EXERCISE — messages are sent for real, marked as an exercise."), parent
+        translate("Common", "EXERCISE — messages are sent for real, marked as an exercise."), parent
     )
-    banner.setAccessibleName(tr("Exercise"))
+    banner.setAccessibleName(translate("Common", "Exercise"))
     return banner
