@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
+
 if TYPE_CHECKING:
     from dispatch_desktop.api.models import StartResult
 
@@ -17,20 +19,36 @@ class DispatchError(Exception):
 
 
 class ValidationError(DispatchError, ValueError):
-    """Input refused before anything was sent. ``field`` names the offending parameter."""
+    """Input refused before anything was sent. ``field`` names the offending parameter.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    A refusal the windows can translate also keeps its parts (docs/translations.md): the
+    field's ``label`` and the ``rule`` broken, both marked for translation, the rule with
+    ``%1``… placeholders for ``values``; the message is ``"<label>: <rule>."``."""
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        label: str | None = None,
+        rule: str | None = None,
+        values: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.label = label
+        self.rule = rule
+        self.values = values
 
 
 class AuthenticationError(DispatchError):
     """HTTP 401: bad credentials, or an account that cannot read any address book (G5)."""
 
-    DEFAULT_MESSAGE = (
+    DEFAULT_MESSAGE = QT_TRANSLATE_NOOP(
+        "Library",
         "The server refused the sign-in (401). Either the username, password or API key is "
         "wrong, or the account cannot read any address book; check both with your "
-        "Dispatch administrator."
+        "Dispatch administrator.",
     )
 
     def __init__(self, message: str = DEFAULT_MESSAGE) -> None:

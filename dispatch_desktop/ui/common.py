@@ -17,8 +17,12 @@ from dispatch_desktop.api import (
     DispatchError,
     OutcomeUnknown,
     RequestRejected,
+    StartedUnverifiable,
     ValidationError,
 )
+
+# The one formatter of every translated text; it needs no Qt, so the library uses it too.
+from dispatch_desktop.translation_marks import fill as fill
 
 APP_NAME = "Dispatch Desktop"
 DEMO_TAG = "DEMO"
@@ -58,22 +62,9 @@ def library_text(text: str) -> str:
     """A sentence of a module without Qt (the library, the form's rules, the launcher), as
     the user reads it: translated when the module marked it for translation (context
     "Library", dispatch_desktop/translation_marks.py), else as it is."""
+    if "\0" in text:  # Qt looks a text up as a C string: this one cannot be a marked text
+        return text
     return translate("Library", text)
-
-
-_PLACEHOLDER = re.compile(r"%([1-9][0-9]?)")
-
-
-def fill(template: str, *args: object) -> str:
-    """``template`` (a translated text) with ``%1``, ``%2`` … replaced by ``args`` in one
-    pass: what an argument holds is never substituted again (a job called "Drill %2" is
-    shown as it is). A placeholder without an argument stays as written."""
-
-    def argument(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        return str(args[number - 1]) if number <= len(args) else match.group(0)
-
-    return _PLACEHOLDER.sub(argument, template)
 
 
 def window_title(base: str, demo: bool) -> str:
@@ -83,18 +74,54 @@ def window_title(base: str, demo: bool) -> str:
 
 
 def error_sentence(error: BaseException) -> str:
-    """The sentence a user reads for a library error (never a traceback)."""
-    if isinstance(
-        error,
-        AuthenticationError | ConnectionFailed | OutcomeUnknown | RequestRejected | ValidationError,
-    ):
-        return str(error)
+    """The sentence a user reads for a library error (never a traceback), in the user's
+    language as far as the library marked it or kept its parts (docs/translations.md)."""
+    if isinstance(error, ValidationError):
+        return validation_sentence(error)
+    if isinstance(error, RequestRejected):
+        detail = error.server_text.strip() or translate("Common", "no explanation given")
+        return fill(
+            translate("Common", "The server rejected the request (HTTP %1): %2"),
+            error.status,
+            detail,
+        )
+    if isinstance(error, OutcomeUnknown):
+        return fill(
+            translate(
+                "Common",
+                "The outcome is unknown: the start request may have reached the server, but "
+                "no complete answer came back (%1). The job may have started; check the "
+                "Dispatch dashboard before trying again.",
+            ),
+            library_text(error.reason),
+        )
+    if isinstance(error, StartedUnverifiable):
+        return fill(
+            translate(
+                "Common",
+                "The server reported the job as started, but the runtime id it gave (%1) is "
+                "not a valid id, so the job cannot be followed here. Messages are on their "
+                "way; check the Dispatch dashboard for this job.",
+            ),
+            error.runtime_id_text,
+        )
+    if isinstance(error, AuthenticationError | ConnectionFailed):
+        return library_text(str(error))
     if isinstance(error, DispatchError):
         return fill(translate("Common", "The server's answer could not be understood: %1"), error)
     return fill(
         translate("Common", "An unexpected error occurred (%1); details are in the log file."),
         type(error).__name__,
     )
+
+
+def validation_sentence(error: ValidationError) -> str:
+    """Input the library refused, in words: "<field>: <rule>.", translated when the library
+    kept the parts (validation.py), else its sentence as far as it is marked."""
+    if error.label is None or error.rule is None:
+        return library_text(str(error))
+    rule = fill(library_text(error.rule), *error.values)
+    return fill(translate("Common", "%1: %2."), library_text(error.label), rule)
 
 
 def plain(text: object, *, one_line: bool = False, limit: int | None = None) -> str:

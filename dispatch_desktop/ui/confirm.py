@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -92,7 +92,13 @@ def clock_text(moment: datetime, now: datetime) -> str:
     local = moment.astimezone()
     if local.date() == now.astimezone().date():
         return local.strftime("%H:%M")
-    return local.strftime("%a %Y-%m-%d %H:%M")
+    return f"{weekday(local)} {local:%Y-%m-%d %H:%M}"
+
+
+def weekday(moment: datetime) -> str:
+    """The short name of ``moment``'s weekday in the interface's language (strftime's %a
+    would be English whatever the language)."""
+    return QLocale().dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
 
 
 def span_text(seconds: float) -> str:
@@ -153,7 +159,7 @@ def _when_in_words(when: datetime | None) -> str:
     utc = when.astimezone(UTC)
     return fill(
         translate("Confirm", "At %1 local time (%2 UTC)"),
-        local.strftime("%a %Y-%m-%d %H:%M %Z"),
+        f"{weekday(local)} {local:%Y-%m-%d %H:%M %Z}",
         utc.strftime("%Y-%m-%d %H:%M"),
     )
 

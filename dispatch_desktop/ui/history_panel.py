@@ -53,6 +53,7 @@ from dispatch_desktop.ui.common import (
     PlainLabel,
     error_sentence,
     fill,
+    library_text,
     translate,
 )
 from dispatch_desktop.ui.table_model import ColumnsModel, Index, cell_text
@@ -241,6 +242,18 @@ class HistoryRow:
     """Each column's text as its cell shows it, on one line."""
 
 
+def _details(record: LaunchRecord) -> str:
+    """What the outcome said: a start in the user's language; otherwise the journal's words,
+    translated where they are the app's own (the server's stay as it wrote them)."""
+    if record.outcome is Outcome.OK and record.runtime_id is not None:
+        return fill(
+            translate("HistoryPanel", "Job “%1” started with runtime id %2."),
+            record.result_job_name or record.job_name or "",
+            record.runtime_id,  # exact digits (F1)
+        )
+    return library_text(record.message or "")
+
+
 def history_row(record: LaunchRecord) -> HistoryRow:
     """``record`` with its cells' texts. Blocking work (the parameters are parsed): call it
     off the GUI thread."""
@@ -257,7 +270,7 @@ def history_row(record: LaunchRecord) -> HistoryRow:
         record.user,
         record.server,
         str(record.job_id),
-        record.message or "",
+        _details(record),
     )
     shown = tuple(cell_text(text, Qt.ItemDataRole.DisplayRole) for text in texts)
     return HistoryRow(record, texts, shown)

@@ -50,7 +50,7 @@ ALL_TYPES = ""
 PREPARED_HERE = 2_000
 """Up to this many saved jobs are prepared for the list on the GUI thread (at once, a few
 milliseconds); more on the task runner."""
-UNKNOWN_GENERIC = "unknown"
+UNKNOWN_GENERIC = QT_TRANSLATE_NOOP("JobsPanel", "unknown")
 CELL_PADDING = 10
 """Pixels a column has beside its widest text: the cell's margins and some air."""
 TYPE_COLUMN_CHARS = 28
@@ -102,7 +102,7 @@ def launched_text(when: datetime, now: datetime) -> str:
 def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
     """What the table shows for a type's generic type (G2): GMM, GMA or unknown."""
     generic = mapping.generic_type_of(job_type)
-    return generic.value if generic else UNKNOWN_GENERIC
+    return generic.value if generic else translate("JobsPanel", UNKNOWN_GENERIC)
 
 
 class SavedJobsModel(ColumnsModel):
@@ -780,7 +780,10 @@ class SavedJobsPanel(QWidget):
         """Each column but the name (which takes the room left) as wide as the widest text
         it can hold, or its title."""
         self._fit_column(Column.TYPE, job_list.types, TYPE_COLUMN_CHARS)
-        self._fit_column(Column.GENERIC, [UNKNOWN_GENERIC, *(g.value for g in GenericType)])
+        self._fit_column(
+            Column.GENERIC,
+            [translate("JobsPanel", UNKNOWN_GENERIC), *(g.value for g in GenericType)],
+        )
         self._fit_column(Column.ID, job_list.longest_ids)
         self._fit_column(Column.FAVOURITE, [STAR, NO_STAR])
         self._fit_launched()

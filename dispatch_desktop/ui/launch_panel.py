@@ -46,8 +46,10 @@ from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
     demo_banner,
+    error_sentence,
     exercise_banner,
     fill,
+    library_text,
     plain,
     translate,
     window_title,
@@ -317,6 +319,23 @@ def outcome_title(kind: Outcome) -> str:
     }[kind]
 
 
+def outcome_detail(outcome: LaunchOutcome) -> str:
+    """What happened, in the user's language: the library's errors as translated sentences;
+    the server's own words (why it did not start or rejected the request) as it wrote them."""
+    if outcome.kind is Outcome.OK and outcome.runtimeid is not None:
+        return fill(
+            translate("LaunchPanel", "Job “%1” started with runtime id %2."),
+            outcome.jobname or "",
+            outcome.runtimeid,  # exact digits (F1)
+        )
+    if outcome.error is None:
+        return library_text(outcome.message)
+    sentence = error_sentence(outcome.error)
+    if outcome.kind is Outcome.CONNECTION_FAILED:
+        sentence += " " + translate("LaunchPanel", "Nothing was sent.")
+    return sentence
+
+
 class ClosingNotice(QDialog):
     """Says why the app has not closed yet: it waits for the start call's answer, and until
     when at the latest. It cannot be dismissed; :meth:`finish` ends it."""
@@ -577,7 +596,7 @@ class OutcomePanel(QFrame):
         self._show_stage(_STYLES[outcome.kind], plan, counting=False)
         self.progress.hide()
         self.title.setText(outcome_title(outcome.kind))
-        detail = outcome.message
+        detail = outcome_detail(outcome)
         if outcome.kind is Outcome.UNKNOWN:
             detail += "\n\n" + translate(
                 "LaunchPanel",
@@ -585,7 +604,7 @@ class OutcomePanel(QFrame):
                 "the job monitor: starting again may send every message twice.",
             )
         if outcome.journal_warning:
-            detail += "\n\n" + outcome.journal_warning
+            detail += "\n\n" + library_text(outcome.journal_warning)
         self.detail.setText(detail)
         has_id = outcome.kind is Outcome.OK and outcome.runtimeid is not None
         self.runtime_id.setText(str(outcome.runtimeid) if has_id else "")

@@ -23,6 +23,7 @@ from PySide6.QtCore import QDateTime, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QDateTimeEdit,
     QFormLayout,
@@ -60,6 +61,7 @@ from dispatch_desktop.storage.journal import LaunchMode, Outcome
 from dispatch_desktop.ui.common import (
     PLURAL,
     PlainLabel,
+    error_sentence,
     exercise_banner,
     fill,
     library_text,
@@ -79,6 +81,25 @@ def exercise_language() -> str:
     return "sv" if QLocale().language() == QLocale.Language.Swedish else "en"
 
 
+def week_calendar(parent: QWidget) -> QCalendarWidget:
+    """The date picker's calendar: ISO week numbers beside the days (dispatchers in Sweden
+    plan by the week), and its controls named in the user's language for screen readers."""
+    calendar = QCalendarWidget(parent)
+    calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.ISOWeekNumbers)
+    calendar.setAccessibleName(translate("StartForm", "Calendar"))
+    for name, text in (
+        ("qt_calendar_calendarview", translate("StartForm", "Days of the month")),
+        ("qt_calendar_prevmonth", translate("StartForm", "Previous month")),
+        ("qt_calendar_nextmonth", translate("StartForm", "Next month")),
+        ("qt_calendar_monthbutton", translate("StartForm", "Month")),
+        ("qt_calendar_yearbutton", translate("StartForm", "Year")),
+        ("qt_calendar_yearedit", translate("StartForm", "Year")),
+    ):
+        if (part := calendar.findChild(QWidget, name)) is not None:
+            part.setAccessibleName(text)
+    return calendar
+
+
 def split_numbers(text: str) -> list[str]:
     """Phone numbers typed or pasted with commas, semicolons, spaces or line breaks between."""
     return [n for n in _SEPARATORS.split(text.strip()) if n]
@@ -91,7 +112,7 @@ def split_lines(text: str) -> list[str]:
 
 def rule_tooltip(field: str, generic_type: GenericType) -> str:
     """The tooltip of a field that ``generic_type`` refuses, with the rule in words (F7, F8)."""
-    reason = DISALLOWED_FIELDS[generic_type][field]
+    reason = library_text(DISALLOWED_FIELDS[generic_type][field])
     return fill(translate("StartForm", "Disabled: %1."), reason[0].upper() + reason[1:])
 
 
@@ -214,11 +235,15 @@ class StartJobForm(QWidget):
         self.groups.setPlaceholderText(translate("StartForm", "One group name per line"))
         self.groups.setTabChangesFocus(True)
         self.groups.setMaximumHeight(60)
-        self.tagfilter = TagFilterBuilder(self, accessible_name="Tag filter")
+        self.tagfilter = TagFilterBuilder(
+            self, accessible_name=translate("StartForm", "Tag filter")
+        )
         self._build_keep_choice()
         self.excludenumbers = QLineEdit(self)
         self.excludenumbers.setAccessibleName(translate("StartForm", "Phone numbers to exclude"))
-        self.excludefilter = TagFilterBuilder(self, accessible_name="Exclude tag filter")
+        self.excludefilter = TagFilterBuilder(
+            self, accessible_name=translate("StartForm", "Exclude tag filter")
+        )
 
         self.responsegoal = QSpinBox(self)
         self.responsegoal.setAccessibleName(translate("StartForm", "Response goal"))
@@ -239,6 +264,7 @@ class StartJobForm(QWidget):
         self.scheduledstart = QDateTimeEdit(self)
         self.scheduledstart.setAccessibleName(translate("StartForm", "Scheduled start"))
         self.scheduledstart.setCalendarPopup(True)
+        self.scheduledstart.setCalendarWidget(week_calendar(self.scheduledstart))
         self.scheduledstart.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.scheduledstart.setEnabled(False)
         self.utc_label = QLabel(self)
@@ -599,7 +625,7 @@ class StartJobForm(QWidget):
         _, found = find_problems(request, self.generic_type)
         errors: dict[str, str] = {}
         for problem in found:
-            errors.setdefault(problem.field or "jobid", str(problem))
+            errors.setdefault(problem.field or "jobid", error_sentence(problem))
         if self.exercise and not self.message.toPlainText().strip():
             errors["message"] = library_text(EXERCISE_NEEDS_MESSAGE)
         if undecided := keep_problem(request, self.generic_type):
@@ -753,7 +779,7 @@ class StartJobForm(QWidget):
         if left_out:
             note += " " + fill(
                 translate("StartForm", "Not filled in (this form cannot show them): %1."),
-                ", ".join(field_label(name) for name in left_out),
+                ", ".join(library_text(field_label(name)) for name in left_out),
             )
         self.fill_note.setText(note)
         self.fill_note.show()

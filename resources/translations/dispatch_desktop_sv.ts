@@ -11,12 +11,32 @@
 <context>
     <name>Common</name>
     <message>
+        <source>no explanation given</source>
+        <translation>ingen förklaring angavs</translation>
+    </message>
+    <message>
+        <source>The server rejected the request (HTTP %1): %2</source>
+        <translation>Servern avvisade begäran (HTTP %1): %2</translation>
+    </message>
+    <message>
+        <source>The outcome is unknown: the start request may have reached the server, but no complete answer came back (%1). The job may have started; check the Dispatch dashboard before trying again.</source>
+        <translation>Utfallet är okänt: startbegäran kan ha nått servern, men inget fullständigt svar kom tillbaka (%1). Jobbet kan ha startat; kontrollera Dispatch-översikten innan du försöker igen.</translation>
+    </message>
+    <message>
+        <source>The server reported the job as started, but the runtime id it gave (%1) is not a valid id, so the job cannot be followed here. Messages are on their way; check the Dispatch dashboard for this job.</source>
+        <translation>Servern rapporterade jobbet som startat, men körnings-id:t den angav (%1) är inte ett giltigt id, så jobbet kan inte följas här. Meddelandena är på väg; kontrollera jobbet i Dispatch-översikten.</translation>
+    </message>
+    <message>
         <source>The server&apos;s answer could not be understood: %1</source>
         <translation>Serverns svar gick inte att tolka: %1</translation>
     </message>
     <message>
         <source>An unexpected error occurred (%1); details are in the log file.</source>
         <translation>Ett oväntat fel inträffade (%1); detaljerna finns i loggfilen.</translation>
+    </message>
+    <message>
+        <source>%1: %2.</source>
+        <translation>%1: %2.</translation>
     </message>
     <message>
         <source>DEMO MODE — connected to the built-in demo server. No real messages are sent.</source>
@@ -452,6 +472,10 @@ på %3?</translation>
         <translation>(det sparade jobbets meddelande)</translation>
     </message>
     <message>
+        <source>Job “%1” started with runtime id %2.</source>
+        <translation>Jobbet ”%1” startade med körnings-id %2.</translation>
+    </message>
+    <message>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -600,6 +624,10 @@ på %3?</translation>
 </context>
 <context>
     <name>JobsPanel</name>
+    <message>
+        <source>unknown</source>
+        <translation>okänd</translation>
+    </message>
     <message>
         <source>Name</source>
         <translation>Namn</translation>
@@ -815,6 +843,14 @@ på %3?</translation>
         <translation>Avbrutet — inget skickades</translation>
     </message>
     <message>
+        <source>Job “%1” started with runtime id %2.</source>
+        <translation>Jobbet ”%1” startade med körnings-id %2.</translation>
+    </message>
+    <message>
+        <source>Nothing was sent.</source>
+        <translation>Inget skickades.</translation>
+    </message>
+    <message>
         <source>Closing</source>
         <translation>Stänger</translation>
     </message>
@@ -921,6 +957,162 @@ på %3?</translation>
         <source>The saved job&apos;s own recipients: choose whether the recipients given here are added to them or replace them.</source>
         <translation>Det sparade jobbets egna mottagare: välj om mottagarna som anges här ska läggas till dem eller ersätta dem.</translation>
     </message>
+    <message>
+        <source>The server refused the sign-in (401). Either the username, password or API key is wrong, or the account cannot read any address book; check both with your Dispatch administrator.</source>
+        <translation>Servern nekade inloggningen (401). Antingen är användarnamnet, lösenordet eller API-nyckeln fel, eller så kan kontot inte läsa någon adressbok; kontrollera båda med din Dispatch-administratör.</translation>
+    </message>
+    <message>
+        <source>Saved job id</source>
+        <translation>Id för sparat jobb</translation>
+    </message>
+    <message>
+        <source>Job name</source>
+        <translation>Jobbnamn</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meddelande</translation>
+    </message>
+    <message>
+        <source>Assigned message</source>
+        <translation>Meddelande vid tilldelning</translation>
+    </message>
+    <message>
+        <source>Recipients (phone numbers)</source>
+        <translation>Mottagare (telefonnummer)</translation>
+    </message>
+    <message>
+        <source>Recipients (tag filter)</source>
+        <translation>Mottagare (taggfilter)</translation>
+    </message>
+    <message>
+        <source>Recipients (tag filter in JSON form)</source>
+        <translation>Mottagare (taggfilter i JSON-form)</translation>
+    </message>
+    <message>
+        <source>Recipients (saved tag filters)</source>
+        <translation>Mottagare (sparade taggfilter)</translation>
+    </message>
+    <message>
+        <source>Recipients (groups)</source>
+        <translation>Mottagare (grupper)</translation>
+    </message>
+    <message>
+        <source>Recipients to exclude (phone numbers)</source>
+        <translation>Mottagare att undanta (telefonnummer)</translation>
+    </message>
+    <message>
+        <source>Recipients to exclude (tag filter)</source>
+        <translation>Mottagare att undanta (taggfilter)</translation>
+    </message>
+    <message>
+        <source>Recipients to exclude (tag filter in JSON form)</source>
+        <translation>Mottagare att undanta (taggfilter i JSON-form)</translation>
+    </message>
+    <message>
+        <source>The saved job&apos;s own recipients (add to them or replace them)</source>
+        <translation>Det sparade jobbets egna mottagare (lägga till eller ersätta)</translation>
+    </message>
+    <message>
+        <source>Response goal</source>
+        <translation>Svarsmål</translation>
+    </message>
+    <message>
+        <source>Scheduled start</source>
+        <translation>Schemalagd start</translation>
+    </message>
+    <message>
+        <source>Job type</source>
+        <translation>Jobbtyp</translation>
+    </message>
+    <message>
+        <source>only allowed for monitored-message jobs (GMM); this is a multi-assign job (GMA), and the server would refuse it</source>
+        <translation>tillåts bara för jobb med övervakat meddelande (GMM); det här är ett jobb med flera tilldelningar (GMA), och servern skulle neka det</translation>
+    </message>
+    <message>
+        <source>only allowed for multi-assign jobs (GMA); a monitored-message job (GMM) takes the assigned message from its job type&apos;s settings, and the server refuses one here</source>
+        <translation>tillåts bara för jobb med flera tilldelningar (GMA); ett jobb med övervakat meddelande (GMM) tar meddelandet vid tilldelning från jobbtypens inställningar, och servern nekar ett här</translation>
+    </message>
+    <message>
+        <source>for a multi-assign job (GMA) a new tag filter and a response goal go together: give both or neither</source>
+        <translation>för ett jobb med flera tilldelningar (GMA) hör ett nytt taggfilter och ett svarsmål ihop: ange båda eller inget av dem</translation>
+    </message>
+    <message>
+        <source>%1 is not a phone number; use digits with an optional leading +, 6 to 15 digits, no spaces</source>
+        <translation>%1 är inte ett telefonnummer; använd siffror med ett valfritt inledande +, 6 till 15 siffror, inga mellanslag</translation>
+    </message>
+    <message>
+        <source>%1 is not a whole number greater than 0</source>
+        <translation>%1 är inte ett heltal större än 0</translation>
+    </message>
+    <message>
+        <source>must be a date and time</source>
+        <translation>måste vara ett datum och en tid</translation>
+    </message>
+    <message>
+        <source>has no time zone; give a time with an explicit offset or UTC</source>
+        <translation>saknar tidszon; ange en tid med uttrycklig förskjutning eller UTC</translation>
+    </message>
+    <message>
+        <source>%1 is not in the future; a scheduled start must lie ahead</source>
+        <translation>%1 ligger inte i framtiden; en schemalagd start måste ligga framåt i tiden</translation>
+    </message>
+    <message>
+        <source>%1 is not a positive 64-bit whole number</source>
+        <translation>%1 är inte ett positivt 64-bitars heltal</translation>
+    </message>
+    <message>
+        <source>must be text</source>
+        <translation>måste vara text</translation>
+    </message>
+    <message>
+        <source>is blank; leave it unset to keep the saved job&apos;s value</source>
+        <translation>är tomt; lämna det oangivet för att behålla det sparade jobbets värde</translation>
+    </message>
+    <message>
+        <source>must be a list of names</source>
+        <translation>måste vara en lista med namn</translation>
+    </message>
+    <message>
+        <source>contains a blank name</source>
+        <translation>innehåller ett tomt namn</translation>
+    </message>
+    <message>
+        <source>must be a list of phone numbers</source>
+        <translation>måste vara en lista med telefonnummer</translation>
+    </message>
+    <message>
+        <source>must be a tag filter or its text form</source>
+        <translation>måste vara ett taggfilter eller dess textform</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>måste vara sant eller falskt</translation>
+    </message>
+    <message>
+        <source>is blank; leave it unset to keep the saved message</source>
+        <translation>är tomt; lämna det oangivet för att behålla det sparade meddelandet</translation>
+    </message>
+    <message>
+        <source>give the filter once, either here or as %1</source>
+        <translation>ange filtret en gång, antingen här eller som %1</translation>
+    </message>
+    <message>
+        <source>The start was cancelled before it was sent. No message went out; the saved job is unchanged.</source>
+        <translation>Starten avbröts innan den skickades. Inget meddelande gick ut; det sparade jobbet är oförändrat.</translation>
+    </message>
+    <message>
+        <source>The outcome could not be written to the launch journal.</source>
+        <translation>Utfallet kunde inte skrivas till utskicksjournalen.</translation>
+    </message>
+    <message>
+        <source>The launch journal is not available, so this launch is not recorded.</source>
+        <translation>Utskicksjournalen är inte tillgänglig, så den här starten registreras inte.</translation>
+    </message>
+    <message>
+        <source>This launch could not be written to the launch journal.</source>
+        <translation>Den här starten kunde inte skrivas till utskicksjournalen.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -938,7 +1130,7 @@ på %3?</translation>
     </message>
     <message>
         <source>&amp;History</source>
-        <translation>&amp;Historik</translation>
+        <translation>Histo&amp;rik</translation>
     </message>
     <message>
         <source>&amp;Monitor</source>
@@ -1714,6 +1906,30 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
 <context>
     <name>StartForm</name>
     <message>
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <source>Days of the month</source>
+        <translation>Månadens dagar</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>Föregående månad</translation>
+    </message>
+    <message>
+        <source>Next month</source>
+        <translation>Nästa månad</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Månad</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>År</translation>
+    </message>
+    <message>
         <source>Disabled: %1.</source>
         <translation>Inte tillgängligt: %1.</translation>
     </message>
@@ -1798,8 +2014,16 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
         <translation>Ett gruppnamn per rad</translation>
     </message>
     <message>
+        <source>Tag filter</source>
+        <translation>Taggfilter</translation>
+    </message>
+    <message>
         <source>Phone numbers to exclude</source>
         <translation>Telefonnummer att undanta</translation>
+    </message>
+    <message>
+        <source>Exclude tag filter</source>
+        <translation>Taggfilter att undanta</translation>
     </message>
     <message>
         <source>Response goal</source>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch_desktop.ui.common import fill
+from dispatch_desktop.translation_marks import fill
 
 
 def test_each_placeholder_takes_its_argument_in_any_order() -> None:
