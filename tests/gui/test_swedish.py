@@ -35,36 +35,33 @@ from dispatch_desktop.ui.main_window import MainWindow
 
 TS = Path(__file__).resolve().parents[2] / "resources" / "translations" / "dispatch_desktop_sv.ts"
 WORD = re.compile(r"[A-Za-zÅÄÖåäö]+")
-NOT_WORDS = re.compile(r"https?://\S+|<[^>]*>|&\w+;")
-# Names and technical terms a Swedish text uses as they are.
+# Not words of the interface: placeholders, addresses, markup, keys, command-line options,
+# HTTP header names and the request fields credentials travel in, which the Dispatch
+# documentation names so.
+NOT_WORDS = re.compile(
+    r"%(?:n|\d+)|https?://\S+|<[^>]*>|&\w+;|\b(?:Ctrl|Alt|Shift)\+\w+|--[a-z-]+"
+    r"|\bX-[A-Za-z-]+|\((?:username/password, U/P|apikey, key)\)"
+)
+# Words a Swedish text uses as English does: Swedish words spelled alike, names, technical
+# terms and keys. (Listed, not taken from the translations: a word left in English in one
+# translation must not hide it everywhere.)
 ALLOWED = {
-    "dispatch",
-    "desktop",
-    "lekab",
-    "english",  # the language's own name in the language choice
-    "esc",
-    "ctrl",
-    "enter",
-    "f",
-    "utc",
-    "sms",
-    "ucs",
-    "gsm",
-    "ok",
+    *("demo", "export", "filter", "form", "in", "min", "per", "port", "server", "start"),
+    *("status", "text", "token", "internet", "proxy", "se", "id", "s"),
+    *("dispatch", "desktop", "lekab", "english"),  # "English": the language's own name
+    *("api", "csv", "http", "json", "tls", "url", "sms", "utc", "ok", "get", "post", "basic"),
+    *("gmm", "gma", "genericmonitoredmessage", "genericmultiassign", "ucs", "gsm"),
+    *("esc", "ctrl", "enter", "f"),
 }
 
 
 def english_words() -> set[str]:
-    """The words of the interface's English texts that no Swedish translation uses."""
+    """The words of the interface's English texts, but for those Swedish shares."""
     english: set[str] = set()
-    swedish: set[str] = set()
     for message in ET.parse(TS).getroot().iter("message"):  # noqa: S314 - our own file
-        english.update(w.lower() for w in WORD.findall(message.findtext("source") or ""))
-        translation = message.find("translation")
-        assert translation is not None
-        for text in [translation.text or "", *(f.text or "" for f in translation)]:
-            swedish.update(w.lower() for w in WORD.findall(text))
-    return english - swedish - ALLOWED
+        source = NOT_WORDS.sub(" ", message.findtext("source") or "")
+        english.update(word.lower() for word in WORD.findall(source))
+    return english - ALLOWED
 
 
 def data_words() -> set[str]:
@@ -241,3 +238,15 @@ def test_the_settings_page_offers_the_languages_and_says_when_it_applies(qtbot, 
     assert page.value() == ""
     rules = [label.text() for label in page.findChildren(QLabel)]
     assert any("nästa start" in text for text in rules)
+
+
+def test_no_swedish_translation_holds_an_english_word() -> None:
+    """Every translation, also of texts no scenario shows (tray notifications, rare errors)."""
+    found = []
+    for message in ET.parse(TS).getroot().iter("message"):  # noqa: S314 - our own file
+        translation = message.find("translation")
+        assert translation is not None
+        for text in [translation.text or "", *(form.text or "" for form in translation)]:
+            if words := english_in(text):
+                found.append(f"{message.findtext('source')!r} -> {text!r}: {words}")
+    assert not found, "\n".join(found)
