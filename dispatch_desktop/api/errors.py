@@ -6,16 +6,30 @@ sentences a user can read; they never contain a credential.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, fill
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.models import StartResult
 
 
 class DispatchError(Exception):
-    """Base class; also raised for a malformed answer (not JSON, missing keys, HTML page)."""
+    """Base class; also raised for a malformed answer (not JSON, missing keys, HTML page).
+
+    An error the windows can say in the user's language keeps its sentence's parts
+    (docs/translations.md): ``rule``, marked for translation, with ``%1``… for ``values``."""
+
+    rule: str | None = None
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def said(cls, rule: str, *values: str) -> Self:
+        """The error whose message is ``rule`` (marked for translation) filled with
+        ``values``, its parts kept."""
+        error = cls(fill(rule, *values))
+        error.rule, error.values = rule, values
+        return error
 
 
 class ValidationError(DispatchError, ValueError):
@@ -39,6 +53,12 @@ class ValidationError(DispatchError, ValueError):
         self.label = label
         self.rule = rule
         self.values = values
+
+
+def refusal(field: str | None, sentence: str, *values: str) -> ValidationError:
+    """Input refused with ``sentence`` (marked for translation, ``%1``… for ``values``), its
+    parts kept so the windows can say it in the user's language."""
+    return ValidationError(fill(sentence, *values), field, rule=sentence, values=values)
 
 
 class AuthenticationError(DispatchError):

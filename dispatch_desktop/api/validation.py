@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dispatch_desktop.api.characters import check_characters, find_forbidden
-from dispatch_desktop.api.errors import ValidationError
+from dispatch_desktop.api.errors import ValidationError, refusal
 from dispatch_desktop.api.models import (
     DEFAULT_SERVER_URL,
     AuthMethod,
@@ -108,6 +108,17 @@ def _error(field: str, rule: str, *values: str) -> ValidationError:
         label=label(field),
         rule=rule,
         values=values,
+    )
+
+
+def _labelled(field: str, problem: ValidationError) -> ValidationError:
+    """``problem`` (a whole sentence) said of ``field``: "<label>: <sentence>"."""
+    return ValidationError(
+        f"{label(field)}: {problem}",
+        field,
+        label=label(field),
+        rule=problem.rule,
+        values=problem.values,
     )
 
 
@@ -236,14 +247,14 @@ def _check_tag_filter(value: Any, field: str) -> str:
     try:
         return str(TagFilter.coerce(value, field=field))
     except ValidationError as exc:
-        raise ValidationError(f"{label(field)}: {exc}", field) from None
+        raise _labelled(field, exc) from None
 
 
 def _check_json_filter(value: Any, field: str) -> list[dict[str, Any]]:
     try:
         tag_filter = value if isinstance(value, TagFilter) else TagFilter.from_json(value)
     except ValidationError as exc:
-        raise ValidationError(f"{label(field)}: {exc}", field) from None
+        raise _labelled(field, exc) from None
     return tag_filter.to_json()
 
 
@@ -382,27 +393,39 @@ def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
     check_characters(url.strip(), "Server address: the text", "server")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(
-            f"Server address {url!r} is not a web address; it should look like "
-            f"{DEFAULT_SERVER_URL}.",
+        raise refusal(
             "server",
+            QT_TRANSLATE_NOOP(
+                "Library", "Server address %1 is not a web address; it should look like %2."
+            ),
+            repr(url),
+            DEFAULT_SERVER_URL,
         )
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValidationError(
-            "Server address: give only the address, without '?', '#' or a user name in it.",
+        raise refusal(
             "server",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Server address: give only the address, without '?', '#' or a user name in it.",
+            ),
         )
     try:
         parts.port  # noqa: B018 - reading it validates it
     except ValueError:
-        raise ValidationError(
-            f"Server address {url!r} has an invalid port number.", "server"
+        raise refusal(
+            "server",
+            QT_TRANSLATE_NOOP("Library", "Server address %1 has an invalid port number."),
+            repr(url),
         ) from None
     if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
-        raise ValidationError(
-            f"Server address {url!r} uses plain http://, which would send credentials "
-            "unencrypted; use https:// (plain http is allowed only to this computer).",
+        raise refusal(
             "server",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Server address %1 uses plain http://, which would send credentials "
+                "unencrypted; use https:// (plain http is allowed only to this computer).",
+            ),
+            repr(url),
         )
     return url.strip().rstrip("/")
 
@@ -421,30 +444,48 @@ def check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
     """Refuse credentials that are missing for ``auth`` or could not travel intact."""
     if auth.uses_api_key:
         if not credentials.api_key:
-            raise ValidationError("API key: give the API key from the Web Portal.", "api_key")
-        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
-            raise ValidationError(
-                "API key: it contains a blank, a line break or a character an API key never "
-                "has; copy it again from the Web Portal.",
+            raise refusal(
                 "api_key",
+                QT_TRANSLATE_NOOP("Library", "API key: give the API key from the Web Portal."),
+            )
+        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
+            raise refusal(
+                "api_key",
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "API key: it contains a blank, a line break or a character an API key "
+                    "never has; copy it again from the Web Portal.",
+                ),
             )
         return
     if credentials.username:
         check_characters(credentials.username, "Username: the text", "username")
     if credentials.password and any(_unsendable_in_password(c) for c in credentials.password):
         # Never say which character or where: that would tell something about the password.
-        raise ValidationError(
-            "Password: it contains a line break, another control character or a broken "
-            "character that cannot be sent; type it again.",
+        raise refusal(
             "password",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Password: it contains a line break, another control character or a broken "
+                "character that cannot be sent; type it again.",
+            ),
         )
     if not credentials.username:
-        raise ValidationError("Username: give the username of the API account.", "username")
-    if not credentials.password:
-        raise ValidationError("Password: give the password of the API account.", "password")
-    if auth is AuthMethod.BASIC and ":" in credentials.username:
-        raise ValidationError(
-            "Username: a name containing ':' cannot travel by HTTP Basic; choose another "
-            "way to send credentials.",
+        raise refusal(
             "username",
+            QT_TRANSLATE_NOOP("Library", "Username: give the username of the API account."),
+        )
+    if not credentials.password:
+        raise refusal(
+            "password",
+            QT_TRANSLATE_NOOP("Library", "Password: give the password of the API account."),
+        )
+    if auth is AuthMethod.BASIC and ":" in credentials.username:
+        raise refusal(
+            "username",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Username: a name containing ':' cannot travel by HTTP Basic; choose another "
+                "way to send credentials.",
+            ),
         )

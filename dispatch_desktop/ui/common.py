@@ -105,6 +105,8 @@ def error_sentence(error: BaseException) -> str:
             ),
             error.runtime_id_text,
         )
+    if isinstance(error, DispatchError) and error.rule is not None:
+        return fill(library_text(error.rule), *error.values)
     if isinstance(error, AuthenticationError | ConnectionFailed):
         return library_text(str(error))
     if isinstance(error, DispatchError):
@@ -116,12 +118,16 @@ def error_sentence(error: BaseException) -> str:
 
 
 def validation_sentence(error: ValidationError) -> str:
-    """Input the library refused, in words: "<field>: <rule>.", translated when the library
-    kept the parts (validation.py), else its sentence as far as it is marked."""
-    if error.label is None or error.rule is None:
+    """Input the library refused, in words ("<field>: <rule>." or a sentence of its own),
+    translated when the library kept the parts (validation.py, tagfilter.py), else its
+    sentence as far as it is marked."""
+    if error.rule is None:
         return library_text(str(error))
     rule = fill(library_text(error.rule), *error.values)
-    return fill(translate("Common", "%1: %2."), library_text(error.label), rule)
+    if error.label is None:
+        return rule
+    sentence = fill(translate("Common", "%1: %2"), library_text(error.label), rule)
+    return sentence if sentence.endswith((".", "?", "!")) else sentence + "."
 
 
 def plain(text: object, *, one_line: bool = False, limit: int | None = None) -> str:

@@ -524,7 +524,7 @@ class SignInDialog(QDialog):
             check_server_url(form.server)
             check_credentials(form.credentials(), form.auth)
         except ValidationError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_sentence(exc))
             return
         self._set_busy(True)
         self._task = self.runner.submit(

@@ -43,7 +43,7 @@ from dispatch_desktop.form_rules import (
     unknown_tags,
     vocabulary_values,
 )
-from dispatch_desktop.ui.common import fill, translate
+from dispatch_desktop.ui.common import error_sentence, fill, translate
 
 #: How values are separated inside a row's value field; the same character as in the string form.
 VALUE_SEPARATOR = "|"
@@ -111,7 +111,7 @@ def evaluate_conditions(conditions: Sequence[Condition]) -> Evaluation:
         try:
             parts.append(part_from_fields(tagtype, values_text))
         except ValidationError as exc:
-            errors.append(str(exc))
+            errors.append(error_sentence(exc))
         else:
             errors.append("")
     valid = parts and len(parts) == len(conditions)
@@ -578,7 +578,7 @@ class TagFilterBuilder(QWidget):
             try:
                 return parse_text(self._text_edit.text()), ""
             except ValidationError as exc:
-                return None, str(exc)
+                return None, error_sentence(exc)
         evaluation = evaluate_conditions(self._conditions())
         if evaluation.first_error is None:
             return evaluation.tag_filter, ""

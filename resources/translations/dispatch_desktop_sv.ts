@@ -35,8 +35,8 @@
         <translation>Ett oväntat fel inträffade (%1); detaljerna finns i loggfilen.</translation>
     </message>
     <message>
-        <source>%1: %2.</source>
-        <translation>%1: %2.</translation>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>DEMO MODE — connected to the built-in demo server. No real messages are sent.</source>
@@ -1098,6 +1098,46 @@ på %3?</translation>
         <translation>ange filtret en gång, antingen här eller som %1</translation>
     </message>
     <message>
+        <source>Server address %1 is not a web address; it should look like %2.</source>
+        <translation>Serveradressen %1 är inte en webbadress; den ska se ut som %2.</translation>
+    </message>
+    <message>
+        <source>Server address: give only the address, without &apos;?&apos;, &apos;#&apos; or a user name in it.</source>
+        <translation>Serveradress: ange bara adressen, utan &apos;?&apos;, &apos;#&apos; eller ett användarnamn i den.</translation>
+    </message>
+    <message>
+        <source>Server address %1 has an invalid port number.</source>
+        <translation>Serveradressen %1 har ett ogiltigt portnummer.</translation>
+    </message>
+    <message>
+        <source>Server address %1 uses plain http://, which would send credentials unencrypted; use https:// (plain http is allowed only to this computer).</source>
+        <translation>Serveradressen %1 använder okrypterad http://, som skulle skicka inloggningsuppgifterna okrypterade; använd https:// (okrypterad http tillåts bara till den här datorn).</translation>
+    </message>
+    <message>
+        <source>API key: give the API key from the Web Portal.</source>
+        <translation>API-nyckel: ange API-nyckeln från webbportalen.</translation>
+    </message>
+    <message>
+        <source>API key: it contains a blank, a line break or a character an API key never has; copy it again from the Web Portal.</source>
+        <translation>API-nyckel: den innehåller ett mellanslag, en radbrytning eller ett tecken som en API-nyckel aldrig har; kopiera den igen från webbportalen.</translation>
+    </message>
+    <message>
+        <source>Password: it contains a line break, another control character or a broken character that cannot be sent; type it again.</source>
+        <translation>Lösenord: det innehåller en radbrytning, ett annat styrtecken eller ett trasigt tecken som inte kan skickas; skriv det igen.</translation>
+    </message>
+    <message>
+        <source>Username: give the username of the API account.</source>
+        <translation>Användarnamn: ange användarnamnet för API-kontot.</translation>
+    </message>
+    <message>
+        <source>Password: give the password of the API account.</source>
+        <translation>Lösenord: ange lösenordet för API-kontot.</translation>
+    </message>
+    <message>
+        <source>Username: a name containing &apos;:&apos; cannot travel by HTTP Basic; choose another way to send credentials.</source>
+        <translation>Användarnamn: ett namn som innehåller &apos;:&apos; kan inte skickas med HTTP Basic; välj ett annat sätt att skicka inloggningsuppgifterna.</translation>
+    </message>
+    <message>
         <source>The start was cancelled before it was sent. No message went out; the saved job is unchanged.</source>
         <translation>Starten avbröts innan den skickades. Inget meddelande gick ut; det sparade jobbet är oförändrat.</translation>
     </message>
@@ -1112,6 +1152,66 @@ på %3?</translation>
     <message>
         <source>This launch could not be written to the launch journal.</source>
         <translation>Den här starten kunde inte skrivas till utskicksjournalen.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1: the tag type is empty.</source>
+        <translation>Taggfiltrets del %1: taggtypen är tom.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1: the tag value is empty.</source>
+        <translation>Taggfiltrets del %1: taggvärdet är tomt.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1: the tag type %2 contains %3; tag types and values must not contain &apos;;&apos;, &apos;|&apos; or &apos;:&apos;.</source>
+        <translation>Taggfiltrets del %1: taggtypen %2 innehåller %3; taggtyper och värden får inte innehålla &apos;;&apos;, &apos;|&apos; eller &apos;:&apos;.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1: the tag value %2 contains %3; tag types and values must not contain &apos;;&apos;, &apos;|&apos; or &apos;:&apos;.</source>
+        <translation>Taggfiltrets del %1: taggvärdet %2 innehåller %3; taggtyper och värden får inte innehålla &apos;;&apos;, &apos;|&apos; eller &apos;:&apos;.</translation>
+    </message>
+    <message>
+        <source>The tag filter is empty: give at least one tag type.</source>
+        <translation>Taggfiltret är tomt: ange minst en taggtyp.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1: no tag value is given.</source>
+        <translation>Taggfiltrets del %1: inget taggvärde är angivet.</translation>
+    </message>
+    <message>
+        <source>A tag filter must be text.</source>
+        <translation>Ett taggfilter måste vara text.</translation>
+    </message>
+    <message>
+        <source>The tag filter %1 has an empty part (two &apos;;&apos; in a row, or a &apos;;&apos; at an end).</source>
+        <translation>Taggfiltret %1 har en tom del (två &apos;;&apos; i rad, eller ett &apos;;&apos; i början eller slutet).</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1 has no &apos;:&apos; between tag type and values; write it as type:value1|value2.</source>
+        <translation>Taggfiltrets del %1 saknar &apos;:&apos; mellan taggtyp och värden; skriv den som typ:värde1|värde2.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1 contains more than one &apos;:&apos;; tag types and values must not contain &apos;;&apos;, &apos;|&apos; or &apos;:&apos;.</source>
+        <translation>Taggfiltrets del %1 innehåller mer än ett &apos;:&apos;; taggtyper och värden får inte innehålla &apos;;&apos;, &apos;|&apos; eller &apos;:&apos;.</translation>
+    </message>
+    <message>
+        <source>The server %1 is too slow: the list of saved jobs did not arrive within %2 seconds. Try again later; if it keeps happening, tell your Dispatch administrator.</source>
+        <translation>Servern %1 är för långsam: listan med sparade jobb kom inte inom %2 sekunder. Försök igen senare; om det fortsätter, kontakta din Dispatch-administratör.</translation>
+    </message>
+    <message>
+        <source>Could not reach the server %1: the proxy server could not be reached or refused the connection. Check the proxy settings of this computer.</source>
+        <translation>Servern %1 kunde inte nås: proxyservern gick inte att nå eller nekade anslutningen. Kontrollera proxyinställningarna på den här datorn.</translation>
+    </message>
+    <message>
+        <source>The secure connection to %1 failed (TLS certificate or protocol problem). Check the server address and the computer&apos;s date and certificates.</source>
+        <translation>Den säkra anslutningen till %1 misslyckades (problem med TLS-certifikat eller protokoll). Kontrollera serveradressen samt datorns datum och certifikat.</translation>
+    </message>
+    <message>
+        <source>The server %1 did not answer in time. Check the network connection and the server address.</source>
+        <translation>Servern %1 svarade inte i tid. Kontrollera nätverksanslutningen och serveradressen.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1. Check the network connection, a proxy or firewall, and the server address.</source>
+        <translation>Det gick inte att ansluta till %1. Kontrollera nätverksanslutningen, eventuell proxy eller brandvägg och serveradressen.</translation>
     </message>
 </context>
 <context>

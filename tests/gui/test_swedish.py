@@ -26,6 +26,7 @@ from test_launch import wait_for_outcome
 from test_main_window import OFFICE_PARTY, select_job
 from test_no_developer_words import open_and_scan, widget_texts
 
+from dispatch_desktop.api import ValidationError
 from dispatch_desktop.demo.data import CONTACTS, SAVED_JOBS
 from dispatch_desktop.launcher import LaunchOutcome
 from dispatch_desktop.storage.journal import Outcome
@@ -39,7 +40,7 @@ WORD = re.compile(r"[A-Za-zÅÄÖåäö]+")
 # HTTP header names and the request fields credentials travel in, which the Dispatch
 # documentation names so.
 NOT_WORDS = re.compile(
-    r"%(?:n|\d+)|https?://\S+|<[^>]*>|&\w+;|\b(?:Ctrl|Alt|Shift)\+\w+|--[a-z-]+"
+    r"%(?:n|\d+)|https?://\S*|<[^>]*>|&\w+;|\b(?:Ctrl|Alt|Shift)\+\w+|--[a-z-]+"
     r"|\bX-[A-Za-z-]+|\((?:username/password, U/P|apikey, key)\)"
 )
 # Words a Swedish text uses as English does: Swedish words spelled alike, names, technical
@@ -47,7 +48,7 @@ NOT_WORDS = re.compile(
 # translation must not hide it everywhere.)
 ALLOWED = {
     *("demo", "export", "filter", "form", "in", "min", "per", "port", "server", "start"),
-    *("status", "text", "token", "internet", "proxy", "se", "id", "s"),
+    *("status", "text", "token", "internet", "proxy", "problem", "se", "id", "s"),
     *("dispatch", "desktop", "lekab", "english"),  # "English": the language's own name
     *("api", "csv", "http", "json", "tls", "url", "sms", "utc", "ok", "get", "post", "basic"),
     *("gmm", "gma", "genericmonitoredmessage", "genericmultiassign", "ucs", "gsm"),
@@ -192,6 +193,22 @@ def test_the_library_refusals_and_outcomes_are_said_in_swedish(swedish) -> None:
         "valfritt inledande +, 6 till 15 siffror, inga mellanslag.",
         "Svarsmål: 0 är inte ett heltal större än 0.",
     ]
+    _, [problem] = find_problems(StartJobRequest(jobid=5, toaddressbookcustomtagfilter="Base"))
+    assert error_sentence(problem) == (
+        "Mottagare (taggfilter): Taggfiltrets del 'Base' saknar ':' mellan taggtyp och värden; "
+        "skriv den som typ:värde1|värde2."
+    )
+    from dispatch_desktop.api import AuthMethod, Credentials
+    from dispatch_desktop.api.validation import check_credentials, check_server_url
+
+    with pytest.raises(ValidationError) as insecure:
+        check_server_url("http://dispatch.example.com/api")
+    assert error_sentence(insecure.value).startswith(
+        "Serveradressen 'http://dispatch.example.com/api' använder okrypterad http://"
+    )
+    with pytest.raises(ValidationError) as no_password:
+        check_credentials(Credentials(username="anna"), AuthMethod.FIELDS)
+    assert error_sentence(no_password.value) == "Lösenord: ange lösenordet för API-kontot."
     started = LaunchOutcome(Outcome.OK, "Job 'x' started.", runtimeid=2**63 - 1, jobname="%1")
     assert outcome_detail(started) == "Jobbet ”%1” startade med körnings-id 9223372036854775807."
 
@@ -250,3 +267,26 @@ def test_no_swedish_translation_holds_an_english_word() -> None:
             if words := english_in(text):
                 found.append(f"{message.findtext('source')!r} -> {text!r}: {words}")
     assert not found, "\n".join(found)
+
+
+def test_a_server_that_cannot_be_reached_is_said_in_swedish(swedish) -> None:
+    """A real connection to a port nobody listens on (a listener bound, then closed)."""
+    import socket
+
+    from dispatch_desktop.api import ConnectionFailed, Credentials, DispatchClient
+    from dispatch_desktop.ui.common import error_sentence
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = DispatchClient(
+        f"http://127.0.0.1:{port}/dispatch/api", Credentials(username="u", password="p")
+    )
+    with pytest.raises(ConnectionFailed) as refused:
+        client.list_saved_jobs()
+    client.close()
+    assert str(refused.value).startswith("Could not connect to 127.0.0.1.")
+    assert error_sentence(refused.value) == (
+        "Det gick inte att ansluta till 127.0.0.1. Kontrollera nätverksanslutningen, eventuell "
+        "proxy eller brandvägg och serveradressen."
+    )
