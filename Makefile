@@ -66,17 +66,14 @@ lock:
 	$(PIP_COMPILE) --output-file packaging/build-tools.lock packaging/build-tools.in
 
 # Translations (docs/translations.md): extract every user-visible text of the package into the
-# .ts files (Swedish whole; English only the texts that count, for their plural forms), then
-# build the .qm files that ship in the package. Both are committed; a test checks the .qm are
-# current.
+# Swedish .ts file, then build the .qm file that ships in the package. Both are committed; a
+# test checks the .qm is current. English is the language of the source: no file.
 TS_DIR := resources/translations
 QM_DIR := dispatch_desktop/ui/translations
 LUPDATE := $(BIN)/pyside6-lupdate -extensions py -no-obsolete -locations none -silent
 translations: $(BIN)/.installed
 	$(LUPDATE) dispatch_desktop -ts $(TS_DIR)/dispatch_desktop_sv.ts
-	$(LUPDATE) -pluralonly dispatch_desktop -ts $(TS_DIR)/dispatch_desktop_en.ts
 	$(BIN)/pyside6-lrelease -silent $(TS_DIR)/dispatch_desktop_sv.ts -qm $(QM_DIR)/dispatch_desktop_sv.qm
-	$(BIN)/pyside6-lrelease -silent $(TS_DIR)/dispatch_desktop_en.ts -qm $(QM_DIR)/dispatch_desktop_en.qm
 
 icons: $(BIN)/.installed
 	$(BIN)/python tools/render_icons.py

@@ -17,13 +17,3 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     system locale (a test of Swedish chooses it)."""
     monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("LANGUAGE", "en")
-
-
-@pytest.fixture(scope="session")
-def qapp(qapp):
-    """pytest-qt's application, speaking English as the app does at start (its plural forms
-    come from the English translation)."""
-    from dispatch_desktop.ui.language import install_language
-
-    install_language(qapp, "en")
-    return qapp

@@ -55,7 +55,7 @@ from dispatch_desktop.api.validation import (
     check_credentials,
     check_job_type,
     check_server_url,
-    label,
+    field_refusal,
     validate_start_request,
 )
 from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
@@ -331,18 +331,25 @@ class DispatchClient:
         """
         params = validate_start_request(request, generic_type)
         if self.allowed_jobs is not None and params["jobid"] not in self.allowed_jobs:
-            raise ValidationError(
-                f"{label('jobid')}: job {params['jobid']} is not one of the jobs this computer "
-                "may start (set by your administrator); nothing was sent.",
+            raise field_refusal(
                 "jobid",
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "job %1 is not one of the jobs this computer may start (set by your "
+                    "administrator); nothing was sent",
+                ),
+                str(params["jobid"]),
             )
         if self.http_method == "GET":
             for name in params:
                 if name not in GET_NAMES:
-                    raise ValidationError(
-                        f"{label(name)}: this cannot be sent with the GET method; sign in with "
-                        "POST, or give the tag filter as text.",
+                    raise field_refusal(
                         name,
+                        QT_TRANSLATE_NOOP(
+                            "Library",
+                            "this cannot be sent with the GET method; sign in with POST, or "
+                            "give the tag filter as text",
+                        ),
                     )
             if params.get("tokeep") is False:
                 del params["tokeep"]  # K only has true values (F5); false is the default

@@ -99,7 +99,7 @@ def label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
-def _error(field: str, rule: str, *values: str) -> ValidationError:
+def field_refusal(field: str, rule: str, *values: str) -> ValidationError:
     """The refusal of ``field`` for breaking ``rule`` (marked for translation, with ``%1``…
     for ``values``): "<label>: <rule>."; its parts go with it for the windows to translate."""
     return ValidationError(
@@ -136,7 +136,7 @@ def check_phone_number(number: Any, field: str = "tonumbers") -> str:
         # Named first: an invisible character makes a number look right and still be wrong.
         _check_name_characters(number, "the number", field, names=False)
     if not isinstance(number, str) or not PHONE_NUMBER.fullmatch(number):
-        raise _error(
+        raise field_refusal(
             field,
             QT_TRANSLATE_NOOP(
                 "Library",
@@ -151,7 +151,7 @@ def check_phone_number(number: Any, field: str = "tonumbers") -> str:
 def check_response_goal(goal: Any) -> int:
     """Return ``goal`` if it is an integer greater than 0."""
     if isinstance(goal, bool) or not isinstance(goal, int) or goal <= 0:
-        raise _error(
+        raise field_refusal(
             "responsegoal",
             QT_TRANSLATE_NOOP("Library", "%1 is not a whole number greater than 0"),
             repr(goal),
@@ -163,9 +163,11 @@ def check_scheduled_start(when: Any, now: datetime | None = None) -> str:
     """Return the ISO 8601 form (explicit offset, seconds) of a future, time-zone aware
     ``when`` (F10)."""
     if not isinstance(when, datetime):
-        raise _error("scheduledstart", QT_TRANSLATE_NOOP("Library", "must be a date and time"))
+        raise field_refusal(
+            "scheduledstart", QT_TRANSLATE_NOOP("Library", "must be a date and time")
+        )
     if when.tzinfo is None or when.utcoffset() is None:
-        raise _error(
+        raise field_refusal(
             "scheduledstart",
             QT_TRANSLATE_NOOP(
                 "Library", "has no time zone; give a time with an explicit offset or UTC"
@@ -173,7 +175,7 @@ def check_scheduled_start(when: Any, now: datetime | None = None) -> str:
         )
     now = now or datetime.now(UTC)
     if when <= now:
-        raise _error(
+        raise field_refusal(
             "scheduledstart",
             QT_TRANSLATE_NOOP(
                 "Library", "%1 is not in the future; a scheduled start must lie ahead"
@@ -186,7 +188,7 @@ def check_scheduled_start(when: Any, now: datetime | None = None) -> str:
 def check_job_id(jobid: Any) -> int:
     """Return ``jobid`` if it is an exact positive 64-bit integer (F1)."""
     if isinstance(jobid, bool) or not isinstance(jobid, int) or not 0 < jobid <= MAX_JOB_ID:
-        raise _error(
+        raise field_refusal(
             "jobid",
             QT_TRANSLATE_NOOP("Library", "%1 is not a positive 64-bit whole number"),
             repr(jobid),
@@ -200,7 +202,7 @@ def _check_name_characters(name: str, what: str, field: str, *, names: bool = Tr
     itself)."""
     found = find_forbidden(name, names=names)
     if found is not None:
-        raise _error(field, f"{what} {name!r} {found.sentence()}")
+        raise field_refusal(field, f"{what} {name!r} {found.sentence()}")
 
 
 def check_job_type(job_type: str) -> str:
@@ -216,9 +218,9 @@ def _check_text(value: Any, field: str, *, line_breaks: bool = False) -> str:
     """A job name or message: not blank, and no character the server would misread; a message
     (``line_breaks``) may have line breaks."""
     if not isinstance(value, str):
-        raise _error(field, QT_TRANSLATE_NOOP("Library", "must be text"))
+        raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "must be text"))
     if not value.strip():
-        raise _error(
+        raise field_refusal(
             field,
             QT_TRANSLATE_NOOP("Library", "is blank; leave it unset to keep the saved job's value"),
         )
@@ -227,23 +229,25 @@ def _check_text(value: Any, field: str, *, line_breaks: bool = False) -> str:
 
 def _check_names(value: Any, field: str) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise _error(field, QT_TRANSLATE_NOOP("Library", "must be a list of names"))
+        raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "must be a list of names"))
     for name in value:
         if not name.strip():
-            raise _error(field, QT_TRANSLATE_NOOP("Library", "contains a blank name"))
+            raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "contains a blank name"))
         _check_name_characters(name, "the name", field)
     return list(value)
 
 
 def _check_numbers(value: Any, field: str) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise _error(field, QT_TRANSLATE_NOOP("Library", "must be a list of phone numbers"))
+        raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "must be a list of phone numbers"))
     return [check_phone_number(n, field) for n in value]
 
 
 def _check_tag_filter(value: Any, field: str) -> str:
     if not isinstance(value, TagFilter | str):
-        raise _error(field, QT_TRANSLATE_NOOP("Library", "must be a tag filter or its text form"))
+        raise field_refusal(
+            field, QT_TRANSLATE_NOOP("Library", "must be a tag filter or its text form")
+        )
     try:
         return str(TagFilter.coerce(value, field=field))
     except ValidationError as exc:
@@ -260,7 +264,7 @@ def _check_json_filter(value: Any, field: str) -> list[dict[str, Any]]:
 
 def _check_tokeep(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _error("tokeep", QT_TRANSLATE_NOOP("Library", "must be true or false"))
+        raise field_refusal("tokeep", QT_TRANSLATE_NOOP("Library", "must be true or false"))
     return value
 
 
@@ -283,9 +287,9 @@ _FIELD_CHECKS = {
 
 def _check_assigned_message(value: Any, generic_type: GenericType | None) -> str:
     if not isinstance(value, str):
-        raise _error("assignedmessage", QT_TRANSLATE_NOOP("Library", "must be text"))
+        raise field_refusal("assignedmessage", QT_TRANSLATE_NOOP("Library", "must be text"))
     if generic_type is GenericType.GMA and not value.strip():
-        raise _error(
+        raise field_refusal(
             "assignedmessage",
             QT_TRANSLATE_NOOP("Library", "is blank; leave it unset to keep the saved message"),
         )
@@ -306,12 +310,12 @@ def _rule_problems(
             continue
         if name == "assignedmessage" and not str(given[name]).strip():
             continue  # the server accepts a blank assigned message for GMM
-        problems.append(_error(name, reason))
+        problems.append(field_refusal(name, reason))
     if generic_type is GenericType.GMA:
         has_filter = any(name in given for name in NEW_FILTER_FIELDS)
         if has_filter != ("responsegoal" in given):
             missing = "responsegoal" if has_filter else "toaddressbookcustomtagfilter"
-            problems.append(_error(missing, GMA_GOAL_RULE))
+            problems.append(field_refusal(missing, GMA_GOAL_RULE))
     return problems
 
 
@@ -348,7 +352,7 @@ def find_problems(
     ):
         if is_set(getattr(request, first)) and is_set(getattr(request, second)):
             problems.append(
-                _error(
+                field_refusal(
                     second,
                     QT_TRANSLATE_NOOP("Library", "give the filter once, either here or as %1"),
                     label(first),

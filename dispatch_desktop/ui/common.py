@@ -55,7 +55,15 @@ def translate(
     becomes ``count`` in the language's plural form. The marker is there for lupdate, which
     takes a name in the fourth place for the old "encoding" argument and reads the count
     from the fifth; a count in the fourth place would not be extracted as a plural."""
-    return QCoreApplication.translate(context, text, disambiguation, n if plural else -1)
+    if not plural:
+        return QCoreApplication.translate(context, text, disambiguation)
+    translated = QCoreApplication.translate(context, text, disambiguation, n)
+    if translated != text.replace("%n", str(n)):
+        return translated
+    # Not translated (English is the source language; or no translation is installed):
+    # "(s)" makes the English plural, so English needs no translation file and reads right
+    # even before one is installed.
+    return text.replace("(s)", "" if n == 1 else "s").replace("%n", str(n))
 
 
 def library_text(text: str) -> str:

@@ -69,9 +69,9 @@ _installed: list[QTranslator] = []
 
 def install_language(app: QCoreApplication, language: str) -> None:
     """Put ``language`` in place for ``app``, instead of the one put in place before: our
-    translations (for English only the plural forms), Qt's own (standard buttons and
-    dialogs), and the default locale, so dates, times and the calendar follow the language.
-    Windows made afterwards speak it."""
+    translation (none for English, the language of the source), Qt's own (standard buttons
+    and dialogs), and the default locale, so dates, times and the calendar follow the
+    language. Windows made afterwards speak it."""
     for translator in _installed:
         app.removeTranslator(translator)
         translator.deleteLater()
@@ -82,6 +82,8 @@ def install_language(app: QCoreApplication, language: str) -> None:
         (f"qtbase_{language}", qt_folder),
         (f"dispatch_desktop_{language}", str(TRANSLATIONS_DIR)),
     ):
+        if language == "en" and folder != qt_folder:
+            continue  # the source texts are English
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)

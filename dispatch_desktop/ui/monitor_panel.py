@@ -189,7 +189,7 @@ def accepted_tip(count: int | None) -> str:
     """How many have accepted, in words."""
     if count is None:
         return ""
-    return translate("MonitorPanel", "%n recipient(s) have accepted.", None, PLURAL, count)
+    return translate("MonitorPanel", "%n recipient(s) accepted.", None, PLURAL, count)
 
 
 def goal_tip(count: int | None) -> str:

@@ -1194,6 +1194,14 @@ på %3?</translation>
         <translation>Taggfiltrets del %1 innehåller mer än ett &apos;:&apos;; taggtyper och värden får inte innehålla &apos;;&apos;, &apos;|&apos; eller &apos;:&apos;.</translation>
     </message>
     <message>
+        <source>job %1 is not one of the jobs this computer may start (set by your administrator); nothing was sent</source>
+        <translation>jobb %1 är inte ett av de jobb som den här datorn får starta (bestämt av din administratör); inget skickades</translation>
+    </message>
+    <message>
+        <source>this cannot be sent with the GET method; sign in with POST, or give the tag filter as text</source>
+        <translation>detta kan inte skickas med GET-metoden; logga in med POST, eller ange taggfiltret som text</translation>
+    </message>
+    <message>
         <source>The server %1 is too slow: the list of saved jobs did not arrive within %2 seconds. Try again later; if it keeps happening, tell your Dispatch administrator.</source>
         <translation>Servern %1 är för långsam: listan med sparade jobb kom inte inom %2 sekunder. Försök igen senare; om det fortsätter, kontakta din Dispatch-administratör.</translation>
     </message>
@@ -1388,7 +1396,7 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n recipient(s) have accepted.</source>
+        <source>%n recipient(s) accepted.</source>
         <translation>
             <numerusform>%n mottagare har tackat ja.</numerusform>
             <numerusform>%n mottagare har tackat ja.</numerusform>
