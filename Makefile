@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: run example test lint format demo-server bench screenshot clean \
-	bundle frozen lock icons
+	bundle frozen lock icons translations
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ lock:
 	build/lock-venv/bin/python -m pip install --quiet pip-tools
 	$(PIP_COMPILE) --output-file packaging/requirements.lock pyproject.toml
 	$(PIP_COMPILE) --output-file packaging/build-tools.lock packaging/build-tools.in
+
+# Translations (docs/translations.md): extract every user-visible text of the package into the
+# Swedish .ts file, then build the .qm file that ships in the package. Both are committed; a
+# test checks the .qm is current. English is the language of the source: no file.
+TS_DIR := resources/translations
+QM_DIR := dispatch_desktop/ui/translations
+LUPDATE := $(BIN)/pyside6-lupdate -extensions py -no-obsolete -locations none -silent
+translations: $(BIN)/.installed
+	$(LUPDATE) dispatch_desktop -ts $(TS_DIR)/dispatch_desktop_sv.ts
+	$(BIN)/pyside6-lrelease -silent $(TS_DIR)/dispatch_desktop_sv.ts -qm $(QM_DIR)/dispatch_desktop_sv.qm
 
 icons: $(BIN)/.installed
 	$(BIN)/python tools/render_icons.py

@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="with --demo: add N synthetic saved jobs, to see the app at scale (default 0)",
     )
+    parser.add_argument(
+        "--language",
+        choices=("sv", "en"),
+        help="the language of the windows (default: as chosen in Settings, else the system's)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--diagnose",

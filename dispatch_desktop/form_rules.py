@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from dispatch_desktop.api import GenericType, StartJobRequest, TagFilter, ValidationError
 from dispatch_desktop.api.validation import is_set
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
 
 # -- the exercise marker ----------------------------------------------------------------------
 
-EXERCISE_NEEDS_MESSAGE = (
+EXERCISE_NEEDS_MESSAGE = QT_TRANSLATE_NOOP(
+    "Library",
     "Message: an exercise needs a message written here; the saved job's own message cannot "
-    "be marked as an exercise."
+    "be marked as an exercise.",
 )
 
 
@@ -85,9 +87,10 @@ RECIPIENT_FIELDS = (
 )
 """The request fields that name recipients (the exclusions do not)."""
 
-KEEP_CHOICE_NEEDED = (
+KEEP_CHOICE_NEEDED = QT_TRANSLATE_NOOP(
+    "Library",
     "The saved job's own recipients: choose whether the recipients given here are added to "
-    "them or replace them."
+    "them or replace them.",
 )
 
 

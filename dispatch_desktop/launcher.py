@@ -8,13 +8,14 @@ entry, and maps every way the call can end to one :class:`LaunchOutcome`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from dispatch_desktop.api import (
     AuthenticationError,
     ConnectionFailed,
+    DispatchError,
     GenericType,
     JobNotStarted,
     OutcomeUnknown,
@@ -27,6 +28,7 @@ from dispatch_desktop.api import (
 )
 from dispatch_desktop.api.validation import is_set, validate_start_request
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.client import DispatchClient
@@ -44,6 +46,9 @@ class LaunchOutcome:
     runtimeid: int | None = None
     jobname: str | None = None
     journal_warning: str = ""
+    error: DispatchError | None = field(default=None, compare=False)
+    """The library's error behind ``message``, so the window can say it in the user's
+    language; ``None`` when ``message`` is the server's own words or there was none."""
 
 
 class Journal(Protocol):
@@ -102,14 +107,15 @@ def launch(client: DispatchClient, plan: LaunchPlan, journal: Journal | None) ->
         parameters = validate_start_request(plan.request, plan.generic_type)
     except ValidationError as exc:
         attempt_id, warning = _record_attempt(journal, plan, _as_given(plan.request))
-        refused = LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc))
+        refused = LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc), error=exc)
         return _record_outcome(journal, attempt_id, refused, warning)
     attempt_id, warning = _record_attempt(journal, plan, parameters)
     return _record_outcome(journal, attempt_id, _send_once(client, plan), warning)
 
 
-CANCELLED_MESSAGE = (
-    "The start was cancelled before it was sent. No message went out; the saved job is unchanged."
+CANCELLED_MESSAGE = QT_TRANSLATE_NOOP(
+    "Library",
+    "The start was cancelled before it was sent. No message went out; the saved job is unchanged.",
 )
 
 
@@ -155,7 +161,9 @@ def _record_outcome(
             )
         except Exception:  # the launch happened; a journal failure must not hide its outcome
             log.exception("could not record the launch outcome")
-            warning = warning or "The outcome could not be written to the launch journal."
+            warning = warning or QT_TRANSLATE_NOOP(
+                "Library", "The outcome could not be written to the launch journal."
+            )
     return replace(outcome, journal_warning=warning) if warning else outcome
 
 
@@ -163,7 +171,9 @@ def _record_attempt(
     journal: Journal | None, plan: LaunchPlan, parameters: dict[str, object]
 ) -> tuple[int | None, str]:
     if journal is None:
-        return None, "The launch journal is not available, so this launch is not recorded."
+        return None, QT_TRANSLATE_NOOP(
+            "Library", "The launch journal is not available, so this launch is not recorded."
+        )
     try:
         attempt_id = journal.record_attempt(
             server=plan.server,
@@ -178,7 +188,9 @@ def _record_attempt(
     except Exception:
         # An emergency callout must not be blocked by a full disk: send, and say so.
         log.exception("could not record the launch attempt")
-        return None, "This launch could not be written to the launch journal."
+        return None, QT_TRANSLATE_NOOP(
+            "Library", "This launch could not be written to the launch journal."
+        )
     return attempt_id, ""
 
 
@@ -188,24 +200,22 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
     except JobNotStarted as exc:
         return LaunchOutcome(Outcome.NOT_STARTED, exc.errormessage or str(exc))
     except AuthenticationError as exc:
-        return LaunchOutcome(Outcome.AUTH_FAILED, str(exc))
+        return LaunchOutcome(Outcome.AUTH_FAILED, str(exc), error=exc)
     except OutcomeUnknown as exc:
-        return LaunchOutcome(Outcome.UNKNOWN, str(exc))
+        return LaunchOutcome(Outcome.UNKNOWN, str(exc), error=exc)
     except StartedUnverifiable as exc:
-        return LaunchOutcome(Outcome.STARTED_UNVERIFIABLE, str(exc), jobname=exc.jobname)
+        return LaunchOutcome(Outcome.STARTED_UNVERIFIABLE, str(exc), jobname=exc.jobname, error=exc)
     except ConnectionFailed as exc:
-        return LaunchOutcome(Outcome.CONNECTION_FAILED, f"{exc} Nothing was sent.")
+        return LaunchOutcome(Outcome.CONNECTION_FAILED, f"{exc} Nothing was sent.", error=exc)
     except RequestRejected as exc:
         return LaunchOutcome(Outcome.REJECTED, exc.server_text or str(exc))
     except ValidationError as exc:
-        return LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc))
+        return LaunchOutcome(Outcome.REFUSED_LOCALLY, str(exc), error=exc)
     except Exception as exc:
         # Whatever broke, the request may have left: only "unknown" is honest (F3).
         log.exception("unexpected error during the start call")
-        return LaunchOutcome(
-            Outcome.UNKNOWN,
-            str(OutcomeUnknown(f"an unexpected error occurred: {type(exc).__name__}")),
-        )
+        unknown = OutcomeUnknown(f"an unexpected error occurred: {type(exc).__name__}")
+        return LaunchOutcome(Outcome.UNKNOWN, str(unknown), error=unknown)
     return LaunchOutcome(
         Outcome.OK,
         f"Job {result.jobname!r} started with runtime id {result.runtimeid}.",

@@ -3,13 +3,15 @@
 Run it with::
 
     .venv/bin/python tools/screenshot.py                 # writes docs/screenshot.png
+    .venv/bin/python tools/screenshot.py --language sv   # writes docs/screenshot-sv.png
     .venv/bin/python tools/screenshot.py -o /tmp/shot.png
 
 Nothing needs a display: Qt renders offscreen (``QT_QPA_PLATFORM=offscreen``, set here before
 Qt is imported). The window is signed in to the in-process demo server; settings, journal and
 log go to a temporary folder (``DISPATCH_DESKTOP_DATA_DIR``) and secrets to an in-memory
 keyring, so the user's files and keyring are never touched. The "Office Party" job (GMM) is
-opened in the start-job form with a new name, a message, a tag filter and a response goal.
+opened in the start-job form with a new name, a message, a tag filter and a response goal,
+written in the language of the windows (``--language``, English by default).
 
 Text is drawn in DejaVu Sans (Debian: ``fonts-dejavu-core``) with the Fusion style, so the
 picture is the same on every machine that has that font.
@@ -43,11 +45,13 @@ from dispatch_desktop.storage.secrets import SecretStore
 from dispatch_desktop.ui.app import build_context, start_demo_server
 from dispatch_desktop.ui.common import APP_NAME
 from dispatch_desktop.ui.jobs_panel import JOB_ROLE
+from dispatch_desktop.ui.language import install_language
 from dispatch_desktop.ui.main_window import MainWindow
 from dispatch_desktop.ui.signin import SignInForm, sign_in
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "screenshot.png"
+DEFAULT_OUTPUTS = {"en": DEFAULT_OUTPUT, "sv": REPO_ROOT / "docs" / "screenshot-sv.png"}
 WINDOW_SIZE = (1280, 800)
 FONT_FAMILY = "DejaVu Sans"
 FONT_POINT_SIZE = 10
@@ -62,6 +66,12 @@ JOB_NAME = "Xmas bash"
 MESSAGE = (
     "Our Christmas party is on Friday 15 December at 18:00 in the canteen on floor 2. "
     "Reply YES if you are coming, or NO if you cannot make it."
+)
+# What a Swedish dispatcher would write in the form (data, so not in the translations).
+SWEDISH_JOB = (
+    "Julfest",
+    "Julfesten är fredag 15 december kl. 18.00 i matsalen på plan 2. "
+    "Svara JA om du kommer, eller NEJ om du inte kan.",
 )
 TAG_FILTER = "Base:STO|OSL;On call:Yes"
 RESPONSE_GOAL = 5
@@ -140,7 +150,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT_T
         time.sleep(0.01)
 
 
-def open_office_party(window: MainWindow) -> None:
+def open_office_party(window: MainWindow, language: str = "en") -> None:
     """Select "Office Party" in the saved-jobs table, open it and fill the form."""
     panel = window.jobs_panel
     proxy = panel.proxy
@@ -152,8 +162,9 @@ def open_office_party(window: MainWindow) -> None:
     panel.table.selectRow(rows[0])
     window.open_job(proxy.index(rows[0], 0).data(JOB_ROLE))
     form = window.form
-    form.jobname.setText(JOB_NAME)
-    form.message.setPlainText(MESSAGE)
+    name, message = SWEDISH_JOB if language == "sv" else (JOB_NAME, MESSAGE)
+    form.jobname.setText(name)
+    form.message.setPlainText(message)
     form.tagfilter.set_filter(TAG_FILTER)
     form.keep_replace.setChecked(True)
     form.responsegoal.setValue(RESPONSE_GOAL)
@@ -161,16 +172,21 @@ def open_office_party(window: MainWindow) -> None:
     form.jobname.end(False)
 
 
-def make_screenshot(output: Path = DEFAULT_OUTPUT, size: tuple[int, int] = WINDOW_SIZE) -> Path:
-    """Render the main window as described in the module docstring to ``output`` (PNG)."""
+def make_screenshot(
+    output: Path = DEFAULT_OUTPUT, size: tuple[int, int] = WINDOW_SIZE, language: str = "en"
+) -> Path:
+    """Render the main window as described in the module docstring to ``output`` (PNG), its
+    texts in ``language``."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix="dispatch-screenshot-") as data_dir,
         environment_variable(DATA_DIR_ENV, data_dir),
-        application_look(),
+        application_look() as app,
         ExitStack() as stack,
     ):
+        install_language(app, language)
+        stack.callback(install_language, app, "en")
         args = build_parser().parse_args(["--demo"])
         context = build_context(args)
         start_demo_server(context, args, stack)
@@ -196,7 +212,7 @@ def make_screenshot(output: Path = DEFAULT_OUTPUT, size: tuple[int, int] = WINDO
             window.resize(*size)
             window.show()
             wait_until(lambda: window.history.status.text() != "", "the launch history")
-            open_office_party(window)
+            open_office_party(window, language)
             wait_until(lambda: window.form.start_button.isEnabled(), "a valid start-job form")
             QCoreApplication.processEvents()
             if not window.grab().save(str(output), "PNG"):
@@ -217,11 +233,15 @@ def main(argv: list[str] | None = None) -> int:
         "-o",
         "--output",
         type=Path,
-        default=DEFAULT_OUTPUT,
-        help=f"the PNG to write (default {DEFAULT_OUTPUT.relative_to(REPO_ROOT)})",
+        help=f"the PNG to write (default {DEFAULT_OUTPUT.relative_to(REPO_ROOT)}, "
+        "in Swedish docs/screenshot-sv.png)",
+    )
+    parser.add_argument(
+        "--language", choices=("en", "sv"), default="en", help="the language of the windows"
     )
     args = parser.parse_args(argv)
-    print(make_screenshot(args.output))
+    output = args.output or DEFAULT_OUTPUTS[args.language]
+    print(make_screenshot(output, language=args.language))
     return 0
 
 

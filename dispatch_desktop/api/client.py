@@ -55,9 +55,10 @@ from dispatch_desktop.api.validation import (
     check_credentials,
     check_job_type,
     check_server_url,
-    label,
+    field_refusal,
     validate_start_request,
 )
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -330,18 +331,25 @@ class DispatchClient:
         """
         params = validate_start_request(request, generic_type)
         if self.allowed_jobs is not None and params["jobid"] not in self.allowed_jobs:
-            raise ValidationError(
-                f"{label('jobid')}: job {params['jobid']} is not one of the jobs this computer "
-                "may start (set by your administrator); nothing was sent.",
+            raise field_refusal(
                 "jobid",
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "job %1 is not one of the jobs this computer may start (set by your "
+                    "administrator); nothing was sent",
+                ),
+                str(params["jobid"]),
             )
         if self.http_method == "GET":
             for name in params:
                 if name not in GET_NAMES:
-                    raise ValidationError(
-                        f"{label(name)}: this cannot be sent with the GET method; sign in with "
-                        "POST, or give the tag filter as text.",
+                    raise field_refusal(
                         name,
+                        QT_TRANSLATE_NOOP(
+                            "Library",
+                            "this cannot be sent with the GET method; sign in with POST, or "
+                            "give the tag filter as text",
+                        ),
                     )
             if params.get("tokeep") is False:
                 del params["tokeep"]  # K only has true values (F5); false is the default
@@ -429,11 +437,16 @@ class DispatchClient:
             raise RequestRejected(answer.status, _server_text(answer, self._scrub))
 
     def _too_slow(self) -> ServerTooSlow:
-        host = urlsplit(self.base_url).hostname
-        return ServerTooSlow(
-            f"The server {host} is too slow: the list of saved jobs did not arrive within "
-            f"{self.list_timeout:g} seconds. Try again later; if it keeps happening, tell your "
-            "Dispatch administrator."
+        host = str(urlsplit(self.base_url).hostname)
+        return ServerTooSlow.said(
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "The server %1 is too slow: the list of saved jobs did not arrive within %2 "
+                "seconds. Try again later; if it keeps happening, tell your Dispatch "
+                "administrator.",
+            ),
+            host,
+            f"{self.list_timeout:g}",
         )
 
     @staticmethod
@@ -489,29 +502,34 @@ def _get_value(value: Any) -> Any:
 
 
 def _connection_problem(exc: requests.RequestException, base_url: str) -> ConnectionFailed:
-    host = urlsplit(base_url).hostname
+    host = str(urlsplit(base_url).hostname)
     if isinstance(exc, requests.exceptions.ProxyError):
-        detail = (
-            f"Could not reach the server {host}: the proxy server could not be reached or "
-            "refused the connection. Check the proxy settings of this computer."
+        rule = QT_TRANSLATE_NOOP(
+            "Library",
+            "Could not reach the server %1: the proxy server could not be reached or refused "
+            "the connection. Check the proxy settings of this computer.",
         )
     elif isinstance(exc, requests.exceptions.SSLError):
-        detail = (
-            f"The secure connection to {host} failed (TLS certificate or protocol problem). "
-            "Check the server address and the computer's date and certificates."
+        rule = QT_TRANSLATE_NOOP(
+            "Library",
+            "The secure connection to %1 failed (TLS certificate or protocol problem). Check "
+            "the server address and the computer's date and certificates.",
         )
     elif isinstance(exc, requests.Timeout):
-        detail = (
-            f"The server {host} did not answer in time. Check the network connection and the "
-            "server address."
+        rule = QT_TRANSLATE_NOOP(
+            "Library",
+            "The server %1 did not answer in time. Check the network connection and the "
+            "server address.",
         )
     else:
-        detail = (
-            f"Could not connect to {host}. Check the network connection, a proxy or firewall, "
-            "and the server address."
+        rule = QT_TRANSLATE_NOOP(
+            "Library",
+            "Could not connect to %1. Check the network connection, a proxy or firewall, and "
+            "the server address.",
         )
-    log.warning("%s (%s)", detail, _describe(exc))
-    return ConnectionFailed(detail)
+    problem = ConnectionFailed.said(rule, host)
+    log.warning("%s (%s)", problem, _describe(exc))
+    return problem
 
 
 def _parse_saved_jobs(answer: Answer, scrub: Scrubber) -> list[SavedJob]:

@@ -6,31 +6,69 @@ sentences a user can read; they never contain a credential.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
+
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, fill
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.models import StartResult
 
 
 class DispatchError(Exception):
-    """Base class; also raised for a malformed answer (not JSON, missing keys, HTML page)."""
+    """Base class; also raised for a malformed answer (not JSON, missing keys, HTML page).
+
+    An error the windows can say in the user's language keeps its sentence's parts
+    (docs/translations.md): ``rule``, marked for translation, with ``%1``… for ``values``."""
+
+    rule: str | None = None
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def said(cls, rule: str, *values: str) -> Self:
+        """The error whose message is ``rule`` (marked for translation) filled with
+        ``values``, its parts kept."""
+        error = cls(fill(rule, *values))
+        error.rule, error.values = rule, values
+        return error
 
 
 class ValidationError(DispatchError, ValueError):
-    """Input refused before anything was sent. ``field`` names the offending parameter."""
+    """Input refused before anything was sent. ``field`` names the offending parameter.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    A refusal the windows can translate also keeps its parts (docs/translations.md): the
+    field's ``label`` and the ``rule`` broken, both marked for translation, the rule with
+    ``%1``… placeholders for ``values``; the message is ``"<label>: <rule>."``."""
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        label: str | None = None,
+        rule: str | None = None,
+        values: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.label = label
+        self.rule = rule
+        self.values = values
+
+
+def refusal(field: str | None, sentence: str, *values: str) -> ValidationError:
+    """Input refused with ``sentence`` (marked for translation, ``%1``… for ``values``), its
+    parts kept so the windows can say it in the user's language."""
+    return ValidationError(fill(sentence, *values), field, rule=sentence, values=values)
 
 
 class AuthenticationError(DispatchError):
     """HTTP 401: bad credentials, or an account that cannot read any address book (G5)."""
 
-    DEFAULT_MESSAGE = (
+    DEFAULT_MESSAGE = QT_TRANSLATE_NOOP(
+        "Library",
         "The server refused the sign-in (401). Either the username, password or API key is "
         "wrong, or the account cannot read any address book; check both with your "
-        "Dispatch administrator."
+        "Dispatch administrator.",
     )
 
     def __init__(self, message: str = DEFAULT_MESSAGE) -> None:

@@ -13,9 +13,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from dispatch_desktop.api.characters import find_forbidden
-from dispatch_desktop.api.errors import ValidationError
+from dispatch_desktop.api.errors import ValidationError, refusal
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
 
 FORBIDDEN_CHARACTERS = ";|:"
+
+# The sentences of a refused part, for a tag type and for a tag value: whole sentences (not a
+# word put in), so each reads naturally once translated.
+_EMPTY = {
+    "tag type": QT_TRANSLATE_NOOP("Library", "Tag filter part %1: the tag type is empty."),
+    "tag value": QT_TRANSLATE_NOOP("Library", "Tag filter part %1: the tag value is empty."),
+}
+_SEPARATOR_INSIDE = {
+    "tag type": QT_TRANSLATE_NOOP(
+        "Library",
+        "Tag filter part %1: the tag type %2 contains %3; tag types and values must not "
+        "contain ';', '|' or ':'.",
+    ),
+    "tag value": QT_TRANSLATE_NOOP(
+        "Library",
+        "Tag filter part %1: the tag value %2 contains %3; tag types and values must not "
+        "contain ';', '|' or ':'.",
+    ),
+}
 
 
 def _check_name(name: str, what: str, part_text: str, field: str) -> str:
@@ -27,15 +47,11 @@ def _check_name(name: str, what: str, part_text: str, field: str) -> str:
         )
     trimmed = name.strip()
     if not trimmed:
-        raise ValidationError(f"Tag filter part {part_text!r}: the {what} is empty.", field)
+        raise refusal(field, _EMPTY[what], repr(part_text))
     bad = sorted({c for c in trimmed if c in FORBIDDEN_CHARACTERS})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        raise ValidationError(
-            f"Tag filter part {part_text!r}: the {what} {trimmed!r} contains {shown}; "
-            "tag types and values must not contain ';', '|' or ':'.",
-            field,
-        )
+        raise refusal(field, _SEPARATOR_INSIDE[what], repr(part_text), repr(trimmed), shown)
     return trimmed
 
 
@@ -46,6 +62,9 @@ def _check_characters(text: str, field: str) -> None:
     if found is not None:
         part = text.split(";")[text.count(";", 0, found.position - 1)]
         raise ValidationError(f"Tag filter part {part.strip()!r} {found.sentence()}.", field)
+
+
+_EMPTY_FILTER = QT_TRANSLATE_NOOP("Library", "The tag filter is empty: give at least one tag type.")
 
 
 @dataclass(frozen=True)
@@ -61,7 +80,11 @@ class TagFilterPart:
         values = tuple(values)
         part_text = f"{tagtype}:{'|'.join(values)}"
         if not values:
-            raise ValidationError(f"Tag filter part {part_text!r}: no tag value is given.", field)
+            raise refusal(
+                field,
+                QT_TRANSLATE_NOOP("Library", "Tag filter part %1: no tag value is given."),
+                repr(part_text),
+            )
         object.__setattr__(self, "tagtype", _check_name(tagtype, "tag type", part_text, field))
         object.__setattr__(
             self, "values", tuple(_check_name(v, "tag value", part_text, field) for v in values)
@@ -84,7 +107,7 @@ class TagFilter:
     def __init__(self, parts: Any, *, field: str = "tag filter") -> None:
         parts = tuple(parts)
         if not parts:
-            raise ValidationError("The tag filter is empty: give at least one tag type.", field)
+            raise refusal(field, _EMPTY_FILTER)
         object.__setattr__(self, "parts", parts)
 
     @classmethod
@@ -94,31 +117,43 @@ class TagFilter:
         Raises :class:`ValidationError` naming the offending part.
         """
         if not isinstance(text, str):
-            raise ValidationError("A tag filter must be text.", field)
+            raise refusal(field, QT_TRANSLATE_NOOP("Library", "A tag filter must be text."))
         if not text.strip():
-            raise ValidationError("The tag filter is empty: give at least one tag type.", field)
+            raise refusal(field, _EMPTY_FILTER)
         _check_characters(text, field)
         parts = []
         for raw_part in text.split(";"):
             part_text = raw_part.strip()
             if not part_text:
-                raise ValidationError(
-                    f"The tag filter {text.strip()!r} has an empty part (two ';' in a row, "
-                    "or a ';' at an end).",
+                raise refusal(
                     field,
+                    QT_TRANSLATE_NOOP(
+                        "Library",
+                        "The tag filter %1 has an empty part (two ';' in a row, or a ';' at an "
+                        "end).",
+                    ),
+                    repr(text.strip()),
                 )
             if ":" not in part_text:
-                raise ValidationError(
-                    f"Tag filter part {part_text!r} has no ':' between tag type and values; "
-                    "write it as type:value1|value2.",
+                raise refusal(
                     field,
+                    QT_TRANSLATE_NOOP(
+                        "Library",
+                        "Tag filter part %1 has no ':' between tag type and values; write it "
+                        "as type:value1|value2.",
+                    ),
+                    repr(part_text),
                 )
             tagtype, _, values = part_text.partition(":")
             if ":" in values:
-                raise ValidationError(
-                    f"Tag filter part {part_text!r} contains more than one ':'; "
-                    "tag types and values must not contain ';', '|' or ':'.",
+                raise refusal(
                     field,
+                    QT_TRANSLATE_NOOP(
+                        "Library",
+                        "Tag filter part %1 contains more than one ':'; tag types and values "
+                        "must not contain ';', '|' or ':'.",
+                    ),
+                    repr(part_text),
                 )
             parts.append(TagFilterPart(tagtype, values.split("|"), field=field))
         return cls(parts, field=field)

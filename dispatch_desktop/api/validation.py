@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dispatch_desktop.api.characters import check_characters, find_forbidden
-from dispatch_desktop.api.errors import ValidationError
+from dispatch_desktop.api.errors import ValidationError, refusal
 from dispatch_desktop.api.models import (
     DEFAULT_SERVER_URL,
     AuthMethod,
@@ -25,35 +25,43 @@ from dispatch_desktop.api.models import (
     StartJobRequest,
 )
 from dispatch_desktop.api.tagfilter import TagFilter
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, fill
 
 MAX_JOB_ID = 2**63 - 1
 PHONE_NUMBER = re.compile(r"\+?[0-9]{6,15}")
 
 FIELD_LABELS: dict[str, str] = {
-    "jobid": "Saved job id",
-    "jobname": "Job name",
-    "message": "Message",
-    "assignedmessage": "Assigned message",
-    "tonumbers": "Recipients (phone numbers)",
-    "toaddressbookcustomtagfilter": "Recipients (tag filter)",
-    "toaddressbooktagfilterjson": "Recipients (tag filter in JSON form)",
-    "toaddressbooksavedtagfilters": "Recipients (saved tag filters)",
-    "toaddressbookgroups": "Recipients (groups)",
-    "excludenumbers": "Recipients to exclude (phone numbers)",
-    "excludecustomtagfilter": "Recipients to exclude (tag filter)",
-    "excludetagfilterjson": "Recipients to exclude (tag filter in JSON form)",
-    "tokeep": "The saved job's own recipients (add to them or replace them)",
-    "responsegoal": "Response goal",
-    "scheduledstart": "Scheduled start",
-    "jobtype": "Job type",
+    "jobid": QT_TRANSLATE_NOOP("Library", "Saved job id"),
+    "jobname": QT_TRANSLATE_NOOP("Library", "Job name"),
+    "message": QT_TRANSLATE_NOOP("Library", "Message"),
+    "assignedmessage": QT_TRANSLATE_NOOP("Library", "Assigned message"),
+    "tonumbers": QT_TRANSLATE_NOOP("Library", "Recipients (phone numbers)"),
+    "toaddressbookcustomtagfilter": QT_TRANSLATE_NOOP("Library", "Recipients (tag filter)"),
+    "toaddressbooktagfilterjson": QT_TRANSLATE_NOOP(
+        "Library", "Recipients (tag filter in JSON form)"
+    ),
+    "toaddressbooksavedtagfilters": QT_TRANSLATE_NOOP("Library", "Recipients (saved tag filters)"),
+    "toaddressbookgroups": QT_TRANSLATE_NOOP("Library", "Recipients (groups)"),
+    "excludenumbers": QT_TRANSLATE_NOOP("Library", "Recipients to exclude (phone numbers)"),
+    "excludecustomtagfilter": QT_TRANSLATE_NOOP("Library", "Recipients to exclude (tag filter)"),
+    "excludetagfilterjson": QT_TRANSLATE_NOOP(
+        "Library", "Recipients to exclude (tag filter in JSON form)"
+    ),
+    "tokeep": QT_TRANSLATE_NOOP(
+        "Library", "The saved job's own recipients (add to them or replace them)"
+    ),
+    "responsegoal": QT_TRANSLATE_NOOP("Library", "Response goal"),
+    "scheduledstart": QT_TRANSLATE_NOOP("Library", "Scheduled start"),
+    "jobtype": QT_TRANSLATE_NOOP("Library", "Job type"),
 }
 """The user's name of each request field, as the start-job form shows it."""
 
 NEW_FILTER_FIELDS = ("toaddressbookcustomtagfilter", "toaddressbooktagfilterjson")
 
-_GMM_ONLY_REASON = (
+_GMM_ONLY_REASON = QT_TRANSLATE_NOOP(
+    "Library",
     "only allowed for monitored-message jobs (GMM); this is a multi-assign job (GMA), and "
-    "the server would refuse it"
+    "the server would refuse it",
 )
 
 # Parameters each generic type refuses, with the reason shown to the user (F7, F8).
@@ -71,16 +79,18 @@ DISALLOWED_FIELDS: dict[GenericType, dict[str, str]] = {
         )
     },
     GenericType.GMM: {
-        "assignedmessage": (
+        "assignedmessage": QT_TRANSLATE_NOOP(
+            "Library",
             "only allowed for multi-assign jobs (GMA); a monitored-message job (GMM) takes "
-            "the assigned message from its job type's settings, and the server refuses one here"
+            "the assigned message from its job type's settings, and the server refuses one here",
         ),
     },
 }
 
-GMA_GOAL_RULE = (
+GMA_GOAL_RULE = QT_TRANSLATE_NOOP(
+    "Library",
     "for a multi-assign job (GMA) a new tag filter and a response goal go together: give "
-    "both or neither"
+    "both or neither",
 )
 
 
@@ -89,8 +99,27 @@ def label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
-def _error(field: str, rule: str) -> ValidationError:
-    return ValidationError(f"{label(field)}: {rule}.", field)
+def field_refusal(field: str, rule: str, *values: str) -> ValidationError:
+    """The refusal of ``field`` for breaking ``rule`` (marked for translation, with ``%1``…
+    for ``values``): "<label>: <rule>."; its parts go with it for the windows to translate."""
+    return ValidationError(
+        f"{label(field)}: {fill(rule, *values)}.",
+        field,
+        label=label(field),
+        rule=rule,
+        values=values,
+    )
+
+
+def _labelled(field: str, problem: ValidationError) -> ValidationError:
+    """``problem`` (a whole sentence) said of ``field``: "<label>: <sentence>"."""
+    return ValidationError(
+        f"{label(field)}: {problem}",
+        field,
+        label=label(field),
+        rule=problem.rule,
+        values=problem.values,
+    )
 
 
 def is_set(value: Any) -> bool:
@@ -107,10 +136,14 @@ def check_phone_number(number: Any, field: str = "tonumbers") -> str:
         # Named first: an invisible character makes a number look right and still be wrong.
         _check_name_characters(number, "the number", field, names=False)
     if not isinstance(number, str) or not PHONE_NUMBER.fullmatch(number):
-        raise _error(
+        raise field_refusal(
             field,
-            f"{number!r} is not a phone number; use digits with an optional leading +, "
-            "6 to 15 digits, no spaces",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "%1 is not a phone number; use digits with an optional leading +, 6 to 15 "
+                "digits, no spaces",
+            ),
+            repr(number),
         )
     return number
 
@@ -118,7 +151,11 @@ def check_phone_number(number: Any, field: str = "tonumbers") -> str:
 def check_response_goal(goal: Any) -> int:
     """Return ``goal`` if it is an integer greater than 0."""
     if isinstance(goal, bool) or not isinstance(goal, int) or goal <= 0:
-        raise _error("responsegoal", f"{goal!r} is not a whole number greater than 0")
+        raise field_refusal(
+            "responsegoal",
+            QT_TRANSLATE_NOOP("Library", "%1 is not a whole number greater than 0"),
+            repr(goal),
+        )
     return goal
 
 
@@ -126,17 +163,24 @@ def check_scheduled_start(when: Any, now: datetime | None = None) -> str:
     """Return the ISO 8601 form (explicit offset, seconds) of a future, time-zone aware
     ``when`` (F10)."""
     if not isinstance(when, datetime):
-        raise _error("scheduledstart", "must be a date and time")
+        raise field_refusal(
+            "scheduledstart", QT_TRANSLATE_NOOP("Library", "must be a date and time")
+        )
     if when.tzinfo is None or when.utcoffset() is None:
-        raise _error(
-            "scheduledstart", "has no time zone; give a time with an explicit offset or UTC"
+        raise field_refusal(
+            "scheduledstart",
+            QT_TRANSLATE_NOOP(
+                "Library", "has no time zone; give a time with an explicit offset or UTC"
+            ),
         )
     now = now or datetime.now(UTC)
     if when <= now:
-        raise _error(
+        raise field_refusal(
             "scheduledstart",
-            f"{when.isoformat(timespec='seconds')} is not in the future; a scheduled start "
-            "must lie ahead",
+            QT_TRANSLATE_NOOP(
+                "Library", "%1 is not in the future; a scheduled start must lie ahead"
+            ),
+            when.isoformat(timespec="seconds"),
         )
     return when.isoformat(timespec="seconds")
 
@@ -144,7 +188,11 @@ def check_scheduled_start(when: Any, now: datetime | None = None) -> str:
 def check_job_id(jobid: Any) -> int:
     """Return ``jobid`` if it is an exact positive 64-bit integer (F1)."""
     if isinstance(jobid, bool) or not isinstance(jobid, int) or not 0 < jobid <= MAX_JOB_ID:
-        raise _error("jobid", f"{jobid!r} is not a positive 64-bit whole number")
+        raise field_refusal(
+            "jobid",
+            QT_TRANSLATE_NOOP("Library", "%1 is not a positive 64-bit whole number"),
+            repr(jobid),
+        )
     return jobid
 
 
@@ -154,7 +202,7 @@ def _check_name_characters(name: str, what: str, field: str, *, names: bool = Tr
     itself)."""
     found = find_forbidden(name, names=names)
     if found is not None:
-        raise _error(field, f"{what} {name!r} {found.sentence()}")
+        raise field_refusal(field, f"{what} {name!r} {found.sentence()}")
 
 
 def check_job_type(job_type: str) -> str:
@@ -170,48 +218,53 @@ def _check_text(value: Any, field: str, *, line_breaks: bool = False) -> str:
     """A job name or message: not blank, and no character the server would misread; a message
     (``line_breaks``) may have line breaks."""
     if not isinstance(value, str):
-        raise _error(field, "must be text")
+        raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "must be text"))
     if not value.strip():
-        raise _error(field, "is blank; leave it unset to keep the saved job's value")
+        raise field_refusal(
+            field,
+            QT_TRANSLATE_NOOP("Library", "is blank; leave it unset to keep the saved job's value"),
+        )
     return check_characters(value, f"{label(field)}: the text", field, line_breaks=line_breaks)
 
 
 def _check_names(value: Any, field: str) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise _error(field, "must be a list of names")
+        raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "must be a list of names"))
     for name in value:
         if not name.strip():
-            raise _error(field, "contains a blank name")
+            raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "contains a blank name"))
         _check_name_characters(name, "the name", field)
     return list(value)
 
 
 def _check_numbers(value: Any, field: str) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise _error(field, "must be a list of phone numbers")
+        raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "must be a list of phone numbers"))
     return [check_phone_number(n, field) for n in value]
 
 
 def _check_tag_filter(value: Any, field: str) -> str:
     if not isinstance(value, TagFilter | str):
-        raise _error(field, "must be a tag filter or its text form")
+        raise field_refusal(
+            field, QT_TRANSLATE_NOOP("Library", "must be a tag filter or its text form")
+        )
     try:
         return str(TagFilter.coerce(value, field=field))
     except ValidationError as exc:
-        raise ValidationError(f"{label(field)}: {exc}", field) from None
+        raise _labelled(field, exc) from None
 
 
 def _check_json_filter(value: Any, field: str) -> list[dict[str, Any]]:
     try:
         tag_filter = value if isinstance(value, TagFilter) else TagFilter.from_json(value)
     except ValidationError as exc:
-        raise ValidationError(f"{label(field)}: {exc}", field) from None
+        raise _labelled(field, exc) from None
     return tag_filter.to_json()
 
 
 def _check_tokeep(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _error("tokeep", "must be true or false")
+        raise field_refusal("tokeep", QT_TRANSLATE_NOOP("Library", "must be true or false"))
     return value
 
 
@@ -234,9 +287,12 @@ _FIELD_CHECKS = {
 
 def _check_assigned_message(value: Any, generic_type: GenericType | None) -> str:
     if not isinstance(value, str):
-        raise _error("assignedmessage", "must be text")
+        raise field_refusal("assignedmessage", QT_TRANSLATE_NOOP("Library", "must be text"))
     if generic_type is GenericType.GMA and not value.strip():
-        raise _error("assignedmessage", "is blank; leave it unset to keep the saved message")
+        raise field_refusal(
+            "assignedmessage",
+            QT_TRANSLATE_NOOP("Library", "is blank; leave it unset to keep the saved message"),
+        )
     # Checked even when blank: GMM accepts a blank assigned message, not a control character.
     return check_characters(
         value, f"{label('assignedmessage')}: the text", "assignedmessage", line_breaks=True
@@ -254,12 +310,12 @@ def _rule_problems(
             continue
         if name == "assignedmessage" and not str(given[name]).strip():
             continue  # the server accepts a blank assigned message for GMM
-        problems.append(_error(name, reason))
+        problems.append(field_refusal(name, reason))
     if generic_type is GenericType.GMA:
         has_filter = any(name in given for name in NEW_FILTER_FIELDS)
         if has_filter != ("responsegoal" in given):
             missing = "responsegoal" if has_filter else "toaddressbookcustomtagfilter"
-            problems.append(_error(missing, GMA_GOAL_RULE))
+            problems.append(field_refusal(missing, GMA_GOAL_RULE))
     return problems
 
 
@@ -296,7 +352,11 @@ def find_problems(
     ):
         if is_set(getattr(request, first)) and is_set(getattr(request, second)):
             problems.append(
-                _error(second, f"give the filter once, either here or as {label(first)}")
+                field_refusal(
+                    second,
+                    QT_TRANSLATE_NOOP("Library", "give the filter once, either here or as %1"),
+                    label(first),
+                )
             )
     given = {
         spec.name: getattr(request, spec.name)
@@ -337,27 +397,39 @@ def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
     check_characters(url.strip(), "Server address: the text", "server")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(
-            f"Server address {url!r} is not a web address; it should look like "
-            f"{DEFAULT_SERVER_URL}.",
+        raise refusal(
             "server",
+            QT_TRANSLATE_NOOP(
+                "Library", "Server address %1 is not a web address; it should look like %2."
+            ),
+            repr(url),
+            DEFAULT_SERVER_URL,
         )
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise ValidationError(
-            "Server address: give only the address, without '?', '#' or a user name in it.",
+        raise refusal(
             "server",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Server address: give only the address, without '?', '#' or a user name in it.",
+            ),
         )
     try:
         parts.port  # noqa: B018 - reading it validates it
     except ValueError:
-        raise ValidationError(
-            f"Server address {url!r} has an invalid port number.", "server"
+        raise refusal(
+            "server",
+            QT_TRANSLATE_NOOP("Library", "Server address %1 has an invalid port number."),
+            repr(url),
         ) from None
     if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
-        raise ValidationError(
-            f"Server address {url!r} uses plain http://, which would send credentials "
-            "unencrypted; use https:// (plain http is allowed only to this computer).",
+        raise refusal(
             "server",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Server address %1 uses plain http://, which would send credentials "
+                "unencrypted; use https:// (plain http is allowed only to this computer).",
+            ),
+            repr(url),
         )
     return url.strip().rstrip("/")
 
@@ -376,30 +448,48 @@ def check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
     """Refuse credentials that are missing for ``auth`` or could not travel intact."""
     if auth.uses_api_key:
         if not credentials.api_key:
-            raise ValidationError("API key: give the API key from the Web Portal.", "api_key")
-        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
-            raise ValidationError(
-                "API key: it contains a blank, a line break or a character an API key never "
-                "has; copy it again from the Web Portal.",
+            raise refusal(
                 "api_key",
+                QT_TRANSLATE_NOOP("Library", "API key: give the API key from the Web Portal."),
+            )
+        if not _API_KEY_CHARACTERS.fullmatch(credentials.api_key):
+            raise refusal(
+                "api_key",
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "API key: it contains a blank, a line break or a character an API key "
+                    "never has; copy it again from the Web Portal.",
+                ),
             )
         return
     if credentials.username:
         check_characters(credentials.username, "Username: the text", "username")
     if credentials.password and any(_unsendable_in_password(c) for c in credentials.password):
         # Never say which character or where: that would tell something about the password.
-        raise ValidationError(
-            "Password: it contains a line break, another control character or a broken "
-            "character that cannot be sent; type it again.",
+        raise refusal(
             "password",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Password: it contains a line break, another control character or a broken "
+                "character that cannot be sent; type it again.",
+            ),
         )
     if not credentials.username:
-        raise ValidationError("Username: give the username of the API account.", "username")
-    if not credentials.password:
-        raise ValidationError("Password: give the password of the API account.", "password")
-    if auth is AuthMethod.BASIC and ":" in credentials.username:
-        raise ValidationError(
-            "Username: a name containing ':' cannot travel by HTTP Basic; choose another "
-            "way to send credentials.",
+        raise refusal(
             "username",
+            QT_TRANSLATE_NOOP("Library", "Username: give the username of the API account."),
+        )
+    if not credentials.password:
+        raise refusal(
+            "password",
+            QT_TRANSLATE_NOOP("Library", "Password: give the password of the API account."),
+        )
+    if auth is AuthMethod.BASIC and ":" in credentials.username:
+        raise refusal(
+            "username",
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "Username: a name containing ':' cannot travel by HTTP Basic; choose another "
+                "way to send credentials.",
+            ),
         )

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from dispatch_desktop import __version__
 from dispatch_desktop.storage.paths import Profile, config_dir, journal_path, log_dir
 from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
-from dispatch_desktop.ui.common import APP_NAME, tr
+from dispatch_desktop.ui.common import APP_NAME, translate
 from dispatch_desktop.ui.crash import CrashHandler, configure_logging
+from dispatch_desktop.ui.language import choose_language, install_language
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.signals import close_on_signals
 from dispatch_desktop.ui.signin import SignInDialog
@@ -274,7 +275,9 @@ class StartUp:
     def _on_demo_server_failed(self, error: BaseException) -> None:
         log.error("the demo server could not start: %s", error)
         if self.dialog is not None:
-            self.dialog.demo_server_failed(tr("The demo server could not start; see the log file."))
+            self.dialog.demo_server_failed(
+                translate("App", "The demo server could not start; see the log file.")
+            )
 
     def _start_monitor(self) -> None:
         """Start the job monitor once its modules (requests among them) are loaded, off the
@@ -316,7 +319,7 @@ class StartUp:
 
 def prepare(args: argparse.Namespace) -> QApplication:
     """The application object, named and with its icon; logging to the profile's log file;
-    the crash handler."""
+    the crash handler; the interface language."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -325,6 +328,8 @@ def prepare(args: argparse.Namespace) -> QApplication:
     app.setWindowIcon(QIcon.fromTheme("dispatch-desktop", QIcon.fromTheme("mail-send")))
     log_file = configure_logging(log_dir(profile_of(args)))
     CrashHandler(log_file, demo=args.demo).install()
+    chosen = AppSettings(config_dir(profile_of(args)) / SETTINGS_FILE_NAME).language
+    install_language(app, choose_language(args.language, chosen, os.environ))
     return app
 
 

@@ -29,8 +29,12 @@ from dispatch_desktop.api import (
     DispatchError,
     OutcomeUnknown,
     RequestRejected,
+    StartedUnverifiable,
     ValidationError,
 )
+
+# The one formatter of every translated text; it needs no Qt, so the library uses it too.
+from dispatch_desktop.translation_marks import fill as fill
 from dispatch_desktop.ui import colors
 
 APP_NAME = "Dispatch Desktop"
@@ -47,14 +51,41 @@ HEADING_NAME_LIMIT = 80
 """Characters of a name in a heading: a long name must not push what follows out of sight."""
 
 
-def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """Translate a string of the shared context; ``%n`` in it becomes ``n``."""
-    return QCoreApplication.translate("DispatchDesktop", text, disambiguation, n)
+PLURAL = "plural"
+"""The fourth argument of every :func:`translate` call that counts (``%n``)."""
 
 
-def count_text(count: int, one: str, many: str) -> str:
-    """``one`` or ``many`` by ``count``, with ``%1`` replaced by the count."""
-    return (tr(one) if count == 1 else tr(many)).replace("%1", str(count))
+def translate(
+    context: str,
+    text: str,
+    disambiguation: str | None = None,
+    plural: str | None = None,
+    n: int = -1,
+) -> str:
+    """The translation of ``text`` in ``context``. Call it with a literal context and text:
+    ``pyside6-lupdate`` reads the calls from the source (docs/translations.md). A text that
+    counts is written ``translate(context, "%n job(s)", None, PLURAL, count)``: ``%n``
+    becomes ``count`` in the language's plural form. The marker is there for lupdate, which
+    takes a name in the fourth place for the old "encoding" argument and reads the count
+    from the fifth; a count in the fourth place would not be extracted as a plural."""
+    if not plural:
+        return QCoreApplication.translate(context, text, disambiguation)
+    translated = QCoreApplication.translate(context, text, disambiguation, n)
+    if translated != text.replace("%n", str(n)):
+        return translated
+    # Not translated (English is the source language; or no translation is installed):
+    # "(s)" makes the English plural, so English needs no translation file and reads right
+    # even before one is installed.
+    return text.replace("(s)", "" if n == 1 else "s").replace("%n", str(n))
+
+
+def library_text(text: str) -> str:
+    """A sentence of a module without Qt (the library, the form's rules, the launcher), as
+    the user reads it: translated when the module marked it for translation (context
+    "Library", dispatch_desktop/translation_marks.py), else as it is."""
+    if "\0" in text:  # Qt looks a text up as a C string: this one cannot be a marked text
+        return text
+    return translate("Library", text)
 
 
 def window_title(base: str, demo: bool) -> str:
@@ -64,17 +95,60 @@ def window_title(base: str, demo: bool) -> str:
 
 
 def error_sentence(error: BaseException) -> str:
-    """The sentence a user reads for a library error (never a traceback)."""
-    if isinstance(
-        error,
-        AuthenticationError | ConnectionFailed | OutcomeUnknown | RequestRejected | ValidationError,
-    ):
-        return str(error)
+    """The sentence a user reads for a library error (never a traceback), in the user's
+    language as far as the library marked it or kept its parts (docs/translations.md)."""
+    if isinstance(error, ValidationError):
+        return validation_sentence(error)
+    if isinstance(error, RequestRejected):
+        detail = error.server_text.strip() or translate("Common", "no explanation given")
+        return fill(
+            translate("Common", "The server rejected the request (HTTP %1): %2"),
+            error.status,
+            detail,
+        )
+    if isinstance(error, OutcomeUnknown):
+        return fill(
+            translate(
+                "Common",
+                "The outcome is unknown: the start request may have reached the server, but "
+                "no complete answer came back (%1). The job may have started; check the "
+                "Dispatch dashboard before trying again.",
+            ),
+            library_text(error.reason),
+        )
+    if isinstance(error, StartedUnverifiable):
+        return fill(
+            translate(
+                "Common",
+                "The server reported the job as started, but the runtime id it gave (%1) is "
+                "not a valid id, so the job cannot be followed here. Messages are on their "
+                "way; check the Dispatch dashboard for this job.",
+            ),
+            error.runtime_id_text,
+        )
+    if isinstance(error, DispatchError) and error.rule is not None:
+        return fill(library_text(error.rule), *error.values)
+    if isinstance(error, AuthenticationError | ConnectionFailed):
+        return library_text(str(error))
     if isinstance(error, DispatchError):
-        return tr("The server's answer could not be understood: %1").replace("%1", str(error))
-    return tr("An unexpected error occurred (%1); details are in the log file.").replace(
-        "%1", type(error).__name__
+        return fill(translate("Common", "The server's answer could not be understood: %1"), error)
+    return fill(
+        translate("Common", "An unexpected error occurred (%1); details are in the log file."),
+        type(error).__name__,
     )
+
+
+def validation_sentence(error: ValidationError) -> str:
+    """Input the library refused, in words ("<field>: <rule>." or a sentence of its own),
+    translated when the library kept the parts (validation.py, tagfilter.py), else its
+    sentence as far as it is marked."""
+    if error.rule is None:
+        return library_text(str(error))
+    rule = fill(library_text(error.rule), *error.values)
+    if error.label is None:
+        return rule
+    sentence = fill(translate("Common", "%1: %2"), library_text(error.label), rule)
+    return sentence if sentence.endswith((".", "?", "!")) else sentence + "."
 
 
 def plain(text: object, *, one_line: bool = False, limit: int | None = None) -> str:
@@ -134,10 +208,13 @@ class PlainLabel(QLabel):
 def demo_banner(parent: QWidget) -> QLabel:
     """The banner every window shows in demo mode, so a drill is never taken for real."""
     banner = QLabel(
-        tr("DEMO MODE — connected to the built-in demo server. No real messages are sent."),
+        translate(
+            "Common",
+            "DEMO MODE — connected to the built-in demo server. No real messages are sent.",
+        ),
         parent,
     )
-    banner.setAccessibleName(tr("Demo mode"))
+    banner.setAccessibleName(translate("Common", "Demo mode"))
     banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
     banner.setStyleSheet(
         f"{colors.DEMO_BANNER.css()} font-weight: bold; padding: 6px; border-radius: 3px;"
@@ -182,9 +259,9 @@ def exercise_banner(parent: QWidget | None = None) -> HatchedBanner:
     """The banner of every place an exercise is shown: the form, the confirmation, the
     outcome and the monitor."""
     banner = HatchedBanner(
-        tr("EXERCISE — messages are sent for real, marked as an exercise."), parent
+        translate("Common", "EXERCISE — messages are sent for real, marked as an exercise."), parent
     )
-    banner.setAccessibleName(tr("Exercise"))
+    banner.setAccessibleName(translate("Common", "Exercise"))
     return banner
 
 

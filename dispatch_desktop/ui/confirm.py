@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -33,12 +34,14 @@ from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRe
 from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
+    PLURAL,
     PlainLabel,
     demo_banner,
     escaped,
     exercise_banner,
+    fill,
     plain,
-    tr,
+    translate,
     window_title,
 )
 from dispatch_desktop.ui.launch_panel import outcome_title
@@ -58,41 +61,45 @@ def clock_text(moment: datetime, now: datetime) -> str:
     local = moment.astimezone()
     if local.date() == now.astimezone().date():
         return local.strftime("%H:%M")
-    return local.strftime("%a %Y-%m-%d %H:%M")
+    return f"{weekday(local)} {local:%Y-%m-%d %H:%M}"
+
+
+def weekday(moment: datetime) -> str:
+    """The short name of ``moment``'s weekday in the interface's language (strftime's %a
+    would be English whatever the language)."""
+    return QLocale().dayName(moment.isoweekday(), QLocale.FormatType.ShortFormat)
 
 
 def span_text(seconds: float) -> str:
     """A time span in words: "58 min", "2 h 5 min", "3 days"."""
     minutes = round(seconds / 60)
     if minutes < 1:
-        return tr("less than a minute")
+        return translate("Confirm", "less than a minute")
     if minutes < 60:
-        return tr("%1 min").replace("%1", str(minutes))
+        return fill(translate("Confirm", "%1 min"), str(minutes))
     hours, rest = divmod(minutes, 60)
     if hours >= 48:
-        return tr("%1 days").replace("%1", str(hours // 24))
+        return fill(translate("Confirm", "%1 days"), str(hours // 24))
     if rest == 0:
-        return tr("%1 h").replace("%1", str(hours))
-    return tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(rest))
+        return fill(translate("Confirm", "%1 h"), str(hours))
+    return fill(translate("Confirm", "%1 h %2 min"), str(hours), str(rest))
 
 
 def when_text(scheduled: datetime | None, now: datetime) -> str:
     """When the job starts: "now", or "at 10:04 (in 58 min)" in local time."""
     if scheduled is None:
-        return tr("now")
+        return translate("Confirm", "now")
     seconds = max(0.0, (scheduled - now).total_seconds())
-    return (
-        tr("at %1 (in %2)")
-        .replace("%1", clock_text(scheduled, now))
-        .replace("%2", span_text(seconds))
+    return fill(
+        translate("Confirm", "at %1 (in %2)"), clock_text(scheduled, now), span_text(seconds)
     )
 
 
 def confirm_text(scheduled: datetime | None, now: datetime) -> str:
     """The confirm button's words: "Start now" or "Schedule for 10:04"."""
     if scheduled is None:
-        return tr("Start &now")
-    return tr("&Schedule for %1").replace("%1", clock_text(scheduled, now))
+        return translate("Confirm", "Start &now")
+    return fill(translate("Confirm", "&Schedule for %1"), clock_text(scheduled, now))
 
 
 def _names(values: list[str] | None) -> str:
@@ -104,21 +111,25 @@ def _filter_in_words(value: TagFilter | str | None) -> str:
         return ""
     tag_filter = TagFilter.coerce(value)
     parts = [
-        tr("%1 is %2").replace("%1", p.tagtype).replace("%2", tr(" or ").join(p.values))
+        fill(
+            translate("Confirm", "%1 is %2"), p.tagtype, translate("Confirm", " or ").join(p.values)
+        )
         for p in tag_filter.parts
     ]
-    return tr(" and ").join(parts) + f"  ({tag_filter})"
+    return translate("Confirm", " and ").join(parts) + f"  ({tag_filter})"
 
 
 def _when_in_words(when: datetime | None) -> str:
     if when is None:
-        return tr("Now — messages go out as soon as the server has resolved the recipients.")
+        return translate(
+            "Confirm", "Now — messages go out as soon as the server has resolved the recipients."
+        )
     local = when.astimezone()
     utc = when.astimezone(UTC)
-    return (
-        tr("At %1 local time (%2 UTC)")
-        .replace("%1", local.strftime("%a %Y-%m-%d %H:%M %Z"))
-        .replace("%2", utc.strftime("%Y-%m-%d %H:%M"))
+    return fill(
+        translate("Confirm", "At %1 local time (%2 UTC)"),
+        f"{weekday(local)} {local:%Y-%m-%d %H:%M %Z}",
+        utc.strftime("%Y-%m-%d %H:%M"),
     )
 
 
@@ -126,25 +137,34 @@ def launch_summary(
     job: SavedJob, request: StartJobRequest, generic_type: GenericType | None
 ) -> list[tuple[str, str]]:
     """The launch as (label, text) rows: job, name, message, recipients, goal, start."""
-    generic = generic_type.value if generic_type else tr("unknown")
+    generic = generic_type.value if generic_type else translate("Confirm", "unknown")
     rows = [
-        (tr("Saved job"), f"{job.name} — id {job.id}, type {job.type} ({generic})"),
-        (tr("Job name"), request.jobname or tr("“%1” (unchanged)").replace("%1", job.name)),
-        (tr("Message"), request.message or tr("The saved job's message (unchanged)")),
+        (
+            translate("Confirm", "Saved job"),
+            f"{job.name} — id {job.id}, type {job.type} ({generic})",
+        ),
+        (
+            translate("Confirm", "Job name"),
+            request.jobname or fill(translate("Confirm", "“%1” (unchanged)"), job.name),
+        ),
+        (
+            translate("Confirm", "Message"),
+            request.message or translate("Confirm", "The saved job's message (unchanged)"),
+        ),
     ]
     if request.assignedmessage:
-        rows.append((tr("Assigned message"), request.assignedmessage))
+        rows.append((translate("Confirm", "Assigned message"), request.assignedmessage))
     rows.extend(_recipient_rows(request, generic_type))
     goal = request.responsegoal
     rows.append(
         (
-            tr("Response goal"),
-            tr("%1 confirmed responders").replace("%1", str(goal))
+            translate("Confirm", "Response goal"),
+            translate("Confirm", "%n confirmed responder(s)", None, PLURAL, goal)
             if goal
-            else tr("As saved in the job"),
+            else translate("Confirm", "As saved in the job"),
         )
     )
-    rows.append((tr("Start"), _when_in_words(request.scheduledstart)))
+    rows.append((translate("Confirm", "Start"), _when_in_words(request.scheduledstart)))
     return rows
 
 
@@ -161,10 +181,10 @@ def recipients_line(request: StartJobRequest, generic_type: GenericType | None) 
     """What happens to the saved job's own recipients, in one plain line. The server replaces
     them unless ``tokeep`` is set; a GMA job always replaces them (F8)."""
     if not any(is_set(getattr(request, name)) for name in _RECIPIENT_FIELDS):
-        return tr("The saved job's own recipients are used, unchanged.")
+        return translate("Confirm", "The saved job's own recipients are used, unchanged.")
     if request.tokeep and generic_type is not GenericType.GMA:
-        return tr("The saved job's own recipients are kept, and these are added.")
-    return tr("The saved job's own recipients are replaced by these.")
+        return translate("Confirm", "The saved job's own recipients are kept, and these are added.")
+    return translate("Confirm", "The saved job's own recipients are replaced by these.")
 
 
 def _json_filter(value: TagFilter | list[dict[str, object]] | None) -> TagFilter | None:
@@ -177,21 +197,32 @@ def _recipient_rows(
     request: StartJobRequest, generic_type: GenericType | None
 ) -> list[tuple[str, str]]:
     added = [
-        (tr("Phone numbers"), ", ".join(request.tonumbers or [])),
-        (tr("Tag filter"), _filter_in_words(request.toaddressbookcustomtagfilter)),
-        (tr("Tag filter"), _filter_in_words(_json_filter(request.toaddressbooktagfilterjson))),
-        (tr("Saved tag filters"), _names(request.toaddressbooksavedtagfilters)),
-        (tr("Groups"), _names(request.toaddressbookgroups)),
+        (translate("Confirm", "Phone numbers"), ", ".join(request.tonumbers or [])),
+        (
+            translate("Confirm", "Tag filter"),
+            _filter_in_words(request.toaddressbookcustomtagfilter),
+        ),
+        (
+            translate("Confirm", "Tag filter"),
+            _filter_in_words(_json_filter(request.toaddressbooktagfilterjson)),
+        ),
+        (translate("Confirm", "Saved tag filters"), _names(request.toaddressbooksavedtagfilters)),
+        (translate("Confirm", "Groups"), _names(request.toaddressbookgroups)),
     ]
-    rows = [(tr("Recipients"), recipients_line(request, generic_type))]
-    rows.extend((tr("  + %1").replace("%1", label), text) for label, text in added if text)
+    rows = [(translate("Confirm", "Recipients"), recipients_line(request, generic_type))]
+    rows.extend(
+        (fill(translate("Confirm", "  + %1"), label), text) for label, text in added if text
+    )
     excluded = [
-        (tr("Phone numbers"), ", ".join(request.excludenumbers or [])),
-        (tr("Tag filter"), _filter_in_words(request.excludecustomtagfilter)),
-        (tr("Tag filter"), _filter_in_words(_json_filter(request.excludetagfilterjson))),
+        (translate("Confirm", "Phone numbers"), ", ".join(request.excludenumbers or [])),
+        (translate("Confirm", "Tag filter"), _filter_in_words(request.excludecustomtagfilter)),
+        (
+            translate("Confirm", "Tag filter"),
+            _filter_in_words(_json_filter(request.excludetagfilterjson)),
+        ),
     ]
     rows.extend(
-        (tr("  − excluded %1").replace("%1", label.lower()), text)
+        (fill(translate("Confirm", "  − excluded %1"), label.lower()), text)
         for label, text in excluded
         if text
     )
@@ -199,11 +230,22 @@ def _recipient_rows(
 
 
 NOTES = (
-    "Recipients from tag filters and groups are looked up in the address book now, when the "
-    "job is started; later changes to the address book do not change who gets the message.",
-    "The settings of the job type are read when the job starts; they are not saved with the job.",
-    "Starting sends real messages to real people and cannot be undone. A start whose answer "
-    "is lost may still have happened: never start again before checking.",
+    QT_TRANSLATE_NOOP(
+        "Confirm",
+        "Recipients from tag filters and groups are looked up in the address book now, when "
+        "the job is started; later changes to the address book do not change who gets the "
+        "message.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Confirm",
+        "The settings of the job type are read when the job starts; they are not saved with "
+        "the job.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Confirm",
+        "Starting sends real messages to real people and cannot be undone. A start whose "
+        "answer is lost may still have happened: never start again before checking.",
+    ),
 )
 
 
@@ -258,30 +300,30 @@ def find_earlier_launches(
 
 def _outcome_in_words(record: LaunchRecord) -> str:
     words = {
-        Outcome.OK: tr("started"),
-        Outcome.STARTED_UNVERIFIABLE: tr("started, without a valid runtime id"),
-        Outcome.PENDING: tr("no answer recorded — it may have started"),
-        Outcome.UNKNOWN: tr("outcome unknown — it may have started"),
+        Outcome.OK: translate("Confirm", "started"),
+        Outcome.STARTED_UNVERIFIABLE: translate("Confirm", "started, without a valid runtime id"),
+        Outcome.PENDING: translate("Confirm", "no answer recorded — it may have started"),
+        Outcome.UNKNOWN: translate("Confirm", "outcome unknown — it may have started"),
     }.get(record.outcome) or outcome_title(record.outcome)
     if record.mode is LaunchMode.EXERCISE:
-        words += tr(" (exercise)")
+        words += translate("Confirm", " (exercise)")
     return words
 
 
 def _earlier_line(record: LaunchRecord, now: datetime) -> str:
     runtime = (
-        tr("runtime id %1").replace("%1", str(record.runtime_id))  # exact digits (F1)
+        fill(translate("Confirm", "runtime id %1"), str(record.runtime_id))  # exact digits (F1)
         if record.runtime_id is not None
-        else tr("no runtime id")
+        else translate("Confirm", "no runtime id")
     )
     ago = max(0.0, (now - record.attempted_at).total_seconds())
-    return (
-        tr("• %1 (%2 ago): %3, %4, by %5")
-        .replace("%1", clock_text(record.attempted_at, now))
-        .replace("%2", span_text(ago))
-        .replace("%3", _outcome_in_words(record))
-        .replace("%4", runtime)
-        .replace("%5", plain(record.user, one_line=True, limit=HEADING_NAME_LIMIT))
+    return fill(
+        translate("Confirm", "• %1 (%2 ago): %3, %4, by %5"),
+        clock_text(record.attempted_at, now),
+        span_text(ago),
+        _outcome_in_words(record),
+        runtime,
+        plain(record.user, one_line=True, limit=HEADING_NAME_LIMIT),
     )
 
 
@@ -289,35 +331,41 @@ def repeat_warning(earlier: EarlierLaunches, now: datetime) -> str:
     """The repeat guard's words: when, the runtime id and the outcome of each earlier launch,
     or that the journal could not be checked."""
     if not earlier.checked:
-        return tr(
+        return translate(
+            "Confirm",
             "The launch journal could not be read, so it cannot be checked whether this job "
             "was started from this computer a moment ago. Make sure it was not before you "
-            "start it again."
+            "start it again.",
         )
     unsettled = any(not record.outcome_known for record in earlier.records)
     lines = [
-        tr("This job may already have started from this computer:")
+        translate("Confirm", "This job may already have started from this computer:")
         if unsettled
-        else tr("This job was already started from this computer:")
+        else translate("Confirm", "This job was already started from this computer:")
     ]
     lines.extend(_earlier_line(record, now) for record in earlier.records[:SHOWN_EARLIER])
     more = len(earlier.records) - SHOWN_EARLIER
     if more > 0:
-        lines.append(tr("… and %1 more.").replace("%1", str(more)))
+        lines.append(fill(translate("Confirm", "… and %1 more."), str(more)))
     lines.append(
-        tr(
+        translate(
+            "Confirm",
             "Check the Dispatch dashboard or the monitor first: starting it again may send "
-            "every message twice."
+            "every message twice.",
         )
         if unsettled
-        else tr("Starting it again sends every message again.")
+        else translate("Confirm", "Starting it again sends every message again.")
     )
     return "\n".join(lines)
 
 
 # -- the dialog -------------------------------------------------------------------------------
 
-_MODE_WORDS = {LaunchMode.LIVE: "LIVE", LaunchMode.DEMO: "DEMO", LaunchMode.EXERCISE: "EXERCISE"}
+_MODE_WORDS = {
+    LaunchMode.LIVE: QT_TRANSLATE_NOOP("Confirm", "LIVE"),
+    LaunchMode.DEMO: QT_TRANSLATE_NOOP("Confirm", "DEMO"),
+    LaunchMode.EXERCISE: QT_TRANSLATE_NOOP("Confirm", "EXERCISE"),
+}
 
 
 class ConfirmLaunchDialog(QDialog):
@@ -345,7 +393,7 @@ class ConfirmLaunchDialog(QDialog):
         super().__init__(parent)
         now = now or datetime.now(UTC)
         mode = mode or (LaunchMode.DEMO if demo else LaunchMode.LIVE)
-        self.setWindowTitle(window_title(self.tr("Confirm launch"), demo))
+        self.setWindowTitle(window_title(translate("Confirm", "Confirm launch"), demo))
         self.setModal(True)
         layout = QVBoxLayout(self)
         if demo:
@@ -358,7 +406,7 @@ class ConfirmLaunchDialog(QDialog):
         self._add_heading(layout, job, request, server, mode, now)
         self._add_recipients(layout, request, generic_type, unknown_tags or [])
         self.summary = QTextBrowser(self)
-        self.summary.setAccessibleName(self.tr("Launch summary"))
+        self.summary.setAccessibleName(translate("Confirm", "Launch summary"))
         self.summary.setHtml(_summary_html(launch_summary(job, request, generic_type), demo))
         self.summary.setMinimumSize(560, 280)
         layout.addWidget(self.summary, 1)
@@ -369,10 +417,10 @@ class ConfirmLaunchDialog(QDialog):
         self, layout: QVBoxLayout, earlier: EarlierLaunches, now: datetime
     ) -> None:
         self.repeat_warning = _wrapping_label(repeat_warning(earlier, now), self)
-        self.repeat_warning.setAccessibleName(self.tr("Earlier launches"))
+        self.repeat_warning.setAccessibleName(translate("Confirm", "Earlier launches"))
         self.repeat_warning.setStyleSheet(f"PlainLabel {{ {_WARNING_CSS} }}")
-        self.start_again = QCheckBox(self.tr("Start it again"), self)
-        self.start_again.setAccessibleName(self.tr("Start it again"))
+        self.start_again = QCheckBox(translate("Confirm", "Start it again"), self)
+        self.start_again.setAccessibleName(translate("Confirm", "Start it again"))
         layout.addWidget(self.repeat_warning)
         layout.addWidget(self.start_again)
 
@@ -389,21 +437,23 @@ class ConfirmLaunchDialog(QDialog):
         # restyle the question or hide the address. The address starts a line of its own, and
         # a long name is cut (the summary shows it whole) and never widens the dialog.
         self.heading = _wrapping_label(
-            self.tr("Start “%1” — %2\non %3?")
-            .replace("%1", plain(job.name, one_line=True, limit=HEADING_NAME_LIMIT))
-            .replace("%2", self.tr(_MODE_WORDS[mode]))
-            .replace("%3", plain(server, one_line=True)),
+            fill(
+                translate("Confirm", "Start “%1” — %2\non %3?"),
+                plain(job.name, one_line=True, limit=HEADING_NAME_LIMIT),
+                translate("Confirm", _MODE_WORDS[mode]),
+                plain(server, one_line=True),
+            ),
             self,
         )
-        self.heading.setAccessibleName(self.tr("Launch heading"))
+        self.heading.setAccessibleName(translate("Confirm", "Launch heading"))
         self.heading.setStyleSheet(
             f"PlainLabel {{ font-size: 14pt; font-weight: bold; padding: 6px; "
             f"{colors.CONFIRMATION[mode.value].css()} }}"
         )
         self.when = PlainLabel(
-            self.tr("When: %1").replace("%1", when_text(request.scheduledstart, now)), self
+            fill(translate("Confirm", "When: %1"), when_text(request.scheduledstart, now)), self
         )
-        self.when.setAccessibleName(self.tr("When"))
+        self.when.setAccessibleName(translate("Confirm", "When"))
         self.when.setStyleSheet("font-size: 12pt; font-weight: bold;")
         layout.addWidget(self.heading)
         layout.addWidget(self.when)
@@ -416,28 +466,29 @@ class ConfirmLaunchDialog(QDialog):
         unknown_tags: list[str],
     ) -> None:
         self.recipients = _wrapping_label(recipients_line(request, generic_type), self)
-        self.recipients.setAccessibleName(self.tr("Recipients"))
+        self.recipients.setAccessibleName(translate("Confirm", "Recipients"))
         self.recipients.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.recipients)
         self.unknown_tags: PlainLabel | None = None
         if unknown_tags:
             self.unknown_tags = _wrapping_label(
-                self.tr("Not seen in earlier launches — check the spelling: %1").replace(
-                    "%1", _names([plain(tag, one_line=True) for tag in unknown_tags])
+                fill(
+                    translate("Confirm", "Not seen in earlier launches — check the spelling: %1"),
+                    _names([plain(tag, one_line=True) for tag in unknown_tags]),
                 ),
                 self,
             )
-            self.unknown_tags.setAccessibleName(self.tr("Tags not seen before"))
+            self.unknown_tags.setAccessibleName(translate("Confirm", "Tags not seen before"))
             self.unknown_tags.setStyleSheet(f"PlainLabel {{ {_WARNING_CSS} }}")
             layout.addWidget(self.unknown_tags)
 
     def _buttons(self, scheduled: datetime | None, now: datetime) -> QHBoxLayout:
-        self.back_button = QPushButton(self.tr("Go back"), self)
-        self.back_button.setAccessibleName(self.tr("Go back"))
+        self.back_button = QPushButton(translate("Confirm", "Go back"), self)
+        self.back_button.setAccessibleName(translate("Confirm", "Go back"))
         self.back_button.setDefault(True)
         self.back_button.clicked.connect(self.reject)
         self.confirm_button = QPushButton(confirm_text(scheduled, now), self)
-        self.confirm_button.setAccessibleName(self.tr("Confirm start job"))
+        self.confirm_button.setAccessibleName(translate("Confirm", "Confirm start job"))
         self.confirm_button.setAutoDefault(False)
         self.confirm_button.setDefault(False)
         armed, disarmed = colors.CONFIRMATION["confirm"], colors.CONFIRMATION["confirm disabled"]
@@ -469,7 +520,10 @@ def _wrapping_label(text: str, parent: QWidget) -> PlainLabel:
     return label
 
 
-DEMO_NOTE = "Demo mode: the built-in demo server simulates the callout; no message reaches anyone."
+DEMO_NOTE = QT_TRANSLATE_NOOP(
+    "Confirm",
+    "Demo mode: the built-in demo server simulates the callout; no message reaches anyone.",
+)
 
 
 def _summary_html(rows: list[tuple[str, str]], demo: bool) -> str:
@@ -479,5 +533,6 @@ def _summary_html(rows: list[tuple[str, str]], demo: bool) -> str:
         for label, text in rows
     )
     shown = (*NOTES[:-1], DEMO_NOTE) if demo else NOTES
-    notes = "".join(f"<li>{escaped(tr(note))}</li>" for note in shown)
-    return f"<table>{body}</table><p><b>{escaped(tr('Please note'))}</b></p><ul>{notes}</ul>"
+    notes = "".join(f"<li>{escaped(translate('Confirm', note))}</li>" for note in shown)
+    heading = escaped(translate("Confirm", "Please note"))
+    return f"<table>{body}</table><p><b>{heading}</b></p><ul>{notes}</ul>"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from dispatch_desktop import __version__
 from dispatch_desktop.api.redaction import RedactingFormatter, redact
 from dispatch_desktop.storage.private import PrivateRotatingFileHandler, private_folder
-from dispatch_desktop.ui.common import tr, window_title
+from dispatch_desktop.ui.common import fill, translate, window_title
 
 log = logging.getLogger(__name__)
 LOG_FILE_NAME = "dispatch-desktop.log"
@@ -70,16 +70,20 @@ class CrashHandler:
         if QApplication.instance() is None:
             return
         self.shown += 1
-        title = window_title(tr("Unexpected error"), self.demo)
+        title = window_title(translate("Crash", "Unexpected error"), self.demo)
         box = QMessageBox(QMessageBox.Icon.Critical, title, "")
         box.setTextFormat(Qt.TextFormat.PlainText)  # the log file's path is shown as it is
         box.setText(
-            tr(
-                "Something went wrong inside Dispatch Desktop (%1). Your work is not lost: the "
-                "window keeps running. If it happens again, send the report below to support."
-            ).replace("%1", kind.__name__)
+            fill(
+                translate(
+                    "Crash",
+                    "Something went wrong inside Dispatch Desktop (%1). Your work is not lost: the "
+                    "window keeps running. If it happens again, send the report below to support.",
+                ),
+                kind.__name__,
+            )
         )
-        where = str(self.log_file) if self.log_file else tr("the log file")
-        box.setInformativeText(tr("The report is also in %1.").replace("%1", where))
+        where = str(self.log_file) if self.log_file else translate("Crash", "the log file")
+        box.setInformativeText(fill(translate("Crash", "The report is also in %1."), where))
         box.setDetailedText(report)
         box.exec()

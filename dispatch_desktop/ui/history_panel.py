@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,28 +48,38 @@ from dispatch_desktop.storage.journal import (
     Outcome,
 )
 from dispatch_desktop.ui import colors
-from dispatch_desktop.ui.common import APP_NAME, PlainLabel, count_text, error_sentence, tr
+from dispatch_desktop.ui.common import (
+    APP_NAME,
+    PLURAL,
+    PlainLabel,
+    error_sentence,
+    fill,
+    library_text,
+    translate,
+)
 from dispatch_desktop.ui.table_model import ColumnsModel, Index, cell_text
 from dispatch_desktop.ui.workers import TaskRunner
 
 OUTCOME_LABELS = {
-    Outcome.PENDING: "Pending — outcome unknown",
-    Outcome.OK: "Started",
-    Outcome.NOT_STARTED: "Not started",
-    Outcome.REJECTED: "Rejected",
-    Outcome.AUTH_FAILED: "Authentication failed",
-    Outcome.UNKNOWN: "OUTCOME UNKNOWN",
-    Outcome.CONNECTION_FAILED: "Server unreachable",
-    Outcome.REFUSED_LOCALLY: "Refused before sending",
-    Outcome.STARTED_UNVERIFIABLE: "Started (runtime id not valid)",
-    Outcome.CANCELLED: "Cancelled before sending",
+    Outcome.PENDING: QT_TRANSLATE_NOOP("HistoryPanel", "Pending — outcome unknown"),
+    Outcome.OK: QT_TRANSLATE_NOOP("HistoryPanel", "Started"),
+    Outcome.NOT_STARTED: QT_TRANSLATE_NOOP("HistoryPanel", "Not started"),
+    Outcome.REJECTED: QT_TRANSLATE_NOOP("HistoryPanel", "Rejected"),
+    Outcome.AUTH_FAILED: QT_TRANSLATE_NOOP("HistoryPanel", "Authentication failed"),
+    Outcome.UNKNOWN: QT_TRANSLATE_NOOP("HistoryPanel", "OUTCOME UNKNOWN"),
+    Outcome.CONNECTION_FAILED: QT_TRANSLATE_NOOP("HistoryPanel", "Server unreachable"),
+    Outcome.REFUSED_LOCALLY: QT_TRANSLATE_NOOP("HistoryPanel", "Refused before sending"),
+    Outcome.STARTED_UNVERIFIABLE: QT_TRANSLATE_NOOP(
+        "HistoryPanel", "Started (runtime id not valid)"
+    ),
+    Outcome.CANCELLED: QT_TRANSLATE_NOOP("HistoryPanel", "Cancelled before sending"),
 }
-SENDING_LABEL = "Sending…"
+SENDING_LABEL = QT_TRANSLATE_NOOP("HistoryPanel", "Sending…")
 """The outcome of the attempt this app is sending right now (still ``pending`` in the journal)."""
 MODE_LABELS = {
-    LaunchMode.LIVE: "Live",
-    LaunchMode.EXERCISE: "EXERCISE",
-    LaunchMode.DEMO: "Demo",
+    LaunchMode.LIVE: QT_TRANSLATE_NOOP("HistoryPanel", "Live"),
+    LaunchMode.EXERCISE: QT_TRANSLATE_NOOP("HistoryPanel", "EXERCISE"),
+    LaunchMode.DEMO: QT_TRANSLATE_NOOP("HistoryPanel", "Demo"),
 }
 REAL_MODES = frozenset({LaunchMode.LIVE, LaunchMode.EXERCISE})
 DEMO_MODES = frozenset({LaunchMode.DEMO})
@@ -130,9 +140,17 @@ def _filter_in_words(value: Any) -> str:
         else:
             tag_filter = TagFilter.coerce(str(value))
     except ValidationError:
-        return value if isinstance(value, str) else tr("(a filter that cannot be read)")
-    return tr(" and ").join(
-        tr("%1: %2").replace("%1", part.tagtype).replace("%2", tr(" or ").join(part.values))
+        return (
+            value
+            if isinstance(value, str)
+            else translate("HistoryPanel", "(a filter that cannot be read)")
+        )
+    return translate("HistoryPanel", " and ").join(
+        fill(
+            translate("HistoryPanel", "%1: %2"),
+            part.tagtype,
+            translate("HistoryPanel", " or ").join(part.values),
+        )
         for part in tag_filter.parts
     )
 
@@ -141,8 +159,9 @@ def _names(value: Any) -> str:
     return ", ".join(str(name) for name in value) if isinstance(value, list) else str(value)
 
 
-def _count(value: Any, one: str, many: str) -> str:
-    return count_text(len(value) if isinstance(value, list) else 1, one, many)
+def _numbers(value: Any) -> str:
+    count = len(value) if isinstance(value, list) else 1
+    return translate("HistoryPanel", "%n number(s)", None, PLURAL, count)
 
 
 def recipients_in_words(parameters: Mapping[str, Any], generic_type: str | None = None) -> str:
@@ -151,25 +170,33 @@ def recipients_in_words(parameters: Mapping[str, Any], generic_type: str | None 
     added = []
     for key in ("toaddressbookcustomtagfilter", "toaddressbooktagfilterjson"):
         if key in parameters:
-            added.append(tr("tag filter %1").replace("%1", _filter_in_words(parameters[key])))
+            added.append(
+                fill(translate("HistoryPanel", "tag filter %1"), _filter_in_words(parameters[key]))
+            )
     if "toaddressbooksavedtagfilters" in parameters:
         names = _names(parameters["toaddressbooksavedtagfilters"])
-        added.append(tr("saved filters %1").replace("%1", names))
+        added.append(fill(translate("HistoryPanel", "saved filters %1"), names))
     if "toaddressbookgroups" in parameters:
-        added.append(tr("groups %1").replace("%1", _names(parameters["toaddressbookgroups"])))
+        added.append(
+            fill(translate("HistoryPanel", "groups %1"), _names(parameters["toaddressbookgroups"]))
+        )
     if "tonumbers" in parameters:
-        added.append(_count(parameters["tonumbers"], "%1 number", "%1 numbers"))
+        added.append(_numbers(parameters["tonumbers"]))
     excluded = []
     if "excludenumbers" in parameters:
-        excluded.append(_count(parameters["excludenumbers"], "%1 number", "%1 numbers"))
+        excluded.append(_numbers(parameters["excludenumbers"]))
     for key in ("excludecustomtagfilter", "excludetagfilterjson"):
         if key in parameters:
             excluded.append(_filter_in_words(parameters[key]))
-    words = added or [tr("the job's own recipients")]
-    words.extend(tr("excluding %1").replace("%1", text) for text in excluded)
+    words = added or [translate("HistoryPanel", "the job's own recipients")]
+    words.extend(fill(translate("HistoryPanel", "excluding %1"), text) for text in excluded)
     if added:
         keep = parameters.get("tokeep") is True and generic_type != "GMA"
-        words.append(tr("added to the job's own") if keep else tr("replacing the job's own"))
+        words.append(
+            translate("HistoryPanel", "added to the job's own")
+            if keep
+            else translate("HistoryPanel", "replacing the job's own")
+        )
     return "; ".join(words)
 
 
@@ -183,7 +210,7 @@ def _parameters(record: LaunchRecord) -> dict[str, Any]:
 
 def _message(parameters: Mapping[str, Any]) -> str:
     message = parameters.get("message")
-    return str(message) if message else tr("(the saved job's message)")
+    return str(message) if message else translate("HistoryPanel", "(the saved job's message)")
 
 
 def message_in_words(record: LaunchRecord) -> str:
@@ -212,6 +239,18 @@ class HistoryRow:
     """Each column's text as its cell shows it, on one line."""
 
 
+def _details(record: LaunchRecord) -> str:
+    """What the outcome said: a start in the user's language; otherwise the journal's words,
+    translated where they are the app's own (the server's stay as it wrote them)."""
+    if record.outcome is Outcome.OK and record.runtime_id is not None:
+        return fill(
+            translate("HistoryPanel", "Job “%1” started with runtime id %2."),
+            record.result_job_name or record.job_name or "",
+            record.runtime_id,  # exact digits (F1)
+        )
+    return library_text(record.message or "")
+
+
 def history_row(record: LaunchRecord) -> HistoryRow:
     """``record`` with its cells' texts. Blocking work (the parameters are parsed): call it
     off the GUI thread."""
@@ -219,8 +258,8 @@ def history_row(record: LaunchRecord) -> HistoryRow:
     texts = (
         record.attempted_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
         record.job_name or "",
-        tr(MODE_LABELS[record.mode]),
-        tr(OUTCOME_LABELS[record.outcome]),
+        translate("HistoryPanel", MODE_LABELS[record.mode]),
+        translate("HistoryPanel", OUTCOME_LABELS[record.outcome]),
         _message(parameters),
         recipients_in_words(parameters, record.generic_type),
         "" if record.runtime_id is None else str(record.runtime_id),  # exact, F1
@@ -228,7 +267,7 @@ def history_row(record: LaunchRecord) -> HistoryRow:
         record.user,
         record.server,
         str(record.job_id),
-        record.message or "",
+        _details(record),
     )
     shown = tuple(cell_text(text, Qt.ItemDataRole.DisplayRole) for text in texts)
     return HistoryRow(record, texts, shown)
@@ -259,19 +298,20 @@ class LaunchHistoryModel(ColumnsModel):
     asks for its page (``rows_wanted(ids)``), which the panel reads off the GUI thread."""
 
     COLUMNS = (
-        "Time",
-        "Saved job",
-        "Mode",
-        "Outcome",
-        "Message",
-        "Recipients",
-        "Runtime id",
-        "Started as",
-        "User",
-        "Server",
-        "Saved job id",
-        "Details",
+        QT_TRANSLATE_NOOP("HistoryPanel", "Time"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Saved job"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Mode"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Outcome"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Message"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Recipients"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Runtime id"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Started as"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "User"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Server"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Saved job id"),
+        QT_TRANSLATE_NOOP("HistoryPanel", "Details"),
     )
+    CONTEXT = "HistoryPanel"
     MODE_COLUMN = 2
     OUTCOME_COLUMN = 3
 
@@ -369,13 +409,17 @@ class LaunchHistoryModel(ColumnsModel):
         column = index.column()
         held = self._row(index.row())
         if held is None:
-            return tr("Loading…") if role == _DISPLAY and column == 0 else None
+            return (
+                translate("HistoryPanel", "Loading…") if role == _DISPLAY and column == 0 else None
+            )
         record = held.record
         if role in (_DISPLAY, _TOOLTIP):
             sending = column == self.OUTCOME_COLUMN and self.is_sending(record)
             if role == _DISPLAY:
-                return tr(SENDING_LABEL) if sending else held.shown[column]
-            return cell_text(tr(SENDING_LABEL) if sending else held.texts[column], role)
+                return translate("HistoryPanel", SENDING_LABEL) if sending else held.shown[column]
+            return cell_text(
+                translate("HistoryPanel", SENDING_LABEL) if sending else held.texts[column], role
+            )
         if role == _RECORD:
             return record
         if column == self.MODE_COLUMN and record.mode is LaunchMode.EXERCISE:
@@ -520,13 +564,13 @@ class HistoryPanel(QWidget):
         self._counted = ""  # the status line's count, as last shown
         self._export_stop: threading.Event | None = None  # set: cancel the export under way
         self.menu = QMenu(self)
-        self.menu.setAccessibleName(tr("Launch actions"))
+        self.menu.setAccessibleName(translate("HistoryPanel", "Launch actions"))
         self.model = LaunchHistoryModel(self)
         self.model.rows_wanted.connect(self._read_rows)
         self.table = HistoryTable(self)
         # Tab leaves the table (arrows move inside it): a keyboard user is never trapped.
         self.table.setTabKeyNavigation(False)
-        self.table.setAccessibleName(tr("Launch history"))
+        self.table.setAccessibleName(translate("HistoryPanel", "Launch history"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -538,19 +582,19 @@ class HistoryPanel(QWidget):
         self.status = PlainLabel("", self)
         self.status.setWordWrap(True)
         self.export_progress = QProgressBar(self)
-        self.export_progress.setAccessibleName(tr("Export progress"))
+        self.export_progress.setAccessibleName(translate("HistoryPanel", "Export progress"))
         self.export_progress.hide()
         self._keep_room_when_hidden(self.export_progress)
-        self.cancel_export_button = QPushButton(tr("Cancel export"), self)
-        self.cancel_export_button.setAccessibleName(tr("Cancel the export"))
+        self.cancel_export_button = QPushButton(translate("HistoryPanel", "Cancel export"), self)
+        self.cancel_export_button.setAccessibleName(translate("HistoryPanel", "Cancel the export"))
         self.cancel_export_button.clicked.connect(self.cancel_export)
         self.cancel_export_button.hide()
         self._keep_room_when_hidden(self.cancel_export_button)
-        self.export_button = QPushButton(tr("Export CSV…"), self)
-        self.export_button.setAccessibleName(tr("Export history to CSV"))
+        self.export_button = QPushButton(translate("HistoryPanel", "Export CSV…"), self)
+        self.export_button.setAccessibleName(translate("HistoryPanel", "Export history to CSV"))
         self.export_button.clicked.connect(self._ask_export)
-        self.reload_button = QPushButton(tr("Reload"), self)
-        self.reload_button.setAccessibleName(tr("Reload history"))
+        self.reload_button = QPushButton(translate("HistoryPanel", "Reload"), self)
+        self.reload_button.setAccessibleName(translate("HistoryPanel", "Reload history"))
         self.reload_button.clicked.connect(self.reload)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -567,7 +611,7 @@ class HistoryPanel(QWidget):
         self.attempt_settled.connect(self._on_attempt_settled, queued)
         self.export_progressed.connect(self._show_export_progress, queued)
         if journal is None:
-            self.status.setText(tr("Opening the launch journal…"))
+            self.status.setText(translate("HistoryPanel", "Opening the launch journal…"))
             self._set_usable(False)
 
     @staticmethod
@@ -586,14 +630,20 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         samples = {
             "Time": ["2000-12-31 23:59:59"],
-            "Mode": [tr(label) for label in MODE_LABELS.values()],
-            "Outcome": [tr(label) for label in (*OUTCOME_LABELS.values(), SENDING_LABEL)],
+            "Mode": [translate("HistoryPanel", label) for label in MODE_LABELS.values()],
+            "Outcome": [
+                translate("HistoryPanel", label)
+                for label in (*OUTCOME_LABELS.values(), SENDING_LABEL)
+            ],
             "Runtime id": ["9" * 19],  # the largest 64-bit id, whole (F1)
             "Saved job id": ["9" * 19],
         }
         room = metrics.horizontalAdvance("M") * 2
         for column, title in enumerate(self.model.COLUMNS):
-            texts = [tr(title), *samples.get(title, ["x" * _FREE_TEXT_CHARS])]
+            texts = [
+                translate("HistoryPanel", title),
+                *samples.get(title, ["x" * _FREE_TEXT_CHARS]),
+            ]
             header.resizeSection(column, max(map(metrics.horizontalAdvance, texts)) + room)
             if title in _ID_COLUMNS:  # never narrowed: a cut id reads as another id (F1)
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
@@ -604,7 +654,11 @@ class HistoryPanel(QWidget):
         self.journal = journal
         self._set_usable(journal is not None)
         if journal is None:
-            self.status.setText(tr("The launch journal could not be opened; see the log file."))
+            self.status.setText(
+                translate(
+                    "HistoryPanel", "The launch journal could not be opened; see the log file."
+                )
+            )
         else:
             self.reload()
 
@@ -682,12 +736,14 @@ class HistoryPanel(QWidget):
 
     def _count_text(self) -> str:
         if self.scope is None:
-            return tr("Not signed in: sign in to see the launches on your server.")
-        return count_text(
-            self.model.rowCount(),
-            "%1 launch attempt recorded on %2.",
-            "%1 launch attempts recorded on %2.",
-        ).replace("%2", self.scope.server)
+            return translate(
+                "HistoryPanel", "Not signed in: sign in to see the launches on your server."
+            )
+        count = self.model.rowCount()
+        text = translate(
+            "HistoryPanel", "%n launch attempt(s) recorded on %1.", None, PLURAL, count
+        )
+        return fill(text, self.scope.server)
 
     def _loaded(self, status: str | None) -> None:
         if status is not None:
@@ -774,14 +830,14 @@ class HistoryPanel(QWidget):
         menu = self.menu
         menu.clear()
         runtime_id = record.runtime_id
-        copy = menu.addAction(tr("&Copy runtime id"))
+        copy = menu.addAction(translate("HistoryPanel", "&Copy runtime id"))
         copy.setEnabled(runtime_id is not None)
         # The exact digits (F1): the id never passes through a number type of Qt.
         copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(str(runtime_id)))
-        show = menu.addAction(tr("&Show in monitor"))
+        show = menu.addAction(translate("HistoryPanel", "&Show in monitor"))
         show.setEnabled(runtime_id is not None)
         show.triggered.connect(lambda: self.monitor_requested.emit(runtime_id))
-        again = menu.addAction(tr("&Launch again with these settings"))
+        again = menu.addAction(translate("HistoryPanel", "&Launch again with these settings"))
         again.setEnabled(not self.model.is_sending(record))
         again.triggered.connect(lambda: self.launch_again_requested.emit(record))
         return menu
@@ -795,9 +851,13 @@ class HistoryPanel(QWidget):
 
     def _ask_export(self) -> None:
         # The window's title says whether this is a drill (demo mode); so does this one.
-        title = self.window().windowTitle().replace(APP_NAME, tr("Export launch history"))
+        title = (
+            self.window()
+            .windowTitle()
+            .replace(APP_NAME, translate("HistoryPanel", "Export launch history"))
+        )
         path, _ = QFileDialog.getSaveFileName(
-            self, title, "launch-history.csv", tr("CSV files (*.csv)")
+            self, title, "launch-history.csv", translate("HistoryPanel", "CSV files (*.csv)")
         )
         if path:
             self.export_to(Path(path))
@@ -828,14 +888,19 @@ class HistoryPanel(QWidget):
             return not stop.is_set()
 
         self._show_exporting(True)
-        self.status.setText(tr("Exporting the launch history to %1…").replace("%1", str(path)))
+        self.status.setText(
+            fill(translate("HistoryPanel", "Exporting the launch history to %1…"), str(path))
+        )
         self._submit(
             lambda: journal.export_csv(path, step),
             "export launch journal",
             lambda count: self._exported(
-                tr("Exported %1 launch attempts to %2.")
-                .replace("%1", str(count))
-                .replace("%2", str(path))
+                fill(
+                    translate(
+                        "HistoryPanel", "Exported %n launch attempt(s) to %1.", None, PLURAL, count
+                    ),
+                    path,
+                )
             ),
             self._export_failed,
         )
@@ -845,7 +910,7 @@ class HistoryPanel(QWidget):
         if self._export_stop is not None:
             self._export_stop.set()
             self.cancel_export_button.setEnabled(False)
-            self.status.setText(tr("Cancelling the export…"))
+            self.status.setText(translate("HistoryPanel", "Cancelling the export…"))
 
     def _show_export_progress(self, written: int, total: int) -> None:
         if self._export_stop is not None:
@@ -866,7 +931,7 @@ class HistoryPanel(QWidget):
 
     def _export_failed(self, error: BaseException) -> None:
         if isinstance(error, ExportCancelled):
-            self._exported(tr("Export cancelled; no file was written."))
+            self._exported(translate("HistoryPanel", "Export cancelled; no file was written."))
             return
         self._export_stop = None
         self._show_exporting(False)

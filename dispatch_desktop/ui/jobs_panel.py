@@ -9,7 +9,7 @@ from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from dispatch_desktop.api import GenericType, JobTypeMapping, SavedJob
 from dispatch_desktop.joblist import Column, JobList, Selection, search_needle
 from dispatch_desktop.storage.journal import LaunchRecord, Outcome
-from dispatch_desktop.ui.common import PlainLabel, count_text, error_sentence, plain
+from dispatch_desktop.ui.common import PLURAL, PlainLabel, error_sentence, fill, plain, translate
 from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ ALL_TYPES = ""
 PREPARED_HERE = 2_000
 """Up to this many saved jobs are prepared for the list on the GUI thread (at once, a few
 milliseconds); more on the task runner."""
-UNKNOWN_GENERIC = "unknown"
+UNKNOWN_GENERIC = QT_TRANSLATE_NOOP("JobsPanel", "unknown")
 CELL_PADDING = 10
 """Pixels a column has beside its widest text: the cell's margins and some air."""
 TYPE_COLUMN_CHARS = 28
@@ -108,7 +108,7 @@ def launched_text(when: datetime, now: datetime) -> str:
 def generic_type_label(mapping: JobTypeMapping, job_type: str) -> str:
     """What the table shows for a type's generic type (G2): GMM, GMA or unknown."""
     generic = mapping.generic_type_of(job_type)
-    return generic.value if generic else UNKNOWN_GENERIC
+    return generic.value if generic else translate("JobsPanel", UNKNOWN_GENERIC)
 
 
 class SavedJobsModel(ColumnsModel):
@@ -117,7 +117,15 @@ class SavedJobsModel(ColumnsModel):
     It holds what the rows show besides the jobs: the type mapping, the favourites and the
     recent launches. The table shows it through :class:`ShownJobsModel`."""
 
-    COLUMNS = ("Name", "Type", "Generic type", "Id", "Favourite", "Launched")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("JobsPanel", "Name"),
+        QT_TRANSLATE_NOOP("JobsPanel", "Type"),
+        QT_TRANSLATE_NOOP("JobsPanel", "Generic type"),
+        QT_TRANSLATE_NOOP("JobsPanel", "Id"),
+        QT_TRANSLATE_NOOP("JobsPanel", "Favourite"),
+        QT_TRANSLATE_NOOP("JobsPanel", "Launched"),
+    )
+    CONTEXT = "JobsPanel"
     GENERIC_COLUMN = Column.GENERIC
     STAR_COLUMN = Column.FAVOURITE
     LAUNCHED_COLUMN = Column.LAUNCHED
@@ -254,7 +262,7 @@ class SavedJobsModel(ColumnsModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return STAR
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                return self.tr("Favourite")
+                return translate("JobsPanel", "Favourite")
         return super().headerData(section, orientation, role)
 
     def _text(self, row: int, column: int) -> str:
@@ -275,14 +283,20 @@ class SavedJobsModel(ColumnsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return STAR if favourite else NO_STAR
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.tr("Favourite") if favourite else self.tr("Not a favourite")
+            return (
+                translate("JobsPanel", "Favourite")
+                if favourite
+                else translate("JobsPanel", "Not a favourite")
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             if favourite:
-                return self.tr("Favourite. Click, or press %1, to remove the star.").replace(
-                    "%1", FAVOURITE_SHORTCUT
+                return fill(
+                    translate("JobsPanel", "Favourite. Click, or press %1, to remove the star."),
+                    FAVOURITE_SHORTCUT,
                 )
-            return self.tr("Click, or press %1, to star this job as a favourite.").replace(
-                "%1", FAVOURITE_SHORTCUT
+            return fill(
+                translate("JobsPanel", "Click, or press %1, to star this job as a favourite."),
+                FAVOURITE_SHORTCUT,
             )
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -292,8 +306,9 @@ class SavedJobsModel(ColumnsModel):
         launched = self._recent.get(job_id)
         if launched is None:
             return None
-        return self.tr("Last launched from this computer: %1").replace(
-            "%1", launched.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return fill(
+            translate("JobsPanel", "Last launched from this computer: %1"),
+            launched.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
         )
 
 
@@ -519,32 +534,38 @@ class SavedJobsPanel(QWidget):
 
     def _build(self) -> None:
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search (Ctrl+F)"))
-        self.search.setToolTip(self.tr("Filter by name, type or id as you type (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Search saved jobs"))
+        self.search.setPlaceholderText(translate("JobsPanel", "Search (Ctrl+F)"))
+        self.search.setToolTip(
+            translate("JobsPanel", "Filter by name, type or id as you type (Ctrl+F)")
+        )
+        self.search.setAccessibleName(translate("JobsPanel", "Search saved jobs"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self._on_search_return)
         self.search.installEventFilter(self)
 
         self.view_choice = QComboBox(self)
-        self.view_choice.setAccessibleName(self.tr("Saved jobs view"))
+        self.view_choice.setAccessibleName(translate("JobsPanel", "Saved jobs view"))
         self.view_choice.setToolTip(
-            self.tr("All saved jobs, your favourites, or those launched lately from here")
+            translate(
+                "JobsPanel", "All saved jobs, your favourites, or those launched lately from here"
+            )
         )
-        self.view_choice.addItem(self.tr("All jobs"), JobsView.ALL)
-        self.view_choice.addItem(self.tr("Favourites"), JobsView.FAVOURITES)
-        self.view_choice.addItem(self.tr("Recent"), JobsView.RECENT)
+        self.view_choice.addItem(translate("JobsPanel", "All jobs"), JobsView.ALL)
+        self.view_choice.addItem(translate("JobsPanel", "Favourites"), JobsView.FAVOURITES)
+        self.view_choice.addItem(translate("JobsPanel", "Recent"), JobsView.RECENT)
         self.view_choice.currentIndexChanged.connect(self._on_view)
 
         self.type_filter = QComboBox(self)
-        self.type_filter.setAccessibleName(self.tr("Job type filter"))
-        self.type_filter.addItem(self.tr("All types"), ALL_TYPES)
+        self.type_filter.setAccessibleName(translate("JobsPanel", "Job type filter"))
+        self.type_filter.addItem(translate("JobsPanel", "All types"), ALL_TYPES)
         self.type_filter.currentIndexChanged.connect(self._on_type)
 
-        self.refresh_button = QPushButton(self.tr("Refresh"), self)
-        self.refresh_button.setAccessibleName(self.tr("Refresh saved jobs"))
-        self.refresh_button.setToolTip(self.tr("Reload the saved jobs from the server (F5)"))
+        self.refresh_button = QPushButton(translate("JobsPanel", "Refresh"), self)
+        self.refresh_button.setAccessibleName(translate("JobsPanel", "Refresh saved jobs"))
+        self.refresh_button.setToolTip(
+            translate("JobsPanel", "Reload the saved jobs from the server (F5)")
+        )
         self.refresh_button.clicked.connect(self.refresh_requested)
 
         self.table = _JobsTable(self)
@@ -553,7 +574,7 @@ class SavedJobsPanel(QWidget):
         self._column_widths: dict[int, int] = {}
         self._title_widths: dict[int, int] = {}
         self._names_width = 0
-        self.table.setAccessibleName(self.tr("Saved jobs"))
+        self.table.setAccessibleName(translate("JobsPanel", "Saved jobs"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -609,10 +630,12 @@ class SavedJobsPanel(QWidget):
     def _build_favourite_action(self) -> None:
         # On the panel, not the window: the key acts on the selected job only while the list
         # (or its search field) has the focus, never while the dispatcher types in the form.
-        self.favourite_action = QAction(self.tr("Add to &favourites"), self)
+        self.favourite_action = QAction(translate("JobsPanel", "Add to &favourites"), self)
         self.favourite_action.setShortcut(QKeySequence(FAVOURITE_SHORTCUT))
         self.favourite_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.favourite_action.setToolTip(self.tr("Star or unstar the selected saved job"))
+        self.favourite_action.setToolTip(
+            translate("JobsPanel", "Star or unstar the selected saved job")
+        )
         self.favourite_action.triggered.connect(self.toggle_favourite)
         self.addAction(self.favourite_action)
 
@@ -651,7 +674,7 @@ class SavedJobsPanel(QWidget):
         self._fill_type_filter(job_list.types)
         self._fit_columns(job_list)
         self.refreshed_label.setText(
-            self.tr("Last refreshed %1").replace("%1", refreshed_at.strftime("%H:%M:%S"))
+            fill(translate("JobsPanel", "Last refreshed %1"), refreshed_at.strftime("%H:%M:%S"))
         )
         self._update_state()
 
@@ -706,12 +729,12 @@ class SavedJobsPanel(QWidget):
         """Disable Refresh while a reload runs."""
         self.refresh_button.setEnabled(not refreshing)
         if refreshing:
-            self.refreshed_label.setText(self.tr("Refreshing…"))
+            self.refreshed_label.setText(translate("JobsPanel", "Refreshing…"))
 
     def set_load_error(self, message: str) -> None:
         """Say why the list could not be loaded; keep what was shown before."""
         self._load_error = message
-        self.refreshed_label.setText(self.tr("Refresh failed"))
+        self.refreshed_label.setText(translate("JobsPanel", "Refresh failed"))
         self._update_state()
 
     def set_mapping(self, mapping: JobTypeMapping) -> None:
@@ -775,7 +798,7 @@ class SavedJobsPanel(QWidget):
         current = self.type_filter.currentData()
         self.type_filter.blockSignals(True)
         self.type_filter.clear()
-        self.type_filter.addItem(self.tr("All types"), ALL_TYPES)
+        self.type_filter.addItem(translate("JobsPanel", "All types"), ALL_TYPES)
         for job_type in types:
             self.type_filter.addItem(plain(job_type, one_line=True), job_type)
         index = self.type_filter.findData(current)
@@ -787,7 +810,10 @@ class SavedJobsPanel(QWidget):
         """Each column but the name (which takes the room left) as wide as the widest text
         it can hold, or its title."""
         self._fit_column(Column.TYPE, job_list.types, TYPE_COLUMN_CHARS)
-        self._fit_column(Column.GENERIC, [UNKNOWN_GENERIC, *(g.value for g in GenericType)])
+        self._fit_column(
+            Column.GENERIC,
+            [translate("JobsPanel", UNKNOWN_GENERIC), *(g.value for g in GenericType)],
+        )
         self._fit_column(Column.ID, [*job_list.longest_ids, LONGEST_ID])
         self._fit_column(Column.FAVOURITE, [STAR, NO_STAR])
         self._fit_launched()
@@ -919,14 +945,14 @@ class SavedJobsPanel(QWidget):
         if job is None:
             return
         menu = QMenu(self)
-        copy = QAction(self.tr("Copy id"), menu)
+        copy = QAction(translate("JobsPanel", "Copy id"), menu)
         copy.triggered.connect(self.copy_selected_id)
         menu.addAction(copy)
         if self._server is not None and self._settings is not None:
             self.favourite_action.setText(
-                self.tr("Remove from &favourites")
+                translate("JobsPanel", "Remove from &favourites")
                 if self.model.is_favourite(job.id)
-                else self.tr("Add to &favourites")
+                else translate("JobsPanel", "Add to &favourites")
             )
             menu.addAction(self.favourite_action)
         menu.exec(self.table.viewport().mapToGlobal(position))
@@ -935,12 +961,10 @@ class SavedJobsPanel(QWidget):
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         if total == shown:
-            self.count_label.setText(count_text(total, "%1 saved job", "%1 saved jobs"))
+            self.count_label.setText(translate("JobsPanel", "%n saved job(s)", None, PLURAL, total))
         else:
             self.count_label.setText(
-                self.tr("Showing %1 of %2 saved jobs")
-                .replace("%1", str(shown))
-                .replace("%2", str(total))
+                fill(translate("JobsPanel", "Showing %1 of %2 saved jobs"), str(shown), str(total))
             )
         empty_reason = self._empty_reason(total, shown)
         self.empty_label.setText(empty_reason)
@@ -948,15 +972,20 @@ class SavedJobsPanel(QWidget):
 
     def _empty_reason(self, total: int, shown: int) -> str:
         if self._signed_out:
-            return self.tr("Not signed in. Choose File → Sign in… (Ctrl+L) to load saved jobs.")
+            return translate(
+                "JobsPanel", "Not signed in. Choose File → Sign in… (Ctrl+L) to load saved jobs."
+            )
         if self._load_error and total == 0:
-            return self.tr("The saved jobs could not be loaded: %1").replace("%1", self._load_error)
+            return fill(
+                translate("JobsPanel", "The saved jobs could not be loaded: %1"), self._load_error
+            )
         if not self._loaded:
-            return self.tr("Loading saved jobs…")
+            return translate("JobsPanel", "Loading saved jobs…")
         if total == 0:
-            return self.tr(
+            return translate(
+                "JobsPanel",
                 "This account has no saved jobs it may start. Save a job in the Dispatch web "
-                "portal, then refresh (F5)."
+                "portal, then refresh (F5).",
             )
         if shown == 0:
             return self._empty_view_reason()
@@ -965,14 +994,21 @@ class SavedJobsPanel(QWidget):
     def _empty_view_reason(self) -> str:
         view = self.current_view()
         if view is JobsView.FAVOURITES and not self.model.favourite_rows():
-            return self.tr(
-                "No favourites on this server yet. Select a saved job and press %1, or click "
-                "the star in its row; choose All jobs to see them all."
-            ).replace("%1", FAVOURITE_SHORTCUT)
+            return fill(
+                translate(
+                    "JobsPanel",
+                    "No favourites on this server yet. Select a saved job and press %1, or click "
+                    "the star in its row; choose All jobs to see them all.",
+                ),
+                FAVOURITE_SHORTCUT,
+            )
         if view is JobsView.RECENT and self._recent_error:
-            return self.tr("The recent launches could not be read: %1").replace(
-                "%1", self._recent_error
+            return fill(
+                translate("JobsPanel", "The recent launches could not be read: %1"),
+                self._recent_error,
             )
         if view is JobsView.RECENT and not self.model.launch_ranks():
-            return self.tr("No saved job has been launched from this computer on this server yet.")
-        return self.tr("No saved job matches the search or the type filter.")
+            return translate(
+                "JobsPanel", "No saved job has been launched from this computer on this server yet."
+            )
+        return translate("JobsPanel", "No saved job matches the search or the type filter.")

@@ -47,10 +47,13 @@ from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
     PlainLabel,
     demo_banner,
+    error_sentence,
     exercise_banner,
+    fill,
     fit_id_field,
+    library_text,
     plain,
-    tr,
+    translate,
     window_title,
 )
 from dispatch_desktop.ui.workers import TaskRunner
@@ -249,7 +252,9 @@ class LaunchController(QObject):
                 LaunchOutcome(
                     Outcome.CANCELLED,
                     CANCELLED_MESSAGE,
-                    journal_warning=tr("The cancel could not be written to the launch journal."),
+                    journal_warning=translate(
+                        "LaunchPanel", "The cancel could not be written to the launch journal."
+                    ),
                 )
             )
             return
@@ -257,11 +262,15 @@ class LaunchController(QObject):
         self._on_outcome(
             LaunchOutcome(
                 Outcome.UNKNOWN,
-                tr(
-                    "The outcome is unknown: an internal error (%1) occurred while starting the "
-                    "job. The job may have started; check the Dispatch dashboard before trying "
-                    "again."
-                ).replace("%1", type(error).__name__),
+                fill(
+                    translate(
+                        "LaunchPanel",
+                        "The outcome is unknown: an internal error (%1) occurred while starting "
+                        "the job. The job may have started; check the Dispatch dashboard before "
+                        "trying again.",
+                    ),
+                    type(error).__name__,
+                ),
             )
         )
 
@@ -298,16 +307,41 @@ def _panel_css(stage: colors.Stage) -> str:
 def outcome_title(kind: Outcome) -> str:
     """The headline of an outcome; each kind reads differently."""
     return {
-        Outcome.OK: tr("Job started"),
-        Outcome.NOT_STARTED: tr("The job was NOT started"),
-        Outcome.REJECTED: tr("The server rejected the request; nothing was sent"),
-        Outcome.AUTH_FAILED: tr("Signed out: the server refused the credentials"),
-        Outcome.CONNECTION_FAILED: tr("Could not reach the server; nothing was sent"),
-        Outcome.REFUSED_LOCALLY: tr("Not sent: the form has a problem"),
-        Outcome.UNKNOWN: tr("OUTCOME UNKNOWN — the job may have started"),
-        Outcome.STARTED_UNVERIFIABLE: tr("Job started — but its runtime id is not valid"),
-        Outcome.CANCELLED: tr("Cancelled — nothing was sent"),
+        Outcome.OK: translate("LaunchPanel", "Job started"),
+        Outcome.NOT_STARTED: translate("LaunchPanel", "The job was NOT started"),
+        Outcome.REJECTED: translate(
+            "LaunchPanel", "The server rejected the request; nothing was sent"
+        ),
+        Outcome.AUTH_FAILED: translate(
+            "LaunchPanel", "Signed out: the server refused the credentials"
+        ),
+        Outcome.CONNECTION_FAILED: translate(
+            "LaunchPanel", "Could not reach the server; nothing was sent"
+        ),
+        Outcome.REFUSED_LOCALLY: translate("LaunchPanel", "Not sent: the form has a problem"),
+        Outcome.UNKNOWN: translate("LaunchPanel", "OUTCOME UNKNOWN — the job may have started"),
+        Outcome.STARTED_UNVERIFIABLE: translate(
+            "LaunchPanel", "Job started — but its runtime id is not valid"
+        ),
+        Outcome.CANCELLED: translate("LaunchPanel", "Cancelled — nothing was sent"),
     }[kind]
+
+
+def outcome_detail(outcome: LaunchOutcome) -> str:
+    """What happened, in the user's language: the library's errors as translated sentences;
+    the server's own words (why it did not start or rejected the request) as it wrote them."""
+    if outcome.kind is Outcome.OK and outcome.runtimeid is not None:
+        return fill(
+            translate("LaunchPanel", "Job “%1” started with runtime id %2."),
+            outcome.jobname or "",
+            outcome.runtimeid,  # exact digits (F1)
+        )
+    if outcome.error is None:
+        return library_text(outcome.message)
+    sentence = error_sentence(outcome.error)
+    if outcome.kind is Outcome.CONNECTION_FAILED:
+        sentence += " " + translate("LaunchPanel", "Nothing was sent.")
+    return sentence
 
 
 class ClosingNotice(QDialog):
@@ -318,23 +352,26 @@ class ClosingNotice(QDialog):
         self, job_name: str, until: str, *, demo: bool, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(window_title(tr("Closing"), demo))
+        self.setWindowTitle(window_title(translate("LaunchPanel", "Closing"), demo))
         self.setModal(True)
         self._finished = False
         self.message = PlainLabel(
-            tr(
-                "Dispatch Desktop will close as soon as the start call for “%1” has an answer, "
-                "at the latest at %2. The outcome will be recorded in the launch journal."
-            )
-            .replace("%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT))
-            .replace("%2", until),
+            fill(
+                translate(
+                    "LaunchPanel",
+                    "Dispatch Desktop will close as soon as the start call for “%1” has an answer, "
+                    "at the latest at %2. The outcome will be recorded in the launch journal.",
+                ),
+                plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT),
+                until,
+            ),
             self,
         )
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(tr("Closing"))
+        self.message.setAccessibleName(translate("LaunchPanel", "Closing"))
         progress = QProgressBar(self)
         progress.setRange(0, 0)
-        progress.setAccessibleName(tr("Waiting for the start call"))
+        progress.setAccessibleName(translate("LaunchPanel", "Waiting for the start call"))
         layout = QVBoxLayout(self)
         if demo:
             layout.addWidget(demo_banner(self))
@@ -370,7 +407,7 @@ class OutcomePanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName(tr("Launch outcome"))
+        self.setAccessibleName(translate("LaunchPanel", "Launch outcome"))
         # Focused after a launch: a screen reader reads the outcome (its description), and
         # Tab goes on to its buttons.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -388,16 +425,23 @@ class OutcomePanel(QFrame):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(tr("Starting job"))
+        self.progress.setAccessibleName(translate("LaunchPanel", "Starting job"))
         self._build_countdown()
         self._build_id_row()
-        self.sign_in_button = QPushButton(tr("Sign in again…"), self)
-        self.sign_in_button.setAccessibleName(tr("Sign in again"))
+        self.sign_in_button = QPushButton(translate("LaunchPanel", "Sign in again…"), self)
+        self.sign_in_button.setAccessibleName(translate("LaunchPanel", "Sign in again"))
         self.sign_in_button.clicked.connect(self.sign_in_requested)
-        self.again_button = QPushButton(tr("Launch again with these settings"), self)
-        self.again_button.setAccessibleName(tr("Launch again with these settings"))
+        self.again_button = QPushButton(
+            translate("LaunchPanel", "Launch again with these settings"), self
+        )
+        self.again_button.setAccessibleName(
+            translate("LaunchPanel", "Launch again with these settings")
+        )
         self.again_button.setToolTip(
-            tr("Fills the form with what this launch sent; it starts nothing by itself.")
+            translate(
+                "LaunchPanel",
+                "Fills the form with what this launch sent; it starts nothing by itself.",
+            )
         )
         self.again_button.clicked.connect(self._request_launch_again)
         layout = QVBoxLayout(self)
@@ -425,11 +469,11 @@ class OutcomePanel(QFrame):
 
     def _build_countdown(self) -> None:
         self.countdown = PlainLabel("", self)
-        self.countdown.setAccessibleName(tr("Sending countdown"))
+        self.countdown.setAccessibleName(translate("LaunchPanel", "Sending countdown"))
         self.countdown.setStyleSheet("font-weight: bold; font-size: 14pt;")
-        self.cancel_button = QPushButton(tr("Cancel"), self)
-        self.cancel_button.setAccessibleName(tr("Cancel start"))
-        self.cancel_button.setToolTip(tr("Nothing is sent (Esc)"))
+        self.cancel_button = QPushButton(translate("LaunchPanel", "Cancel"), self)
+        self.cancel_button.setAccessibleName(translate("LaunchPanel", "Cancel start"))
+        self.cancel_button.setToolTip(translate("LaunchPanel", "Nothing is sent (Esc)"))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.countdown)
@@ -441,18 +485,18 @@ class OutcomePanel(QFrame):
     def _build_id_row(self) -> None:
         self.runtime_id = QLineEdit(self)
         self.runtime_id.setReadOnly(True)
-        self.runtime_id.setAccessibleName(tr("Runtime id"))
+        self.runtime_id.setAccessibleName(translate("LaunchPanel", "Runtime id"))
         fit_id_field(self.runtime_id)
-        self.copy_button = QPushButton(tr("Copy runtime id"), self)
-        self.copy_button.setAccessibleName(tr("Copy runtime id"))
+        self.copy_button = QPushButton(translate("LaunchPanel", "Copy runtime id"), self)
+        self.copy_button.setAccessibleName(translate("LaunchPanel", "Copy runtime id"))
         self.copy_button.clicked.connect(
             lambda: QGuiApplication.clipboard().setText(self.runtime_id.text())
         )
-        self.monitor_button = QPushButton(tr("Show in monitor"), self)
-        self.monitor_button.setAccessibleName(tr("Show job in monitor"))
+        self.monitor_button = QPushButton(translate("LaunchPanel", "Show in monitor"), self)
+        self.monitor_button.setAccessibleName(translate("LaunchPanel", "Show job in monitor"))
         self.monitor_button.clicked.connect(self._request_monitor)
         id_row = QHBoxLayout()
-        id_row.addWidget(QLabel(tr("Runtime id:"), self))
+        id_row.addWidget(QLabel(translate("LaunchPanel", "Runtime id:"), self))
         id_row.addWidget(self.runtime_id, 1)
         id_row.addWidget(self.copy_button)
         id_row.addWidget(self.monitor_button)
@@ -516,19 +560,23 @@ class OutcomePanel(QFrame):
         self._plan = plan
         self._show_stage(colors.Stage.COUNTDOWN, plan, counting=True)
         self.title.setText(
-            tr("“%1” is about to be sent").replace(
-                "%1", plain(plan.job.name, one_line=True, limit=HEADING_NAME_LIMIT)
+            fill(
+                translate("LaunchPanel", "“%1” is about to be sent"),
+                plain(plan.job.name, one_line=True, limit=HEADING_NAME_LIMIT),
             )
         )
         self.detail.setText(
-            tr("Nothing has been sent yet. Cancel (or Esc) stops it, and nothing is sent.")
+            translate(
+                "LaunchPanel",
+                "Nothing has been sent yet. Cancel (or Esc) stops it, and nothing is sent.",
+            )
         )
         self._show_seconds_left(seconds)
         self.show()
         self.cancel_button.setFocus()
 
     def _show_seconds_left(self, seconds: int) -> None:
-        self.countdown.setText(tr("Sending in %1 s").replace("%1", str(seconds)))
+        self.countdown.setText(fill(translate("LaunchPanel", "Sending in %1 s"), str(seconds)))
 
     def show_busy(self, job_name: str, started_at: float, plan: LaunchPlan | None = None) -> None:
         """The start call is running: show the elapsed time, updated live."""
@@ -537,8 +585,9 @@ class OutcomePanel(QFrame):
         self._started = started_at
         self._show_stage(colors.Stage.SENDING, plan, counting=False)
         self.title.setText(
-            tr("Starting “%1”…").replace(
-                "%1", plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT)
+            fill(
+                translate("LaunchPanel", "Starting “%1”…"),
+                plain(job_name, one_line=True, limit=HEADING_NAME_LIMIT),
             )
         )
         self._tick()
@@ -548,10 +597,14 @@ class OutcomePanel(QFrame):
     def _tick(self) -> None:
         elapsed = int(time.monotonic() - self._started)
         self.detail.setText(
-            tr(
-                "Waiting for the server: %1 s. The server answers once the job has started; "
-                "this can take minutes. The form is locked until then."
-            ).replace("%1", str(elapsed))
+            fill(
+                translate(
+                    "LaunchPanel",
+                    "Waiting for the server: %1 s. The server answers once the job has started; "
+                    "this can take minutes. The form is locked until then.",
+                ),
+                str(elapsed),
+            )
         )
 
     def show_outcome(self, outcome: LaunchOutcome, plan: LaunchPlan | None = None) -> None:
@@ -562,14 +615,15 @@ class OutcomePanel(QFrame):
         self._show_stage(_STAGES[outcome.kind], plan, counting=False)
         self.progress.hide()
         self.title.setText(outcome_title(outcome.kind))
-        detail = outcome.message
+        detail = outcome_detail(outcome)
         if outcome.kind is Outcome.UNKNOWN:
-            detail += "\n\n" + tr(
+            detail += "\n\n" + translate(
+                "LaunchPanel",
                 "Do NOT start the job again until you have checked the Dispatch dashboard or "
-                "the job monitor: starting again may send every message twice."
+                "the job monitor: starting again may send every message twice.",
             )
         if outcome.journal_warning:
-            detail += "\n\n" + outcome.journal_warning
+            detail += "\n\n" + library_text(outcome.journal_warning)
         self.detail.setText(detail)
         has_id = outcome.kind is Outcome.OK and outcome.runtimeid is not None
         self.runtime_id.setText(str(outcome.runtimeid) if has_id else "")

@@ -36,9 +36,10 @@ from dispatch_desktop.ui.common import (
     chain_tabs,
     demo_banner,
     error_sentence,
+    fill,
     plain,
     tooltip,
-    tr,
+    translate,
     window_title,
 )
 from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
@@ -150,7 +151,12 @@ class MainWindow(QMainWindow):
         # then the tab says what to do, and start-up does not wait for it.
         self._form: StartJobForm | None = None
         self._start_stack = QStackedWidget(self)
-        hint = QLabel(tr("Choose a saved job (Enter or double-click) to prepare its launch."), self)
+        hint = QLabel(
+            translate(
+                "MainWindow", "Choose a saved job (Enter or double-click) to prepare its launch."
+            ),
+            self,
+        )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
         self._start_stack.addWidget(hint)
@@ -171,13 +177,15 @@ class MainWindow(QMainWindow):
         self._monitor_controller: MonitorController | None = None
         self._monitor_import: Task | None = None
         self._monitor_page = QStackedWidget(self)
-        self._monitor_page.addWidget(QLabel(tr("Starting the job monitor…"), self._monitor_page))
+        self._monitor_page.addWidget(
+            QLabel(translate("MainWindow", "Starting the job monitor…"), self._monitor_page)
+        )
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(start_page, tr("&Start job"))
+        self.tabs.addTab(start_page, translate("MainWindow", "&Start job"))
         # Mnemonics unique in the window: Alt+H is Help, Alt+M the message (Ctrl+H and Ctrl+M
         # show these tabs).
-        self.tabs.addTab(self.history, tr("H&istory"))
-        self.tabs.addTab(self._monitor_page, tr("Mo&nitor"))
+        self.tabs.addTab(self.history, translate("MainWindow", "H&istory"))
+        self.tabs.addTab(self._monitor_page, translate("MainWindow", "Mo&nitor"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.jobs_panel)
         self.splitter.addWidget(self.tabs)
@@ -207,32 +215,50 @@ class MainWindow(QMainWindow):
         self.launcher.finished.connect(self.jobs_panel.reload_recent)
 
     def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu(tr("&File"))
-        self.sign_in_action = self._action(tr("&Sign in…"), self.sign_in_again, "Ctrl+L")
+        file_menu = self.menuBar().addMenu(translate("MainWindow", "&File"))
+        self.sign_in_action = self._action(
+            translate("MainWindow", "&Sign in…"), self.sign_in_again, "Ctrl+L"
+        )
         file_menu.addAction(self.sign_in_action)
-        self.sign_out_action = self._action(tr("Sign &out"), self.sign_out)
+        self.sign_out_action = self._action(translate("MainWindow", "Sign &out"), self.sign_out)
         self.sign_out_action.setEnabled(False)
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit))
-        view = self.menuBar().addMenu(tr("&View"))
+        file_menu.addAction(
+            self._action(
+                translate("MainWindow", "&Quit"), self.close, QKeySequence.StandardKey.Quit
+            )
+        )
+        view = self.menuBar().addMenu(translate("MainWindow", "&View"))
         self.refresh_action = self._action(
-            tr("&Refresh saved jobs"), self.refresh, QKeySequence.StandardKey.Refresh
+            translate("MainWindow", "&Refresh saved jobs"),
+            self.refresh,
+            QKeySequence.StandardKey.Refresh,
         )
         view.addAction(self.refresh_action)
         view.addAction(
-            self._action(tr("&Search saved jobs"), self.jobs_panel.focus_search, "Ctrl+F")
-        )
-        view.addAction(self._action(tr("&History"), self.show_history, "Ctrl+H"))
-        view.addAction(
             self._action(
-                tr("&Monitor"), lambda: self.tabs.setCurrentWidget(self._monitor_page), "Ctrl+M"
+                translate("MainWindow", "&Search saved jobs"),
+                self.jobs_panel.focus_search,
+                "Ctrl+F",
             )
         )
-        tools = self.menuBar().addMenu(tr("&Tools"))
-        tools.addAction(self._action(tr("&Settings…"), self.open_settings, "Ctrl+,"))
-        help_menu = self.menuBar().addMenu(tr("&Help"))
-        help_menu.addAction(self._action(tr("&About"), self._about))
+        view.addAction(
+            self._action(translate("MainWindow", "&History"), self.show_history, "Ctrl+H")
+        )
+        view.addAction(
+            self._action(
+                translate("MainWindow", "&Monitor"),
+                lambda: self.tabs.setCurrentWidget(self._monitor_page),
+                "Ctrl+M",
+            )
+        )
+        tools = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
+        tools.addAction(
+            self._action(translate("MainWindow", "&Settings…"), self.open_settings, "Ctrl+,")
+        )
+        help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
+        help_menu.addAction(self._action(translate("MainWindow", "&About"), self._about))
 
     def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)
@@ -297,13 +323,14 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_jobs(jobs, session.refreshed_at)
         if not self._split_chosen:
             self._split_default()  # the columns are sized for these jobs now
-        message = tr("Signed in as %1 on %2").replace("%1", session.user)
-        self.show_status(message.replace("%2", session.server))
+        self.show_status(
+            fill(translate("MainWindow", "Signed in as %1 on %2"), session.user, session.server)
+        )
         if session.keyring_message:
             # Not exec(): the user reads it while the window already works.
             box = QMessageBox(
                 QMessageBox.Icon.Information,
-                window_title(tr("Keyring"), self.context.demo),
+                window_title(translate("MainWindow", "Keyring"), self.context.demo),
                 plain(session.keyring_message),
                 QMessageBox.StandardButton.Ok,
                 self,
@@ -316,7 +343,11 @@ class MainWindow(QMainWindow):
         """Open the sign-in dialog; on success the new session replaces the old one."""
         if self.context.demo and self.context.demo_server is None:
             # The start-up's dialog was closed before the demo server ran (ui/app.py).
-            self.show_status(tr("The demo server is still starting; sign in again in a moment."))
+            self.show_status(
+                translate(
+                    "MainWindow", "The demo server is still starting; sign in again in a moment."
+                )
+            )
             return
         dialog = self.context.sign_in_dialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_session is not None:
@@ -347,7 +378,7 @@ class MainWindow(QMainWindow):
         self._drop_form()
         self.outcome.hide()
         self._show_launches_of(None)
-        self.show_status(tr("Signed out of %1.").replace("%1", session.server))
+        self.show_status(fill(translate("MainWindow", "Signed out of %1."), session.server))
         self.sign_in_again()
 
     def _drop_form(self) -> None:
@@ -404,7 +435,10 @@ class MainWindow(QMainWindow):
         """Enter or double-click: show the start-job form for ``job``."""
         if self.launcher.in_flight:
             self.show_status(
-                tr("A launch is in progress; the form stays on it until the outcome is known.")
+                translate(
+                    "MainWindow",
+                    "A launch is in progress; the form stays on it until the outcome is known.",
+                )
             )
             return
         self.form.set_job(job, self.mapping.generic_type_of(job.type))
@@ -478,7 +512,9 @@ class MainWindow(QMainWindow):
         self.launcher.launch(self.session.client, plan, journal, undo_seconds=undo_seconds)
 
     def _on_busy(self, busy: bool) -> None:
-        reason = tr("Starting the job… the form is locked until the outcome is known.")
+        reason = translate(
+            "MainWindow", "Starting the job… the form is locked until the outcome is known."
+        )
         self.form.set_locked(busy, reason if busy else "")
         self.sign_in_action.setEnabled(not busy)
         self.sign_out_action.setEnabled(not busy and self.session is not None)
@@ -492,10 +528,10 @@ class MainWindow(QMainWindow):
         self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
         self.history.refresh_rows()
         self.show_status(
-            tr("%1: %2").replace("%1", plan.job.name).replace("%2", outcome_title(outcome.kind))
+            fill(translate("MainWindow", "%1: %2"), plan.job.name, outcome_title(outcome.kind))
         )
         if outcome.kind is Outcome.AUTH_FAILED:
-            self.show_status(tr("Signed out: sign in again to continue."))
+            self.show_status(translate("MainWindow", "Signed out: sign in again to continue."))
 
     def _learn_tags(self, outcome: LaunchOutcome, plan: LaunchPlan) -> None:
         """The vocabulary learns the tags of a launch the server started, never a typo it
@@ -520,7 +556,9 @@ class MainWindow(QMainWindow):
 
     def _fill_again(self, job: SavedJob, parameters: dict[str, object], mode: LaunchMode) -> None:
         if self.launcher.in_flight:
-            self.show_status(tr("A launch is in progress; wait for its outcome first."))
+            self.show_status(
+                translate("MainWindow", "A launch is in progress; wait for its outcome first.")
+            )
             return
         self.open_job(job)
         self.form.fill_from_parameters(parameters, mode)
@@ -545,12 +583,14 @@ class MainWindow(QMainWindow):
             notifications=settings.notifications_enabled,
             launching=LaunchValues.read(settings),
             retention_days=settings.event_retention_days,
+            language=settings.language,
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         settings.set_job_type_overrides(dialog.overrides())
         dialog.launching.values().write(settings)
+        settings.language = dialog.language.value()
         self.monitor.apply_settings(
             dialog.monitor.source(),
             dialog.monitor.notifications.isChecked(),
@@ -570,10 +610,12 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            window_title(tr("About"), self.context.demo),
-            tr("%1 %2\nA desktop client for the LEKAB Dispatch API.")
-            .replace("%1", APP_NAME)
-            .replace("%2", __version__),
+            window_title(translate("MainWindow", "About"), self.context.demo),
+            fill(
+                translate("MainWindow", "%1 %2\nA desktop client for the LEKAB Dispatch API."),
+                APP_NAME,
+                __version__,
+            ),
         )
 
     # -- job monitor --------------------------------------------------------------------------
@@ -757,12 +799,16 @@ class MainWindow(QMainWindow):
     def _confirm_close(self) -> bool:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            window_title(tr("A job is starting"), self.context.demo),
-            tr(
-                "A job start is in progress and closing does not stop it. Dispatch Desktop "
-                "will wait for the start call's answer (at most until %1), record the outcome "
-                "in the launch journal, then close. Close anyway?"
-            ).replace("%1", self.launcher.deadline_text()),
+            window_title(translate("MainWindow", "A job is starting"), self.context.demo),
+            fill(
+                translate(
+                    "MainWindow",
+                    "A job start is in progress and closing does not stop it. Dispatch Desktop "
+                    "will wait for the start call's answer (at most until %1), record the outcome "
+                    "in the launch journal, then close. Close anyway?",
+                ),
+                self.launcher.deadline_text(),
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -33,7 +33,7 @@ from dispatch_desktop.storage.secrets import (
     SecretStoreUnavailable,
     SessionSecrets,
 )
-from dispatch_desktop.ui.common import error_sentence, tr
+from dispatch_desktop.ui.common import error_sentence, fill, translate
 from dispatch_desktop.ui.history_panel import DEMO_MODES, REAL_MODES
 from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
 from dispatch_desktop.ui.tray import TrayNotifier
@@ -169,7 +169,9 @@ class MonitorController(QObject):
         # The launches of the journal are still worth showing.
         self.panel.set_monitor(JobMonitor(keep_timelines=False), self._loader(None))
         reason = str(error) if isinstance(error, SourceError) else error_sentence(error)
-        self.status.emit(tr("The job monitor could not start: %1").replace("%1", reason))
+        self.status.emit(
+            fill(translate("MonitorController", "The job monitor could not start: %1"), reason)
+        )
 
     def stop(self) -> None:
         """Stop receiving or following job events, and pruning (GUI thread; returns within a
@@ -283,4 +285,9 @@ class MonitorController(QObject):
         log.warning("Old job events could not be deleted: %s", error)
 
     def _on_load_failed(self, sentence: str) -> None:
-        self.status.emit(tr("The job monitor could not read its jobs: %1").replace("%1", sentence))
+        self.status.emit(
+            fill(
+                translate("MonitorController", "The job monitor could not read its jobs: %1"),
+                sentence,
+            )
+        )

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
@@ -62,11 +63,12 @@ from dispatch_desktop.storage.journal import JournalError, LaunchRecord
 from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     HEADING_NAME_LIMIT,
+    PLURAL,
     PlainLabel,
-    count_text,
     error_sentence,
+    fill,
     plain,
-    tr,
+    translate,
 )
 from dispatch_desktop.ui.table_model import TEXT_ROLES, ColumnsModel, Index, cell_text
 from dispatch_desktop.ui.workers import Task, TaskRunner
@@ -81,11 +83,11 @@ turn of the event loop, so input and painting are never held up for long."""
 TICK_MS = 1000
 
 STATE_LABELS = {
-    JobState.SCHEDULED: "Scheduled",
-    JobState.STARTED: "Started",
-    JobState.FILLING: "Filling",
-    JobState.GOAL_REACHED: "Goal reached",
-    JobState.FINISHED: "Finished",
+    JobState.SCHEDULED: QT_TRANSLATE_NOOP("MonitorPanel", "Scheduled"),
+    JobState.STARTED: QT_TRANSLATE_NOOP("MonitorPanel", "Started"),
+    JobState.FILLING: QT_TRANSLATE_NOOP("MonitorPanel", "Filling"),
+    JobState.GOAL_REACHED: QT_TRANSLATE_NOOP("MonitorPanel", "Goal reached"),
+    JobState.FINISHED: QT_TRANSLATE_NOOP("MonitorPanel", "Finished"),
 }
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -131,19 +133,19 @@ def fit_columns(table: QTableView, samples: dict[int, list[str]], *, stretch: in
 
 def job_title(job: JobView) -> str:
     """The job's name, or "Job <runtime id>" when no name is known."""
-    return job.name or tr("Job %1").replace("%1", str(job.jobid))
+    return job.name or fill(translate("MonitorPanel", "Job %1"), str(job.jobid))
 
 
 def job_label(job: JobView) -> str:
     """The job's title in the table, marked when it is an exercise."""
     if job.exercise:
-        return tr("EXERCISE · %1").replace("%1", job_title(job))
+        return fill(translate("MonitorPanel", "EXERCISE · %1"), job_title(job))
     return job_title(job)
 
 
 def state_text(state: JobState) -> str:
     """The state as the user reads it."""
-    return tr(STATE_LABELS[state])
+    return translate("MonitorPanel", STATE_LABELS[state])
 
 
 def duration_text(seconds: float) -> str:
@@ -166,33 +168,46 @@ def local_time_text(when: datetime, now: datetime) -> str:
 
 UNKNOWN_COUNT = "—"
 
-# Each count's tooltip when known (one, many) and why it is not. Reference 3: the callbacks say
-# who accepted, never how many were contacted; only a start that named its numbers alone tells
-# (monitor.model.numbers_only_recipients). A saved job's own goal is not reported either.
-CONTACTED_TIPS = (
-    "Sent to the %1 number given at the start.",
-    "Sent to the %1 numbers given at the start.",
-    "Not known: the Dispatch server reports who accepted, not how many people it contacted. "
-    "It is shown only for a start from this computer that named its phone numbers alone.",
-)
-ACCEPTED_TIPS = ("%1 recipient has accepted.", "%1 recipients have accepted.", "")
-GOAL_TIPS = (
-    "The start asked for %1 confirmed responder.",
-    "The start asked for %1 confirmed responders.",
-    "Not known: no response goal was given at the start from this computer, and the Dispatch "
-    "server does not report the saved job's own goal.",
-)
+
+def contacted_tip(count: int | None) -> str:
+    """Where the count of people contacted comes from, or why there is none. Reference 3: the
+    callbacks say who accepted, never how many were contacted; only a start that named its
+    numbers alone tells (monitor.model.numbers_only_recipients)."""
+    if count is None:
+        return translate(
+            "MonitorPanel",
+            "Not known: the Dispatch server reports who accepted, not how many people it "
+            "contacted. It is shown only for a start from this computer that named its phone "
+            "numbers alone.",
+        )
+    return translate(
+        "MonitorPanel", "Sent to the %n number(s) given at the start.", None, PLURAL, count
+    )
+
+
+def accepted_tip(count: int | None) -> str:
+    """How many have accepted, in words."""
+    if count is None:
+        return ""
+    return translate("MonitorPanel", "%n recipient(s) accepted.", None, PLURAL, count)
+
+
+def goal_tip(count: int | None) -> str:
+    """The response goal, or why it is not known (a saved job's own goal is not reported)."""
+    if count is None:
+        return translate(
+            "MonitorPanel",
+            "Not known: no response goal was given at the start from this computer, and the "
+            "Dispatch server does not report the saved job's own goal.",
+        )
+    return translate(
+        "MonitorPanel", "The start asked for %n confirmed responder(s).", None, PLURAL, count
+    )
 
 
 def count_cell(count: int | None) -> str:
     """A count, or "—" when it cannot be known."""
     return UNKNOWN_COUNT if count is None else str(count)
-
-
-def count_tooltip(count: int | None, tips: tuple[str, str, str]) -> str:
-    """Where a count comes from, or why there is none (``tips``: one, many, unknown)."""
-    one, many, unknown = tips
-    return tr(unknown) if count is None else count_text(count, one, many)
 
 
 def scheduled_time_text(when: datetime, now: datetime) -> str:
@@ -210,17 +225,17 @@ def since_start_text(job: JobView, now: datetime) -> str:
     if job.started_at is None:
         return "—"
     if job.state is JobState.SCHEDULED:
-        return tr("at %1").replace("%1", scheduled_time_text(job.started_at, now))
+        return fill(translate("MonitorPanel", "at %1"), scheduled_time_text(job.started_at, now))
     if job.finished_at is not None:
         ran = duration_text((job.finished_at - job.started_at).total_seconds())
-        return tr("ran %1").replace("%1", ran)
+        return fill(translate("MonitorPanel", "ran %1"), ran)
     return duration_text(max(0.0, (now - job.started_at).total_seconds()))
 
 
 EVENT_LABELS = {
-    JOB_START: "Job started",
-    JOB_ASSIGN: "Accepted",
-    JOB_FINISH: "Job finished",
+    JOB_START: QT_TRANSLATE_NOOP("MonitorPanel", "Job started"),
+    JOB_ASSIGN: QT_TRANSLATE_NOOP("MonitorPanel", "Accepted"),
+    JOB_FINISH: QT_TRANSLATE_NOOP("MonitorPanel", "Job finished"),
 }
 
 
@@ -228,7 +243,7 @@ def timeline_text(entry: TimelineEntry) -> str:
     """What happened, in words: "Accepted"; who did it is :func:`timeline_who`."""
     label = EVENT_LABELS.get(entry.kind)
     if label is not None:
-        return tr(label)
+        return translate("MonitorPanel", label)
     # A type the reference does not list (3.1): what it means is unknown, so it is shown as
     # the server named it (as text), not guessed at.
     return entry.kind
@@ -245,20 +260,29 @@ def timeline_who(entry: TimelineEntry) -> str:
 
 
 COUNT_HEADER_TIPS = (
-    "How many people the start sent to, when it can be known",
-    "How many people have accepted and been assigned",
-    "How many confirmed responders the start asked for",
+    QT_TRANSLATE_NOOP("MonitorPanel", "How many people the start sent to, when it can be known"),
+    QT_TRANSLATE_NOOP("MonitorPanel", "How many people have accepted and been assigned"),
+    QT_TRANSLATE_NOOP("MonitorPanel", "How many confirmed responders the start asked for"),
 )
 
 
-COUNT_TIPS = (CONTACTED_TIPS, ACCEPTED_TIPS, GOAL_TIPS)
+COUNT_TIPS = (contacted_tip, accepted_tip, goal_tip)
 
 
 class MonitoredJobsModel(ColumnsModel):
     """Job views, newest first. Rows are kept in order of first sight, reversed, so a new job
     is an insert at the top and an update is one ``dataChanged``: no sorting per event."""
 
-    COLUMNS = ("Job", "Runtime id", "State", "Contacted", "Accepted", "Goal", "Since start")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("MonitorPanel", "Job"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Runtime id"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "State"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Contacted"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Accepted"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Goal"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Since start"),
+    )
+    CONTEXT = "MonitorPanel"
     COUNT_COLUMNS = (3, 4, 5)
     """Contacted, accepted, goal."""
     SINCE_COLUMN = 6
@@ -364,7 +388,7 @@ class MonitoredJobsModel(ColumnsModel):
             and orientation == Qt.Orientation.Horizontal
             and section in self.COUNT_COLUMNS
         ):
-            return tr(COUNT_HEADER_TIPS[section - self.COUNT_COLUMNS[0]])
+            return translate("MonitorPanel", COUNT_HEADER_TIPS[section - self.COUNT_COLUMNS[0]])
         return super().headerData(section, orientation, role)
 
     def _text(self, job: JobView, column: int) -> str:
@@ -388,10 +412,11 @@ class MonitoredJobsModel(ColumnsModel):
         ``None``: the cell's text."""
         if column in self.COUNT_COLUMNS:
             position = column - self.COUNT_COLUMNS[0]
-            return count_tooltip(self._counts(job)[position], COUNT_TIPS[position])
+            return COUNT_TIPS[position](self._counts(job)[position])
         if column == self.SINCE_COLUMN and job.state is JobState.SCHEDULED and job.started_at:
-            return tr("Scheduled to start at %1").replace(
-                "%1", job.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            return fill(
+                translate("MonitorPanel", "Scheduled to start at %1"),
+                job.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
             )
         return None
 
@@ -402,7 +427,13 @@ class TimelineModel(ColumnsModel):
     store, off the GUI thread, or from a monitor that keeps timelines) and then grows with the
     callbacks that arrive."""
 
-    COLUMNS = ("Time", "Event", "Who", "Time it took")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("MonitorPanel", "Time"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Event"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Who"),
+        QT_TRANSLATE_NOOP("MonitorPanel", "Time it took"),
+    )
+    CONTEXT = "MonitorPanel"
 
     def __init__(self, clock: Clock = utc_now, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -580,7 +611,7 @@ class MonitorPanel(QWidget):
     # -- layout -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.table = self._table(self.model, tr("Monitored jobs"))
+        self.table = self._table(self.model, translate("MonitorPanel", "Monitored jobs"))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.empty_label = PlainLabel("", self)
@@ -590,9 +621,11 @@ class MonitorPanel(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
         self.count_label = PlainLabel("", self)
-        self.older_button = QPushButton(tr("Show &older jobs"), self)
-        self.older_button.setAccessibleName(tr("Show older jobs"))
-        self.older_button.setToolTip(tr("The monitor shows the newest jobs; read older ones too"))
+        self.older_button = QPushButton(translate("MonitorPanel", "Show &older jobs"), self)
+        self.older_button.setAccessibleName(translate("MonitorPanel", "Show older jobs"))
+        self.older_button.setToolTip(
+            translate("MonitorPanel", "The monitor shows the newest jobs; read older ones too")
+        )
         self.older_button.clicked.connect(self.show_older_jobs)
 
         # Plain text: the job's name and its events come from the callbacks.
@@ -600,10 +633,10 @@ class MonitorPanel(QWidget):
         self.detail_title.setWordWrap(True)
         self.detail_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
-        self.progress.setAccessibleName(tr("Response goal progress"))
+        self.progress.setAccessibleName(translate("MonitorPanel", "Response goal progress"))
         self.no_callbacks_label = PlainLabel("", self)
         self.no_callbacks_label.setWordWrap(True)
-        self.timeline = self._table(self.timeline_model, tr("Job timeline"))
+        self.timeline = self._table(self.timeline_model, translate("MonitorPanel", "Job timeline"))
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._size_job_columns()
         self._size_timeline_columns()
@@ -655,7 +688,7 @@ class MonitorPanel(QWidget):
         """The job's name takes the room left; the id, state, counts and time get what their
         longest text needs, so no name is cut while another column wastes space."""
         # A start scheduled on another day is longer: _fit_since_column widens for it.
-        scheduled = tr("at %1").replace("%1", LONGEST_TIME_TODAY)
+        scheduled = fill(translate("MonitorPanel", "at %1"), LONGEST_TIME_TODAY)
         fit_columns(
             self.table,
             {
@@ -664,7 +697,7 @@ class MonitorPanel(QWidget):
                 3: [LONGEST_COUNT],
                 4: [LONGEST_COUNT],
                 5: [LONGEST_COUNT],
-                6: [scheduled, tr("ran %1").replace("%1", LONGEST_DURATION)],
+                6: [scheduled, fill(translate("MonitorPanel", "ran %1"), LONGEST_DURATION)],
             },
             stretch=0,
         )
@@ -694,7 +727,7 @@ class MonitorPanel(QWidget):
             self.timeline,
             {
                 0: [LONGEST_TIME],
-                1: [tr(label) for label in EVENT_LABELS.values()],
+                1: [translate("MonitorPanel", label) for label in EVENT_LABELS.values()],
                 3: ["-" + LONGEST_DURATION],
             },
             stretch=2,
@@ -1070,15 +1103,19 @@ class MonitorPanel(QWidget):
 
     def _show_labels(self, job: JobView | None) -> None:
         if job is None:
-            self.detail_title.setText(tr("Select a job to see its timeline."))
+            self.detail_title.setText(
+                translate("MonitorPanel", "Select a job to see its timeline.")
+            )
             self.progress.hide()
             self.no_callbacks_label.hide()
             return
         self.detail_title.setText(
-            tr("%1 (runtime id %2): %3")
-            .replace("%1", plain(job_label(job), one_line=True, limit=HEADING_NAME_LIMIT))
-            .replace("%2", str(job.jobid))
-            .replace("%3", state_text(job.state))
+            fill(
+                translate("MonitorPanel", "%1 (runtime id %2): %3"),
+                plain(job_label(job), one_line=True, limit=HEADING_NAME_LIMIT),
+                str(job.jobid),
+                state_text(job.state),
+            )
         )
         self._show_progress(job)
         self.no_callbacks_label.setVisible(not job.has_callbacks)
@@ -1093,29 +1130,31 @@ class MonitorPanel(QWidget):
         self.progress.setRange(0, goal)
         self.progress.setValue(min(job.assigned, goal))
         self.progress.setFormat(
-            tr("%1 of %2 assigned").replace("%1", str(job.assigned)).replace("%2", str(goal))
+            fill(translate("MonitorPanel", "%1 of %2 assigned"), str(job.assigned), str(goal))
         )
 
     @staticmethod
     def _no_callbacks_text(job: JobView) -> str:
         # G6: no endpoint reports a job's status after its start; only callbacks do.
-        answer = tr("The start call answered OK at %1.").replace(
-            "%1",
+        answer = fill(
+            translate("MonitorPanel", "The start call answered OK at %1."),
             "—"
             if job.launched_at is None
             else job.launched_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
         )
         return (
-            tr(
+            translate(
+                "MonitorPanel",
                 "Live status needs the callback receiver: no callback has arrived for this job "
-                "yet, so this is what the start call returned."
+                "yet, so this is what the start call returned.",
             )
             + " "
             + answer
             + " "
-            + tr(
+            + translate(
+                "MonitorPanel",
                 "Enter the receiver's callback URL in the system user's account settings in the "
-                "Dispatch web portal; it is one URL for every account of that system user."
+                "Dispatch web portal; it is one URL for every account of that system user.",
             )
         )
 
@@ -1124,21 +1163,24 @@ class MonitorPanel(QWidget):
         self.older_button.setVisible(self._older is not None)
         self.older_button.setEnabled(not self.reading)
         if monitor is None or (self._reading_page and not self.model.rowCount()):
-            self.empty_label.setText(tr("Loading the monitored jobs…"))
+            self.empty_label.setText(translate("MonitorPanel", "Loading the monitored jobs…"))
             self.stack.setCurrentWidget(self.empty_label)
             self.count_label.clear()
             return
         self.empty_label.setText(
-            tr("Not signed in: sign in to see the jobs on your server.")
+            translate("MonitorPanel", "Not signed in: sign in to see the jobs on your server.")
             if self._scoped and self._server is None
-            else tr(
+            else translate(
+                "MonitorPanel",
                 "No jobs to monitor yet. Jobs started from this desktop appear here, and so "
-                "does every job the callback receiver reports."
+                "does every job the callback receiver reports.",
             )
         )
         self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_label)
         active = monitor.active_count()
-        self.count_label.setText(count_text(active, "%1 active job", "%1 active jobs"))
+        self.count_label.setText(
+            translate("MonitorPanel", "%n active job(s)", None, PLURAL, active)
+        )
         if active != self._active:
             self._active = active
             self.active_jobs_changed.emit(active)

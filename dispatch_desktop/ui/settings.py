@@ -26,6 +26,7 @@ from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError
 from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
 from dispatch_desktop.storage.private import private_file, private_folder
+from dispatch_desktop.ui.language import LANGUAGES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -257,6 +258,18 @@ class AppSettings:
         except _Bad as bad:
             self._ignored(key, value, str(bad))
             return default
+
+    # -- language -----------------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        """The interface language chosen in Settings ("en", "sv"); empty: follow the system.
+        It applies at the next start (docs/translations.md)."""
+        return self._read("ui/language", "", _choice(("", *LANGUAGES)))
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._settings.setValue("ui/language", _choice(("", *LANGUAGES))(value))
 
     # -- sign-in ------------------------------------------------------------------------------
 

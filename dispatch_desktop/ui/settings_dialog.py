@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,7 +34,14 @@ from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
 from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_urls
 from dispatch_desktop.ui import colors
-from dispatch_desktop.ui.common import PlainLabel, demo_banner, plain, tr, window_title
+from dispatch_desktop.ui.common import (
+    PlainLabel,
+    demo_banner,
+    fill,
+    plain,
+    translate,
+    window_title,
+)
 from dispatch_desktop.ui.settings import (
     DEFAULT_EXERCISE_PREFIXES,
     DEFAULT_REPEAT_MINUTES,
@@ -45,9 +52,12 @@ from dispatch_desktop.ui.settings import (
 )
 
 _CHOICES: tuple[tuple[str, GenericType | None], ...] = (
-    ("GMM — GenericMonitoredMessage", GenericType.GMM),
-    ("GMA — GenericMultiAssign", GenericType.GMA),
-    ("Unknown — every field enabled, the server checks", None),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "GMM — GenericMonitoredMessage"), GenericType.GMM),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "GMA — GenericMultiAssign"), GenericType.GMA),
+    (
+        QT_TRANSLATE_NOOP("SettingsDialog", "Unknown — every field enabled, the server checks"),
+        None,
+    ),
 )
 
 
@@ -73,18 +83,21 @@ class SettingsDialog(QDialog):
         notifications: bool = True,
         launching: LaunchValues | None = None,
         retention_days: int = DEFAULT_RETENTION_DAYS,
+        language: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(window_title(tr("Settings"), demo))
+        self.setWindowTitle(window_title(translate("SettingsDialog", "Settings"), demo))
         types = sorted(
             set(job_types) | set(DEFAULT_GENERIC_TYPES) | set(mapping.overrides),
             key=str.casefold,
         )
         self.table = QTableWidget(len(types), 2, self)
         self.table.setTabKeyNavigation(False)  # Tab leaves it; arrows move inside
-        self.table.setAccessibleName(tr("Job type mapping"))
-        self.table.setHorizontalHeaderLabels([tr("Job type"), tr("Generic type")])
+        self.table.setAccessibleName(translate("SettingsDialog", "Job type mapping"))
+        self.table.setHorizontalHeaderLabels(
+            [translate("SettingsDialog", "Job type"), translate("SettingsDialog", "Generic type")]
+        )
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self._combos: dict[str, QComboBox] = {}
@@ -93,14 +106,16 @@ class SettingsDialog(QDialog):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, item)
             combo = QComboBox(self.table)
-            combo.setAccessibleName(tr("Generic type of %1").replace("%1", job_type))
+            combo.setAccessibleName(
+                fill(translate("SettingsDialog", "Generic type of %1"), job_type)
+            )
             for label, generic in _CHOICES:
-                combo.addItem(tr(label), generic)
+                combo.addItem(translate("SettingsDialog", label), generic)
             combo.setCurrentIndex(_choice_index(mapping.generic_type_of(job_type)))
             self.table.setCellWidget(row, 1, combo)
             self._combos[job_type] = combo
-        reset = QPushButton(tr("Reset to defaults"), self)
-        reset.setAccessibleName(tr("Reset job types to defaults"))
+        reset = QPushButton(translate("SettingsDialog", "Reset to defaults"), self)
+        reset.setAccessibleName(translate("SettingsDialog", "Reset job types to defaults"))
         reset.clicked.connect(self._reset)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -108,10 +123,11 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         explanation = QLabel(
-            tr(
+            translate(
+                "SettingsDialog",
                 "The Dispatch API does not say which generic type a job type derives from. "
                 "The form uses this table to decide which fields a job allows. A type set to "
-                "Unknown gets every field; the server then checks them."
+                "Unknown gets every field; the server then checks them.",
             ),
             self,
         )
@@ -131,9 +147,11 @@ class SettingsDialog(QDialog):
         self.launching = LaunchSettings(launching or LaunchValues(), self)
         # One page each: together they are taller than a 768-pixel screen.
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(job_types_page, tr("&Job types"))
-        self.tabs.addTab(_page(self.monitor), tr("Job &monitor"))
-        self.tabs.addTab(_page(self.launching), tr("&Launching"))
+        self.tabs.addTab(job_types_page, translate("SettingsDialog", "&Job types"))
+        self.tabs.addTab(_page(self.monitor), translate("SettingsDialog", "Job &monitor"))
+        self.tabs.addTab(_page(self.launching), translate("SettingsDialog", "&Launching"))
+        self.language = LanguageSettings(language, self)
+        self.tabs.addTab(_page(self.language), translate("SettingsDialog", "Lan&guage"))
         layout = QVBoxLayout(self)
         if demo:
             layout.addWidget(demo_banner(self))
@@ -169,6 +187,38 @@ class SettingsDialog(QDialog):
         return overrides_from_choices(self.choices())
 
 
+class LanguageSettings(QGroupBox):
+    """The language of the windows: the system's, or one chosen here. It applies at the next
+    start, as a window cannot change language halfway through a launch."""
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(translate("SettingsDialog", "Language"), parent)
+        self.choice = QComboBox(self)
+        self.choice.setAccessibleName(translate("SettingsDialog", "Language of the windows"))
+        self.choice.addItem(translate("SettingsDialog", "As the system"), "")
+        # Each language by its own name: whoever cannot read this one finds theirs.
+        self.choice.addItem("English", "en")
+        self.choice.addItem("Svenska", "sv")
+        self.choice.setCurrentIndex(max(0, self.choice.findData(language)))
+        form = QFormLayout(self)
+        form.addRow(translate("SettingsDialog", "Language:"), self.choice)
+        form.addRow(
+            "",
+            _rule(
+                translate(
+                    "SettingsDialog",
+                    "Applies at the next start of Dispatch Desktop. The command line option "
+                    "--language and your administrator's settings take precedence.",
+                ),
+                self,
+            ),
+        )
+
+    def value(self) -> str:
+        """The language chosen ("en", "sv"); empty: the system's."""
+        return str(self.choice.currentData())
+
+
 def _choice_index(generic: GenericType | None) -> int:
     return next(i for i, (_, g) in enumerate(_CHOICES) if g == generic)
 
@@ -185,70 +235,81 @@ class MonitorSettings(QGroupBox):
         *,
         retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
-        super().__init__(tr("Job monitor (live job events)"), parent)
-        self.off = QRadioButton(tr("Off"), self)
-        self.embedded = QRadioButton(tr("Receive callbacks on this computer"), self)
-        self.follow = QRadioButton(tr("Follow a shared receiver"), self)
+        super().__init__(translate("SettingsDialog", "Job monitor (live job events)"), parent)
+        self.off = QRadioButton(translate("SettingsDialog", "Off"), self)
+        self.embedded = QRadioButton(
+            translate("SettingsDialog", "Receive callbacks on this computer"), self
+        )
+        self.follow = QRadioButton(translate("SettingsDialog", "Follow a shared receiver"), self)
         modes = QButtonGroup(self)
         for button, name in (
-            (self.off, "Job monitor off"),
-            (self.embedded, "Receive callbacks on this computer"),
-            (self.follow, "Follow a shared receiver"),
+            (self.off, translate("SettingsDialog", "Job monitor off")),
+            (self.embedded, translate("SettingsDialog", "Receive callbacks on this computer")),
+            (self.follow, translate("SettingsDialog", "Follow a shared receiver")),
         ):
-            button.setAccessibleName(tr(name))
+            button.setAccessibleName(name)
             modes.addButton(button)
         self.bind = QLineEdit(source.bind, self)
-        self.bind.setAccessibleName(tr("Receiver bind address"))
+        self.bind.setAccessibleName(translate("SettingsDialog", "Receiver bind address"))
         self.port = QSpinBox(self)
         self.port.setRange(1, 65535)
         self.port.setValue(source.port)
-        self.port.setAccessibleName(tr("Receiver port"))
+        self.port.setAccessibleName(translate("SettingsDialog", "Receiver port"))
         self.callback_url = QLineEdit(callback_url or "", self)
         self.callback_url.setReadOnly(True)
-        self.callback_url.setPlaceholderText(tr("shown once the receiver runs"))
-        self.callback_url.setAccessibleName(tr("Callback URL"))
-        self.renew_button = QPushButton(tr("New token"), self)
-        self.renew_button.setAccessibleName(tr("New callback token"))
+        self.callback_url.setPlaceholderText(
+            translate("SettingsDialog", "shown once the receiver runs")
+        )
+        self.callback_url.setAccessibleName(translate("SettingsDialog", "Callback URL"))
+        self.renew_button = QPushButton(translate("SettingsDialog", "New token"), self)
+        self.renew_button.setAccessibleName(translate("SettingsDialog", "New callback token"))
         self.renew_button.setToolTip(
-            tr("Make a new secret token: the current callback URL stops working")
+            translate(
+                "SettingsDialog", "Make a new secret token: the current callback URL stops working"
+            )
         )
         self.renew_button.clicked.connect(self._ask_renew)
         self.renew_token = False
-        self.copy_button = QPushButton(tr("Copy"), self)
-        self.copy_button.setAccessibleName(tr("Copy callback URL"))
+        self.copy_button = QPushButton(translate("SettingsDialog", "Copy"), self)
+        self.copy_button.setAccessibleName(translate("SettingsDialog", "Copy callback URL"))
         self.copy_button.clicked.connect(
             lambda: QGuiApplication.clipboard().setText(self.callback_url.text())
         )
         self.follow_url = QLineEdit(source.follow_url, self)
-        self.follow_url.setAccessibleName(tr("Shared receiver address"))
+        self.follow_url.setAccessibleName(translate("SettingsDialog", "Shared receiver address"))
         self.follow_url.setPlaceholderText("https://receiver.example.com")
         self.follow_error = PlainLabel("", self)
         self.follow_error.setWordWrap(True)
-        self.follow_error.setAccessibleName(tr("Receiver address problem"))
+        self.follow_error.setAccessibleName(translate("SettingsDialog", "Receiver address problem"))
         colors.show_as_error(self.follow_error)
         self.follow_error.hide()
         self.follow_url.textChanged.connect(self.follow_error.hide)
         self.follow_token = QLineEdit(self)
         self.follow_token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.follow_token.setAccessibleName(tr("Events token"))
-        self.follow_token.setPlaceholderText(tr("unchanged"))
-        self.notifications = QCheckBox(tr("Desktop notifications for jobs"), self)
-        self.notifications.setAccessibleName(tr("Desktop notifications"))
+        self.follow_token.setAccessibleName(translate("SettingsDialog", "Events token"))
+        self.follow_token.setPlaceholderText(translate("SettingsDialog", "unchanged"))
+        self.notifications = QCheckBox(
+            translate("SettingsDialog", "Desktop notifications for jobs"), self
+        )
+        self.notifications.setAccessibleName(translate("SettingsDialog", "Desktop notifications"))
         self.notifications.setChecked(notifications)
         self.retention_days = QSpinBox(self)
         self.retention_days.setRange(1, MAX_RETENTION_DAYS)
-        self.retention_days.setSuffix(tr(" days"))
+        self.retention_days.setSuffix(translate("SettingsDialog", " days"))
         self.retention_days.setValue(retention_days)
-        self.retention_days.setAccessibleName(tr("Days to keep job events"))
+        self.retention_days.setAccessibleName(
+            translate("SettingsDialog", "Days to keep job events")
+        )
         url_row = QHBoxLayout()
         url_row.addWidget(self.callback_url, 1)
         url_row.addWidget(self.copy_button)
         url_row.addWidget(self.renew_button)
         note = QLabel(
-            tr(
+            translate(
+                "SettingsDialog",
                 "The callback URL is set once per system user in its account settings at LEKAB "
                 "(callback type POST) and shared by every login of the company. Put a "
-                "TLS reverse proxy in front of a receiver reachable from the internet."
+                "TLS reverse proxy in front of a receiver reachable from the internet.",
             ),
             self,
         )
@@ -256,22 +317,23 @@ class MonitorSettings(QGroupBox):
         form = QFormLayout(self)
         form.addRow(self.off)
         form.addRow(self.embedded)
-        form.addRow(tr("Bind address:"), self.bind)
-        form.addRow(tr("Port:"), self.port)
-        form.addRow(tr("URL for LEKAB:"), url_row)
+        form.addRow(translate("SettingsDialog", "Bind address:"), self.bind)
+        form.addRow(translate("SettingsDialog", "Port:"), self.port)
+        form.addRow(translate("SettingsDialog", "URL for LEKAB:"), url_row)
         form.addRow(self.follow)
-        form.addRow(tr("Receiver address:"), self.follow_url)
+        form.addRow(translate("SettingsDialog", "Receiver address:"), self.follow_url)
         form.addRow("", self.follow_error)
-        form.addRow(tr("Events token:"), self.follow_token)
+        form.addRow(translate("SettingsDialog", "Events token:"), self.follow_token)
         form.addRow(note)
         form.addRow(self.notifications)
-        form.addRow(tr("Keep job events for:"), self.retention_days)
+        form.addRow(translate("SettingsDialog", "Keep job events for:"), self.retention_days)
         form.addRow(
             "",
             _rule(
-                tr(
+                translate(
+                    "SettingsDialog",
                     "Older job events are deleted from this computer. The launch history is "
-                    "kept: it is the record of what was sent."
+                    "kept: it is the record of what was sent.",
                 ),
                 self,
             ),
@@ -289,7 +351,7 @@ class MonitorSettings(QGroupBox):
         self.renew_token = True
         self.callback_url.clear()
         self.callback_url.setPlaceholderText(
-            tr("a new token is made on OK: enter the new URL at LEKAB")
+            translate("SettingsDialog", "a new token is made on OK: enter the new URL at LEKAB")
         )
 
     def _enable_fields(self) -> None:
@@ -337,7 +399,10 @@ class MonitorSettings(QGroupBox):
 
 MARKER_LIMIT = 40
 """Characters of an exercise marker: it goes in front of every exercise message."""
-MARKER_LANGUAGES = (("en", "English"), ("sv", "Swedish"))
+MARKER_LANGUAGES = (
+    ("en", QT_TRANSLATE_NOOP("SettingsDialog", "English")),
+    ("sv", QT_TRANSLATE_NOOP("SettingsDialog", "Swedish")),
+)
 
 
 @dataclass(frozen=True)
@@ -370,15 +435,22 @@ class LaunchValues:
 def marker_problem(marker: str) -> str:
     """The rule an exercise marker breaks, in a sentence; "" when it is usable."""
     if not marker.strip():
-        return tr("The exercise marker must not be blank: it tells people a message is a drill.")
+        return translate(
+            "SettingsDialog",
+            "The exercise marker must not be blank: it tells people a message is a drill.",
+        )
     if len(marker) > MARKER_LIMIT:
-        return tr(
-            "The exercise marker may have at most %1 characters: it goes in front of every "
-            "exercise message."
-        ).replace("%1", str(MARKER_LIMIT))
+        return fill(
+            translate(
+                "SettingsDialog",
+                "The exercise marker may have at most %1 characters: it goes in front of every "
+                "exercise message.",
+            ),
+            str(MARKER_LIMIT),
+        )
     found = find_forbidden(marker)
     if found is not None:
-        return tr("The exercise marker %1.").replace("%1", found.sentence())
+        return fill(translate("SettingsDialog", "The exercise marker %1."), found.sentence())
     return ""
 
 
@@ -387,26 +459,34 @@ class LaunchSettings(QGroupBox):
     the words an exercise message starts with."""
 
     def __init__(self, values: LaunchValues, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Launching"), parent)
+        super().__init__(translate("SettingsDialog", "Launching"), parent)
         self.undo_seconds = QSpinBox(self)
         self.undo_seconds.setRange(0, 10)
-        self.undo_seconds.setSuffix(tr(" s"))
+        self.undo_seconds.setSuffix(translate("SettingsDialog", " s"))
         self.undo_seconds.setValue(values.undo_seconds)
-        self.undo_seconds.setAccessibleName(tr("Seconds to cancel a start"))
+        self.undo_seconds.setAccessibleName(
+            translate("SettingsDialog", "Seconds to cancel a start")
+        )
         self.repeat_minutes = QSpinBox(self)
         self.repeat_minutes.setRange(1, 1440)
-        self.repeat_minutes.setSuffix(tr(" min"))
+        self.repeat_minutes.setSuffix(translate("SettingsDialog", " min"))
         self.repeat_minutes.setValue(values.repeat_window_minutes)
-        self.repeat_minutes.setAccessibleName(tr("Repeat warning window"))
+        self.repeat_minutes.setAccessibleName(translate("SettingsDialog", "Repeat warning window"))
         form = QFormLayout(self)
-        form.addRow(tr("Time to cancel after Confirm:"), self.undo_seconds)
-        form.addRow("", _rule(tr("0 to 10 seconds; 0 sends at once."), self))
-        form.addRow(tr("Warn before a repeat within:"), self.repeat_minutes)
+        form.addRow(translate("SettingsDialog", "Time to cancel after Confirm:"), self.undo_seconds)
+        form.addRow(
+            "", _rule(translate("SettingsDialog", "0 to 10 seconds; 0 sends at once."), self)
+        )
+        form.addRow(
+            translate("SettingsDialog", "Warn before a repeat within:"), self.repeat_minutes
+        )
         form.addRow(
             "",
             _rule(
-                tr(
-                    "1 to 1440 minutes. A launch whose outcome is not known is always warned about."
+                translate(
+                    "SettingsDialog",
+                    "1 to 1440 minutes. A launch whose outcome is not known is always warned "
+                    "about.",
                 ),
                 self,
             ),
@@ -414,22 +494,37 @@ class LaunchSettings(QGroupBox):
         self.markers: dict[str, QLineEdit] = {}
         for language, name in MARKER_LANGUAGES:
             edit = QLineEdit(values.exercise_markers.get(language, ""), self)
-            edit.setAccessibleName(tr("Exercise marker (%1)").replace("%1", tr(name)))
+            edit.setAccessibleName(
+                fill(
+                    translate("SettingsDialog", "Exercise marker (%1)"),
+                    translate("SettingsDialog", name),
+                )
+            )
             edit.textChanged.connect(self._clear_problem)
-            form.addRow(tr("Exercise marker, %1:").replace("%1", tr(name)), edit)
+            form.addRow(
+                fill(
+                    translate("SettingsDialog", "Exercise marker, %1:"),
+                    translate("SettingsDialog", name),
+                ),
+                edit,
+            )
             self.markers[language] = edit
         form.addRow(
             "",
             _rule(
-                tr("Put in front of every exercise message; at most %1 characters.").replace(
-                    "%1", str(MARKER_LIMIT)
+                fill(
+                    translate(
+                        "SettingsDialog",
+                        "Put in front of every exercise message; at most %1 characters.",
+                    ),
+                    str(MARKER_LIMIT),
                 ),
                 self,
             ),
         )
         self.problem = PlainLabel("", self)
         self.problem.setWordWrap(True)
-        self.problem.setAccessibleName(tr("Launch settings problem"))
+        self.problem.setAccessibleName(translate("SettingsDialog", "Launch settings problem"))
         colors.show_as_error(self.problem)
         self.problem.hide()
         form.addRow("", self.problem)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -50,7 +50,9 @@ from dispatch_desktop.ui.common import (
     PlainLabel,
     demo_banner,
     error_sentence,
+    fill,
     tooltip,
+    translate,
     window_title,
 )
 from dispatch_desktop.ui.settings import AppSettings
@@ -67,11 +69,13 @@ API_KEY_ACCOUNT = "default"
 _PASSWORD_METHODS = (AuthMethod.FIELDS, AuthMethod.BASIC, AuthMethod.LEKAB_HEADERS)
 _API_KEY_METHODS = (AuthMethod.API_KEY_FIELD, AuthMethod.API_KEY_HEADER)
 _METHOD_LABELS = {
-    AuthMethod.FIELDS: "In the request (username/password, U/P)",
-    AuthMethod.BASIC: "HTTP Basic authentication",
-    AuthMethod.LEKAB_HEADERS: "X-Lekab-Userid / X-Lekab-Password headers",
-    AuthMethod.API_KEY_FIELD: "In the request (apikey, key)",
-    AuthMethod.API_KEY_HEADER: "X-API-Key header",
+    AuthMethod.FIELDS: QT_TRANSLATE_NOOP("Signin", "In the request (username/password, U/P)"),
+    AuthMethod.BASIC: QT_TRANSLATE_NOOP("Signin", "HTTP Basic authentication"),
+    AuthMethod.LEKAB_HEADERS: QT_TRANSLATE_NOOP(
+        "Signin", "X-Lekab-Userid / X-Lekab-Password headers"
+    ),
+    AuthMethod.API_KEY_FIELD: QT_TRANSLATE_NOOP("Signin", "In the request (apikey, key)"),
+    AuthMethod.API_KEY_HEADER: QT_TRANSLATE_NOOP("Signin", "X-API-Key header"),
 }
 
 
@@ -186,7 +190,7 @@ class SignInDialog(QDialog):
         self._focus_before: QWidget | None = None
         # False until start_keyring_work() when the caller holds the keyring back (start-up).
         self._keyring_started = not defer_keyring
-        self.setWindowTitle(window_title(self.tr("Sign in"), demo))
+        self.setWindowTitle(window_title(translate("Signin", "Sign in"), demo))
         self._build()
         self._load_settings(demo_server, demo_credentials)
         if self._keyring_started:
@@ -196,87 +200,91 @@ class SignInDialog(QDialog):
 
     def _build(self) -> None:
         self.server = QLineEdit(self)
-        self.server.setAccessibleName(self.tr("Server address"))
-        self.password_choice = QRadioButton(self.tr("&Username and password"), self)
-        self.api_key_choice = QRadioButton(self.tr("API &key"), self)
+        self.server.setAccessibleName(translate("Signin", "Server address"))
+        self.password_choice = QRadioButton(translate("Signin", "&Username and password"), self)
+        self.api_key_choice = QRadioButton(translate("Signin", "API &key"), self)
         kinds = QButtonGroup(self)
         kinds.addButton(self.password_choice)
         kinds.addButton(self.api_key_choice)
         self.password_choice.setChecked(True)
         self.password_choice.toggled.connect(self._on_kind_changed)
         self.username = QLineEdit(self)
-        self.username.setAccessibleName(self.tr("Username"))
+        self.username.setAccessibleName(translate("Signin", "Username"))
         self.username.editingFinished.connect(self._load_stored_secret)
         self.password = QLineEdit(self)
-        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setAccessibleName(translate("Signin", "Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key = QLineEdit(self)
-        self.api_key.setAccessibleName(self.tr("API key"))
+        self.api_key.setAccessibleName(translate("Signin", "API key"))
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember = QCheckBox(self.tr("&Remember credentials in the system keyring"), self)
-        self.remember.setAccessibleName(self.tr("Remember credentials"))
-        self.forget_button = QPushButton(self.tr("&Forget"), self)
-        self.forget_button.setAccessibleName(self.tr("Forget stored credentials"))
-        self.forget_button.setToolTip(self.tr("Remove the stored secret from the keyring"))
+        self.remember = QCheckBox(
+            translate("Signin", "&Remember credentials in the system keyring"), self
+        )
+        self.remember.setAccessibleName(translate("Signin", "Remember credentials"))
+        self.forget_button = QPushButton(translate("Signin", "&Forget"), self)
+        self.forget_button.setAccessibleName(translate("Signin", "Forget stored credentials"))
+        self.forget_button.setToolTip(
+            translate("Signin", "Remove the stored secret from the keyring")
+        )
         self.forget_button.clicked.connect(self._forget)
         # Enter anywhere in the dialog signs in (Escape cancels): a button that merely has
         # the focus (e.g. after the fields were disabled while signing in) never takes it.
         self.forget_button.setAutoDefault(False)
         self.keyring_label = PlainLabel("", self)
         self.keyring_label.setWordWrap(True)
-        self.keyring_label.setAccessibleName(self.tr("Keyring status"))
+        self.keyring_label.setAccessibleName(translate("Signin", "Keyring status"))
 
         # A disclosure button, not a check box: it changes nothing by itself.
         self.advanced = QToolButton(self)
-        self.advanced.setText(self.tr("Ad&vanced"))
-        self.advanced.setAccessibleName(self.tr("Advanced"))
+        self.advanced.setText(translate("Signin", "Ad&vanced"))
+        self.advanced.setAccessibleName(translate("Signin", "Advanced"))
         self.advanced.setCheckable(True)
         self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced.setAutoRaise(True)
         self.advanced_box = QWidget(self)
         self.auth_method = QComboBox(self.advanced_box)
-        self.auth_method.setAccessibleName(self.tr("Credentials travel"))
+        self.auth_method.setAccessibleName(translate("Signin", "Credentials travel"))
         self.http_method = QComboBox(self.advanced_box)
-        self.http_method.setAccessibleName(self.tr("HTTP method"))
-        self.http_method.addItem(self.tr("POST (JSON body)"), "POST")
-        self.http_method.addItem(self.tr("GET (query parameters)"), "GET")
+        self.http_method.setAccessibleName(translate("Signin", "HTTP method"))
+        self.http_method.addItem(translate("Signin", "POST (JSON body)"), "POST")
+        self.http_method.addItem(translate("Signin", "GET (query parameters)"), "GET")
         advanced_form = QFormLayout(self.advanced_box)
-        advanced_form.addRow(self.tr("Credentials travel:"), self.auth_method)
-        advanced_form.addRow(self.tr("Requests use:"), self.http_method)
+        advanced_form.addRow(translate("Signin", "Credentials travel:"), self.auth_method)
+        advanced_form.addRow(translate("Signin", "Requests use:"), self.http_method)
         self.advanced.toggled.connect(self._show_advanced)
         self._show_advanced(False)
 
         # Plain text: the reason may quote the server's answer.
         self.error_label = PlainLabel("", self)
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName(self.tr("Sign-in error"))
+        self.error_label.setAccessibleName(translate("Signin", "Sign-in error"))
         colors.show_as_error(self.error_label)
         self.error_label.hide()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
-        self.progress.setAccessibleName(self.tr("Signing in"))
+        self.progress.setAccessibleName(translate("Signin", "Signing in"))
         self.progress.hide()
 
-        self.sign_in_button = QPushButton(self.tr("&Sign in"), self)
-        self.sign_in_button.setAccessibleName(self.tr("Sign in"))
+        self.sign_in_button = QPushButton(translate("Signin", "&Sign in"), self)
+        self.sign_in_button.setAccessibleName(translate("Signin", "Sign in"))
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self._sign_in)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self.cancel_button = QPushButton(translate("Signin", "Cancel"), self)
+        self.cancel_button.setAccessibleName(translate("Signin", "Cancel"))
         self.cancel_button.clicked.connect(self._cancel)
         self.cancel_button.setAutoDefault(False)
 
         form = QFormLayout()
-        form.addRow(self.tr("S&erver address:"), self.server)
+        form.addRow(translate("Signin", "S&erver address:"), self.server)
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.password_choice)
         kind_row.addWidget(self.api_key_choice)
         kind_row.addStretch(1)
-        form.addRow(self.tr("Sign in with:"), kind_row)
-        form.addRow(self.tr("User&name:"), self.username)
-        form.addRow(self.tr("&Password:"), self.password)
-        form.addRow(self.tr("API ke&y:"), self.api_key)
+        form.addRow(translate("Signin", "Sign in with:"), kind_row)
+        form.addRow(translate("Signin", "User&name:"), self.username)
+        form.addRow(translate("Signin", "&Password:"), self.password)
+        form.addRow(translate("Signin", "API ke&y:"), self.api_key)
         self._form = form
         remember_row = QHBoxLayout()
         remember_row.addWidget(self.remember, 1)
@@ -306,7 +314,7 @@ class SignInDialog(QDialog):
         methods = _API_KEY_METHODS if self.api_key_choice.isChecked() else _PASSWORD_METHODS
         self.auth_method.clear()
         for method in methods:
-            self.auth_method.addItem(self.tr(_METHOD_LABELS[method]), method)
+            self.auth_method.addItem(translate("Signin", _METHOD_LABELS[method]), method)
         index = self.auth_method.findData(selected)
         self.auth_method.setCurrentIndex(max(index, 0))
 
@@ -360,9 +368,10 @@ class SignInDialog(QDialog):
         self.server.setReadOnly(True)
         self.server.setPlaceholderText("")
         self.server.setToolTip(
-            self.tr(
+            translate(
+                "Signin",
                 "In demo mode Dispatch Desktop talks only to its built-in demo server. "
-                "To use a real server, start it without --demo."
+                "To use a real server, start it without --demo.",
             )
         )
 
@@ -374,7 +383,7 @@ class SignInDialog(QDialog):
     def _wait_for_demo_server(self) -> None:
         self.server.clear()
         self.server.setReadOnly(True)
-        self.server.setPlaceholderText(self.tr("Starting the demo server…"))
+        self.server.setPlaceholderText(translate("Signin", "Starting the demo server…"))
         self.sign_in_button.setEnabled(False)
 
     @property
@@ -424,7 +433,7 @@ class SignInDialog(QDialog):
         self.forget_button.setEnabled(status.usable)
         if status.usable:
             self.keyring_label.setText(
-                self.tr("Credentials are stored in: %1.").replace("%1", status.store)
+                fill(translate("Signin", "Credentials are stored in: %1."), status.store)
             )
         else:
             self.remember.setChecked(False)
@@ -461,7 +470,9 @@ class SignInDialog(QDialog):
     def _forget(self) -> None:
         address = self._secret_address()
         if address is None:
-            self.keyring_label.setText(self.tr("Give the server and user whose secret to forget."))
+            self.keyring_label.setText(
+                translate("Signin", "Give the server and user whose secret to forget.")
+            )
             return
         self.session_secrets.forget(*address)
         self._secret_field().clear()
@@ -470,9 +481,9 @@ class SignInDialog(QDialog):
             lambda: self.secrets.forget(*address),
             "forget stored secret",
             lambda _: self.keyring_label.setText(
-                self.tr("The stored %1 was removed from the keyring.").replace(
-                    "%1", address[2].noun
-                )
+                translate("Signin", "The stored API key was removed from the keyring.")
+                if address[2] is SecretKind.API_KEY
+                else translate("Signin", "The stored password was removed from the keyring.")
             ),
             lambda error: self.keyring_label.setText(str(error)),
         )
@@ -499,9 +510,10 @@ class SignInDialog(QDialog):
         if self._demo_server is not None and form.server.rstrip("/") != self._demo_server:
             # Drill and live never mix: a window that says DEMO never talks to a real server.
             self._show_error(
-                self.tr(
+                translate(
+                    "Signin",
                     "In demo mode Dispatch Desktop talks only to its built-in demo server. "
-                    "To use a real server, start it without --demo."
+                    "To use a real server, start it without --demo.",
                 )
             )
             return
@@ -513,7 +525,7 @@ class SignInDialog(QDialog):
             check_server_url(form.server)
             check_credentials(form.credentials(), form.auth)
         except ValidationError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_sentence(exc))
             return
         self._set_busy(True)
         self._task = self.runner.submit(
@@ -548,7 +560,7 @@ class SignInDialog(QDialog):
             self._task.cancel()
             self._task = None
             self._set_busy(False)
-            self._show_error(self.tr("Sign-in cancelled."))
+            self._show_error(translate("Signin", "Sign-in cancelled."))
             return
         self.reject()
 
@@ -577,7 +589,8 @@ class SignInDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(
-            message or self.tr("Sign-in failed for an unexpected reason; see the log file.")
+            message
+            or translate("Signin", "Sign-in failed for an unexpected reason; see the log file.")
         )
         self.error_label.show()
 

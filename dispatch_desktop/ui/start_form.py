@@ -24,6 +24,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent,
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QDateTimeEdit,
     QFormLayout,
@@ -62,11 +63,14 @@ from dispatch_desktop.form_rules import (
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
 from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
+    PLURAL,
     PlainLabel,
-    count_text,
+    error_sentence,
     exercise_banner,
+    fill,
     fit_id_field,
-    tr,
+    library_text,
+    translate,
 )
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES
 from dispatch_desktop.ui.tagfilter_builder import TagFilterBuilder
@@ -81,6 +85,25 @@ def exercise_language() -> str:
     return "sv" if QLocale().language() == QLocale.Language.Swedish else "en"
 
 
+def week_calendar(parent: QWidget) -> QCalendarWidget:
+    """The date picker's calendar: ISO week numbers beside the days (dispatchers in Sweden
+    plan by the week), and its controls named in the user's language for screen readers."""
+    calendar = QCalendarWidget(parent)
+    calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.ISOWeekNumbers)
+    calendar.setAccessibleName(translate("StartForm", "Calendar"))
+    for name, text in (
+        ("qt_calendar_calendarview", translate("StartForm", "Days of the month")),
+        ("qt_calendar_prevmonth", translate("StartForm", "Previous month")),
+        ("qt_calendar_nextmonth", translate("StartForm", "Next month")),
+        ("qt_calendar_monthbutton", translate("StartForm", "Month")),
+        ("qt_calendar_yearbutton", translate("StartForm", "Year")),
+        ("qt_calendar_yearedit", translate("StartForm", "Year")),
+    ):
+        if (part := calendar.findChild(QWidget, name)) is not None:
+            part.setAccessibleName(text)
+    return calendar
+
+
 def split_numbers(text: str) -> list[str]:
     """Phone numbers typed or pasted with commas, semicolons, spaces or line breaks between."""
     return [n for n in _SEPARATORS.split(text.strip()) if n]
@@ -93,8 +116,8 @@ def split_lines(text: str) -> list[str]:
 
 def rule_tooltip(field: str, generic_type: GenericType) -> str:
     """The tooltip of a field that ``generic_type`` refuses, with the rule in words (F7, F8)."""
-    reason = DISALLOWED_FIELDS[generic_type][field]
-    return tr("Disabled: %1.").replace("%1", reason[0].upper() + reason[1:])
+    reason = library_text(DISALLOWED_FIELDS[generic_type][field])
+    return fill(translate("StartForm", "Disabled: %1."), reason[0].upper() + reason[1:])
 
 
 class DateTimePicker(QDateTimeEdit):
@@ -165,7 +188,7 @@ class StartJobForm(QWidget):
         label = PlainLabel("", self)  # the message may quote what the user typed
         label.setWordWrap(True)
         colors.show_as_error(label)
-        label.setAccessibleName(self.tr("Error"))
+        label.setAccessibleName(translate("StartForm", "Error"))
         label.hide()
         self._errors[field] = label
         return label
@@ -187,104 +210,122 @@ class StartJobForm(QWidget):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.job_id_label = QLineEdit(self)
         self.job_id_label.setReadOnly(True)
-        self.job_id_label.setAccessibleName(self.tr("Saved job id"))
+        self.job_id_label.setAccessibleName(translate("StartForm", "Saved job id"))
         fit_id_field(self.job_id_label)
-        self.copy_id_button = QPushButton(self.tr("Copy id"), self)
-        self.copy_id_button.setAccessibleName(self.tr("Copy saved job id"))
+        self.copy_id_button = QPushButton(translate("StartForm", "Copy id"), self)
+        self.copy_id_button.setAccessibleName(translate("StartForm", "Copy saved job id"))
         self.copy_id_button.clicked.connect(self._copy_id)
         self.rules_note = QLabel(self)
         self.rules_note.setWordWrap(True)
         self.fill_note = PlainLabel("", self)
         self.fill_note.setWordWrap(True)
-        self.fill_note.setAccessibleName(self.tr("Filled from an earlier launch"))
+        self.fill_note.setAccessibleName(translate("StartForm", "Filled from an earlier launch"))
         self.fill_note.hide()
 
         self.exercise_banner = exercise_banner(self)
         self.exercise_banner.hide()
         self.exercise_switch = QCheckBox(
-            self.tr("E&xercise — the message goes out marked as an exercise"), self
+            translate("StartForm", "E&xercise — the message goes out marked as an exercise"), self
         )
-        self.exercise_switch.setAccessibleName(self.tr("Exercise"))
+        self.exercise_switch.setAccessibleName(translate("StartForm", "Exercise"))
         self.exercise_switch.setStyleSheet("font-weight: bold;")
         self.exercise_note = PlainLabel("", self)  # why the switch cannot be turned off
         self.exercise_note.setWordWrap(True)
         self.exercise_note.hide()
 
         self.jobname = QLineEdit(self)
-        self.jobname.setAccessibleName(self.tr("Job name"))
+        self.jobname.setAccessibleName(translate("StartForm", "Job name"))
         self.message = QPlainTextEdit(self)
-        self.message.setAccessibleName(self.tr("Message"))
+        self.message.setAccessibleName(translate("StartForm", "Message"))
         self.message.setTabChangesFocus(True)
-        self.message.setPlaceholderText(self.tr("Leave empty to send the saved job's message"))
+        self.message.setPlaceholderText(
+            translate("StartForm", "Leave empty to send the saved job's message")
+        )
         self.message.setMaximumHeight(110)
         self.marker_label = PlainLabel("", self)
-        self.marker_label.setAccessibleName(self.tr("Exercise marker"))
+        self.marker_label.setAccessibleName(translate("StartForm", "Exercise marker"))
         self.marker_label.setToolTip(
-            self.tr("Sent in front of the message, so nobody takes the exercise for real.")
+            translate(
+                "StartForm", "Sent in front of the message, so nobody takes the exercise for real."
+            )
         )
         self.marker_label.setStyleSheet("font-weight: bold;")
         self.marker_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.marker_label.hide()
         self.sms_count = QLabel(self)
-        self.sms_count.setAccessibleName(self.tr("Message length"))
+        self.sms_count.setAccessibleName(translate("StartForm", "Message length"))
         self.assignedmessage = QPlainTextEdit(self)
-        self.assignedmessage.setAccessibleName(self.tr("Assigned message"))
+        self.assignedmessage.setAccessibleName(translate("StartForm", "Assigned message"))
         self.assignedmessage.setTabChangesFocus(True)
         self.assignedmessage.setMaximumHeight(80)
 
         self.tonumbers = QLineEdit(self)
-        self.tonumbers.setAccessibleName(self.tr("Recipient phone numbers"))
-        self.tonumbers.setPlaceholderText(self.tr("+46701234567, +4790012345"))
+        self.tonumbers.setAccessibleName(translate("StartForm", "Recipient phone numbers"))
+        self.tonumbers.setPlaceholderText(translate("StartForm", "+46701234567, +4790012345"))
         self.savedfilters = QPlainTextEdit(self)
-        self.savedfilters.setAccessibleName(self.tr("Recipient saved tag filters"))
-        self.savedfilters.setPlaceholderText(self.tr("One saved tag filter name per line"))
+        self.savedfilters.setAccessibleName(translate("StartForm", "Recipient saved tag filters"))
+        self.savedfilters.setPlaceholderText(
+            translate("StartForm", "One saved tag filter name per line")
+        )
         self.savedfilters.setTabChangesFocus(True)
         self.savedfilters.setMaximumHeight(60)
         self.groups = QPlainTextEdit(self)
-        self.groups.setAccessibleName(self.tr("Recipient groups"))
-        self.groups.setPlaceholderText(self.tr("One group name per line"))
+        self.groups.setAccessibleName(translate("StartForm", "Recipient groups"))
+        self.groups.setPlaceholderText(translate("StartForm", "One group name per line"))
         self.groups.setTabChangesFocus(True)
         self.groups.setMaximumHeight(60)
-        self.tagfilter = TagFilterBuilder(self, accessible_name="Tag filter")
+        self.tagfilter = TagFilterBuilder(
+            self, accessible_name=translate("StartForm", "Tag filter")
+        )
         self._build_keep_choice()
         self.excludenumbers = QLineEdit(self)
-        self.excludenumbers.setAccessibleName(self.tr("Phone numbers to exclude"))
-        self.excludefilter = TagFilterBuilder(self, accessible_name="Exclude tag filter")
+        self.excludenumbers.setAccessibleName(translate("StartForm", "Phone numbers to exclude"))
+        self.excludefilter = TagFilterBuilder(
+            self, accessible_name=translate("StartForm", "Exclude tag filter")
+        )
 
         self.responsegoal = QSpinBox(self)
-        self.responsegoal.setAccessibleName(self.tr("Response goal"))
+        self.responsegoal.setAccessibleName(translate("StartForm", "Response goal"))
         self.responsegoal.setRange(0, 1_000_000)
-        self.responsegoal.setSpecialValueText(self.tr("Not set"))
+        self.responsegoal.setSpecialValueText(translate("StartForm", "Not set"))
         self.responsegoal.setMaximumWidth(
             self.responsegoal.fontMetrics().horizontalAdvance("9" * 12)
         )
 
-        self.start_now = QRadioButton(self.tr("No&w"), self)
-        self.start_now.setAccessibleName(self.tr("Start now"))
-        self.start_at = QRadioButton(self.tr("&At"), self)
-        self.start_at.setAccessibleName(self.tr("Start at a scheduled time"))
+        self.start_now = QRadioButton(translate("StartForm", "No&w"), self)
+        self.start_now.setAccessibleName(translate("StartForm", "Start now"))
+        self.start_at = QRadioButton(translate("StartForm", "&At"), self)
+        self.start_at.setAccessibleName(translate("StartForm", "Start at a scheduled time"))
         group = QButtonGroup(self)
         group.addButton(self.start_now)
         group.addButton(self.start_at)
         self.start_now.setChecked(True)
         self.scheduledstart = DateTimePicker(self)
-        self.scheduledstart.setAccessibleName(self.tr("Scheduled start"))
-        self.scheduledstart.setAccessibleDescription(self.tr("F4 or Alt+Down opens the calendar."))
+        self.scheduledstart.setAccessibleName(translate("StartForm", "Scheduled start"))
+        self.scheduledstart.setAccessibleDescription(
+            translate("StartForm", "F4 or Alt+Down opens the calendar.")
+        )
         self.scheduledstart.setCalendarPopup(True)
+        self.scheduledstart.setCalendarWidget(week_calendar(self.scheduledstart))
         self.scheduledstart.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.scheduledstart.setEnabled(False)
         self.utc_label = QLabel(self)
-        self.utc_label.setAccessibleName(self.tr("Scheduled start in UTC"))
+        self.utc_label.setAccessibleName(translate("StartForm", "Scheduled start in UTC"))
 
-        self.start_button = QPushButton(self.tr("Start job…"), self)
-        self.start_button.setAccessibleName(self.tr("Start job"))
-        self.start_button.setToolTip(self.tr("Review and confirm the launch (Ctrl+Enter)"))
+        self.start_button = QPushButton(translate("StartForm", "Start job…"), self)
+        self.start_button.setAccessibleName(translate("StartForm", "Start job"))
+        self.start_button.setToolTip(
+            translate("StartForm", "Review and confirm the launch (Ctrl+Enter)")
+        )
         self.start_button.setAutoDefault(False)
         self.start_button.clicked.connect(self.request_launch)
-        self.new_launch_button = QPushButton(self.tr("New &launch"), self)
-        self.new_launch_button.setAccessibleName(self.tr("Prepare a new launch"))
+        self.new_launch_button = QPushButton(translate("StartForm", "New &launch"), self)
+        self.new_launch_button.setAccessibleName(translate("StartForm", "Prepare a new launch"))
         self.new_launch_button.setToolTip(
-            self.tr("Prepare another launch of this saved job, starting from its own settings")
+            translate(
+                "StartForm",
+                "Prepare another launch of this saved job, starting from its own settings",
+            )
         )
         self.new_launch_button.setAutoDefault(False)
         self.new_launch_button.clicked.connect(self.new_launch)
@@ -300,10 +341,12 @@ class StartJobForm(QWidget):
 
     def _build_keep_choice(self) -> None:
         """Add to or replace the saved job's own recipients: two choices, none preselected."""
-        self.keep_add = QRadioButton(self.tr("A&dd to them"), self)
-        self.keep_add.setAccessibleName(self.tr("Add to the saved job's recipients"))
-        self.keep_replace = QRadioButton(self.tr("&Replace them"), self)
-        self.keep_replace.setAccessibleName(self.tr("Replace the saved job's recipients"))
+        self.keep_add = QRadioButton(translate("StartForm", "A&dd to them"), self)
+        self.keep_add.setAccessibleName(translate("StartForm", "Add to the saved job's recipients"))
+        self.keep_replace = QRadioButton(translate("StartForm", "&Replace them"), self)
+        self.keep_replace.setAccessibleName(
+            translate("StartForm", "Replace the saved job's recipients")
+        )
         self._keep_group = QButtonGroup(self)
         self._keep_group.addButton(self.keep_add)
         self._keep_group.addButton(self.keep_replace)
@@ -315,7 +358,7 @@ class StartJobForm(QWidget):
         row.addStretch(1)
         self.keep_note = PlainLabel("", self)
         self.keep_note.setWordWrap(True)
-        self.keep_note.setAccessibleName(self.tr("The saved job's own recipients"))
+        self.keep_note.setAccessibleName(translate("StartForm", "The saved job's own recipients"))
 
     def _lay_out(self) -> None:
         header = QHBoxLayout()
@@ -324,7 +367,7 @@ class StartJobForm(QWidget):
         header.addWidget(self.copy_id_button)
 
         main = QFormLayout()
-        main.addRow(self.tr("&Job name:"), self._with_error("jobname", self.jobname))
+        main.addRow(translate("StartForm", "&Job name:"), self._with_error("jobname", self.jobname))
         message_box = QWidget(self)
         self._row_fields[message_box] = self.message
         message_layout = QVBoxLayout(message_box)
@@ -334,22 +377,26 @@ class StartJobForm(QWidget):
         marked.addWidget(self._with_error("message", self.message), 1)
         message_layout.addLayout(marked)
         message_layout.addWidget(self.sms_count)
-        main.addRow(self.tr("&Message:"), message_box)
+        main.addRow(translate("StartForm", "&Message:"), message_box)
         main.addRow(
-            self.tr("Assigned m&essage:"),
+            translate("StartForm", "Assigned m&essage:"),
             self._with_error("assignedmessage", self.assignedmessage),
         )
 
-        add = QGroupBox(self.tr("Recipients"), self)
+        add = QGroupBox(translate("StartForm", "Recipients"), self)
         add_form = QFormLayout(add)
-        add_form.addRow(self.tr("Phone numbers:"), self._with_error("tonumbers", self.tonumbers))
         add_form.addRow(
-            self.tr("Saved tag filters:"),
+            translate("StartForm", "Phone numbers:"), self._with_error("tonumbers", self.tonumbers)
+        )
+        add_form.addRow(
+            translate("StartForm", "Saved tag filters:"),
             self._with_error("toaddressbooksavedtagfilters", self.savedfilters),
         )
-        add_form.addRow(self.tr("Groups:"), self._with_error("toaddressbookgroups", self.groups))
         add_form.addRow(
-            self.tr("Tag filter:"),
+            translate("StartForm", "Groups:"), self._with_error("toaddressbookgroups", self.groups)
+        )
+        add_form.addRow(
+            translate("StartForm", "Tag filter:"),
             self._with_error("toaddressbookcustomtagfilter", self.tagfilter),
         )
         keep_box = QWidget(self)
@@ -357,15 +404,17 @@ class StartJobForm(QWidget):
         keep_layout.setContentsMargins(0, 0, 0, 0)
         keep_layout.addWidget(self._with_error("tokeep", self.keep_choice))
         keep_layout.addWidget(self.keep_note)
-        add_form.addRow(self.tr("The saved job's own recipients:"), keep_box)
+        add_form.addRow(translate("StartForm", "The saved job's own recipients:"), keep_box)
 
-        exclude = QGroupBox(self.tr("Recipients to exclude"), self)
+        exclude = QGroupBox(translate("StartForm", "Recipients to exclude"), self)
         exclude_form = QFormLayout(exclude)
         exclude_form.addRow(
-            self.tr("Phone numbers:"), self._with_error("excludenumbers", self.excludenumbers)
+            translate("StartForm", "Phone numbers:"),
+            self._with_error("excludenumbers", self.excludenumbers),
         )
         exclude_form.addRow(
-            self.tr("Tag filter:"), self._with_error("excludecustomtagfilter", self.excludefilter)
+            translate("StartForm", "Tag filter:"),
+            self._with_error("excludecustomtagfilter", self.excludefilter),
         )
 
         when = QHBoxLayout()
@@ -376,8 +425,11 @@ class StartJobForm(QWidget):
         when_box = QWidget(self)
         when_box.setLayout(when)
         rest = QFormLayout()
-        rest.addRow(self.tr("Response &goal:"), self._with_error("responsegoal", self.responsegoal))
-        rest.addRow(self.tr("Start:"), self._with_error("scheduledstart", when_box))
+        rest.addRow(
+            translate("StartForm", "Response &goal:"),
+            self._with_error("responsegoal", self.responsegoal),
+        )
+        rest.addRow(translate("StartForm", "Start:"), self._with_error("scheduledstart", when_box))
         self._field_widgets["scheduledstart"] = self.scheduledstart
         for form in (main, add_form, exclude_form, rest):
             self._label_fields(form)
@@ -443,15 +495,16 @@ class StartJobForm(QWidget):
         """Show ``job`` with empty fields, enabled as its generic type allows."""
         self.job = job
         self.generic_type = generic_type
-        generic = generic_type.value if generic_type else self.tr("unknown")
+        generic = generic_type.value if generic_type else translate("StartForm", "unknown")
         self.header.setText(
-            self.tr("%1\nType %2 · generic type %3")
-            .replace("%1", job.name)
-            .replace("%2", job.type)
-            .replace("%3", generic)
+            fill(
+                translate("StartForm", "%1\nType %2 · generic type %3"), job.name, job.type, generic
+            )
         )
         self.job_id_label.setText(str(job.id))
-        self.jobname.setPlaceholderText(self.tr("Leave empty to keep “%1”").replace("%1", job.name))
+        self.jobname.setPlaceholderText(
+            fill(translate("StartForm", "Leave empty to keep “%1”"), job.name)
+        )
         self._clear_fields()
         self._spent = False
         self.rules_note.setText(self._rules_note())
@@ -461,17 +514,19 @@ class StartJobForm(QWidget):
 
     def _rules_note(self) -> str:
         if self.generic_type is None:
-            return self.tr(
+            return translate(
+                "StartForm",
                 "The generic type of this job type is unknown, so the form cannot tell which "
                 "fields it allows: every field is enabled and the server checks them. Set the "
-                "type in Settings to get the rules checked here."
+                "type in Settings to get the rules checked here.",
             )
         if self.generic_type is GenericType.GMA:
-            return self.tr(
+            return translate(
+                "StartForm",
                 "GMA job: recipients come from tag filters. A new tag filter replaces the saved "
-                "filters and needs a response goal, and a response goal needs a new filter."
+                "filters and needs a response goal, and a response goal needs a new filter.",
             )
-        return self.tr("GMM job: every recipient field is available.")
+        return translate("StartForm", "GMM job: every recipient field is available.")
 
     def _clear_fields(self) -> None:
         for line in (self.jobname, self.tonumbers, self.excludenumbers):
@@ -561,7 +616,9 @@ class StartJobForm(QWidget):
         if forced:
             self.exercise_switch.setChecked(True)
         self.exercise_note.setText(
-            (reason or self.tr("This computer is set to send exercises only.")) if forced else ""
+            (reason or translate("StartForm", "This computer is set to send exercises only."))
+            if forced
+            else ""
         )
         self.exercise_note.setVisible(forced)
         self._apply_enabled()
@@ -628,19 +685,23 @@ class StartJobForm(QWidget):
         _, found = find_problems(request, self.generic_type)
         errors: dict[str, str] = {}
         for problem in found:
-            errors.setdefault(problem.field or "jobid", str(problem))
+            errors.setdefault(problem.field or "jobid", error_sentence(problem))
         if self.exercise and not self.message.toPlainText().strip():
-            errors["message"] = self.tr(EXERCISE_NEEDS_MESSAGE)
+            errors["message"] = library_text(EXERCISE_NEEDS_MESSAGE)
         if undecided := keep_problem(request, self.generic_type):
-            errors.setdefault("tokeep", self.tr(undecided))
+            errors.setdefault("tokeep", library_text(undecided))
         for field, builder in (
             ("toaddressbookcustomtagfilter", self.tagfilter),
             ("excludecustomtagfilter", self.excludefilter),
         ):
             if builder.isEnabled() and not builder.is_valid():
-                errors[field] = builder.error_text() or self.tr("The tag filter is not valid.")
+                errors[field] = builder.error_text() or translate(
+                    "StartForm", "The tag filter is not valid."
+                )
         if self.start_at.isChecked() and self._scheduled() is None:
-            errors["scheduledstart"] = self.tr("Scheduled start: choose a valid date and time.")
+            errors["scheduledstart"] = translate(
+                "StartForm", "Scheduled start: choose a valid date and time."
+            )
         return errors
 
     def is_valid(self) -> bool:
@@ -665,19 +726,18 @@ class StartJobForm(QWidget):
         count = len(errors)
         if self._spent:
             self.status_label.setText(
-                self.tr(
+                translate(
+                    "StartForm",
                     "Launch done: the form is back to the saved job's own settings. Choose "
-                    "“New launch” to prepare another launch of this job."
+                    "“New launch” to prepare another launch of this job.",
                 )
             )
             return
         self.status_label.setText(
             ""
             if not count
-            else count_text(
-                count,
-                "%1 problem to fix before the job can start.",
-                "%1 problems to fix before the job can start.",
+            else translate(
+                "StartForm", "%n problem(s) to fix before the job can start.", None, PLURAL, count
             )
         )
 
@@ -687,12 +747,15 @@ class StartJobForm(QWidget):
         request = self.build_request()
         given = request is not None and gives_recipients(request)
         if self.generic_type is GenericType.GMA:
-            text = self.tr(
+            text = translate(
+                "StartForm",
                 "This job type always replaces them: a tag filter given here replaces the "
-                "saved job's recipients."
+                "saved job's recipients.",
             )
         elif not given:
-            text = self.tr("No recipients given here: the saved job's own recipients are used.")
+            text = translate(
+                "StartForm", "No recipients given here: the saved job's own recipients are used."
+            )
         else:
             text = ""
         self.keep_note.setText(text)
@@ -768,13 +831,15 @@ class StartJobForm(QWidget):
         if exercise and isinstance(sent, str):
             self.message.setPlainText(unmarked_message(sent, self._markers))
         self.exercise_switch.setChecked(exercise or self._exercise_forced)
-        note = self.tr(
+        note = translate(
+            "StartForm",
             "Filled in with the settings of an earlier launch. Nothing is sent until you "
-            "start it and confirm."
+            "start it and confirm.",
         )
         if left_out:
-            note += " " + self.tr("Not filled in (this form cannot show them): %1.").replace(
-                "%1", ", ".join(field_label(name) for name in left_out)
+            note += " " + fill(
+                translate("StartForm", "Not filled in (this form cannot show them): %1."),
+                ", ".join(library_text(field_label(name)) for name in left_out),
             )
         self.fill_note.setText(note)
         self.fill_note.show()
@@ -863,35 +928,37 @@ class StartJobForm(QWidget):
     def _update_utc_label(self) -> None:
         when = self._scheduled()
         if when is None:
-            self.utc_label.setText(self.tr("right away"))
+            self.utc_label.setText(translate("StartForm", "right away"))
             return
         utc = when.astimezone(UTC)
         ahead = when - datetime.now(UTC)
         self.utc_label.setText(
-            self.tr("= %1 UTC (%2)")
-            .replace("%1", utc.strftime("%Y-%m-%d %H:%M"))
-            .replace("%2", _in_words(ahead))
+            fill(
+                translate("StartForm", "= %1 UTC (%2)"),
+                utc.strftime("%Y-%m-%d %H:%M"),
+                _in_words(ahead),
+            )
         )
 
     def _update_sms_count(self) -> None:
         """Count what is sent: with the exercise marker when there is one."""
         if not self.message.toPlainText():
             self.sms_count.setText(
-                self.tr("An exercise needs a message written here.")
+                translate("StartForm", "An exercise needs a message written here.")
                 if self.exercise
-                else self.tr("The saved job's message is sent.")
+                else translate("StartForm", "The saved job's message is sent.")
             )
             return
         count = count_sms(self._message_sent())
-        text = (
-            self.tr("%1 characters · %2 SMS (%3) · %4 left in this part")
-            .replace("%1", str(count.characters))
-            .replace("%2", str(count.parts))
-            .replace("%3", count.encoding)
-            .replace("%4", str(count.remaining))
+        text = fill(
+            translate("StartForm", "%1 characters · %2 SMS (%3) · %4 left in this part"),
+            str(count.characters),
+            str(count.parts),
+            count.encoding,
+            str(count.remaining),
         )
         if self.exercise:
-            text += self.tr(" · the exercise marker included")
+            text += translate("StartForm", " · the exercise marker included")
         self.sms_count.setText(text)
 
     def _copy_id(self) -> None:
@@ -920,10 +987,10 @@ def _valid_filter(builder: TagFilterBuilder) -> TagFilter | None:
 def _in_words(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 0:
-        return tr("in the past")
+        return translate("StartForm", "in the past")
     if minutes < 60:
-        return tr("in %1 min").replace("%1", str(minutes))
+        return fill(translate("StartForm", "in %1 min"), str(minutes))
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return tr("in %1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
-    return tr("in %1 days").replace("%1", str(hours // 24))
+        return fill(translate("StartForm", "in %1 h %2 min"), str(hours), str(minutes))
+    return fill(translate("StartForm", "in %1 days"), str(hours // 24))

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from dispatch_desktop.ui.common import plain, tooltip, tr
+from dispatch_desktop.ui.common import plain, tooltip, translate
 
 Index = QModelIndex | QPersistentModelIndex
 TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
@@ -22,10 +22,11 @@ def cell_text(text: str, role: int) -> str:
 
 
 class ColumnsModel(QAbstractTableModel):
-    """A flat table whose columns are ``COLUMNS``; subclasses give :meth:`row_count` and
-    ``data()``."""
+    """A flat table whose columns are ``COLUMNS`` (marked for translation in the context
+    ``CONTEXT``); subclasses give :meth:`row_count` and ``data()``."""
 
     COLUMNS: tuple[str, ...] = ()
+    CONTEXT = ""
 
     def row_count(self) -> int:
         """How many rows the table has now."""
@@ -41,5 +42,5 @@ class ColumnsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
+            return translate(self.CONTEXT, self.COLUMNS[section])
         return None

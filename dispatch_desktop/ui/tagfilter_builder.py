@@ -44,7 +44,7 @@ from dispatch_desktop.form_rules import (
     vocabulary_values,
 )
 from dispatch_desktop.ui import colors
-from dispatch_desktop.ui.common import tr
+from dispatch_desktop.ui.common import error_sentence, fill, translate
 
 #: How values are separated inside a row's value field; the same character as in the string form.
 VALUE_SEPARATOR = "|"
@@ -115,7 +115,7 @@ def evaluate_conditions(conditions: Sequence[Condition]) -> Evaluation:
         try:
             parts.append(part_from_fields(tagtype, values_text))
         except ValidationError as exc:
-            errors.append(str(exc))
+            errors.append(error_sentence(exc))
         else:
             errors.append("")
     valid = parts and len(parts) == len(conditions)
@@ -188,16 +188,16 @@ def _show_error(label: QLabel, message: str) -> None:
 def spelling_hint(tag: UnknownTag) -> str:
     """One sentence about a tag type or value not seen before, with the likely spelling."""
     if tag.value is None:
-        text = tr("Tag type “%1” not seen before").replace("%1", tag.tagtype)
+        text = fill(translate("TagfilterBuilder", "Tag type “%1” not seen before"), tag.tagtype)
     else:
-        text = (
-            tr("Value “%1” of %2 not seen before")
-            .replace("%1", tag.value)
-            .replace("%2", tag.tagtype)
+        text = fill(
+            translate("TagfilterBuilder", "Value “%1” of %2 not seen before"),
+            tag.value,
+            tag.tagtype,
         )
     if tag.suggestion is None:
-        return text + tr(": check the spelling.")
-    return text + tr(" — did you mean “%1”?").replace("%1", tag.suggestion)
+        return text + translate("TagfilterBuilder", ": check the spelling.")
+    return text + fill(translate("TagfilterBuilder", " — did you mean “%1”?"), tag.suggestion)
 
 
 def corrected(condition: Condition, tag: UnknownTag) -> Condition:
@@ -261,21 +261,25 @@ class _ConditionRow(QWidget):
     ) -> None:
         super().__init__()
         self._vocabulary = vocabulary
-        self._and_label = QLabel(self.tr("AND"))
+        self._and_label = QLabel(translate("TagfilterBuilder", "AND"))
         self.type_edit = _FieldEdit(condition[0])
-        self.type_edit.setPlaceholderText(self.tr("Tag type, e.g. Base"))
+        self.type_edit.setPlaceholderText(translate("TagfilterBuilder", "Tag type, e.g. Base"))
         self.type_edit.setCompleter(_configure_completer(QCompleter(type_model, self.type_edit)))
         self._value_model = QStringListModel(self)
         self.values_edit = _FieldEdit(condition[1])
-        self.values_edit.setPlaceholderText(self.tr("Values separated by |, e.g. STO|OSL"))
+        self.values_edit.setPlaceholderText(
+            translate("TagfilterBuilder", "Values separated by |, e.g. STO|OSL")
+        )
         self.values_edit.setCompleter(
             _configure_completer(_ValueCompleter(self._value_model, self.values_edit))
         )
-        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button = QPushButton(translate("TagfilterBuilder", "Remove"))
         self.error_label = _error_label()
         self.hint_label = _error_label("hint")
         self.fix_button = QPushButton()
-        self.fix_button.setAccessibleName(self.tr("Use the suggested spelling"))
+        self.fix_button.setAccessibleName(
+            translate("TagfilterBuilder", "Use the suggested spelling")
+        )
         self.fix_button.hide()
         self._fix: UnknownTag | None = None
         self._lay_out()
@@ -289,7 +293,7 @@ class _ConditionRow(QWidget):
     def _lay_out(self) -> None:
         fields = QHBoxLayout()
         fields.addWidget(self.type_edit, 1)
-        fields.addWidget(QLabel(self.tr("is any of")))
+        fields.addWidget(QLabel(translate("TagfilterBuilder", "is any of")))
         fields.addWidget(self.values_edit, 2)
         fields.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
@@ -313,9 +317,11 @@ class _ConditionRow(QWidget):
     def set_number(self, number: int) -> None:
         """Name the widgets after the row's position; the first row needs no "AND"."""
         self._and_label.setVisible(number > 1)
-        self.type_edit.setAccessibleName(self.tr("Tag type {number}").format(number=number))
-        self.values_edit.setAccessibleName(self.tr("Tag values {number}").format(number=number))
-        remove_name = self.tr("Remove condition {number}").format(number=number)
+        self.type_edit.setAccessibleName(fill(translate("TagfilterBuilder", "Tag type %1"), number))
+        self.values_edit.setAccessibleName(
+            fill(translate("TagfilterBuilder", "Tag values %1"), number)
+        )
+        remove_name = fill(translate("TagfilterBuilder", "Remove condition %1"), number)
         self.remove_button.setAccessibleName(remove_name)
         self.remove_button.setToolTip(remove_name)
 
@@ -332,13 +338,15 @@ class _ConditionRow(QWidget):
         _show_error(self.hint_label, "\n".join(spelling_hint(tag) for tag in unknown))
         self._fix = next((tag for tag in unknown if tag.suggestion is not None), None)
         if self._fix is not None:
-            label = self.tr("Use “%1”").replace("%1", self._fix.suggestion or "")
+            label = fill(translate("TagfilterBuilder", "Use “%1”"), self._fix.suggestion or "")
             self.fix_button.setText(label)
             self.fix_button.setAccessibleName(label)
             self.fix_button.setToolTip(
-                self.tr("Write “%1” instead of “%2”")
-                .replace("%1", self._fix.suggestion or "")
-                .replace("%2", self._fix.value or self._fix.tagtype)
+                fill(
+                    translate("TagfilterBuilder", "Write “%1” instead of “%2”"),
+                    self._fix.suggestion or "",
+                    self._fix.value or self._fix.tagtype,
+                )
             )
         self.fix_button.setVisible(self._fix is not None)
 
@@ -474,29 +482,33 @@ class TagFilterBuilder(QWidget):
     def _build_widgets(self, accessible_name: str) -> None:
         self._rows_layout = QVBoxLayout()
         self._rows_layout.setContentsMargins(0, 0, 0, 0)
-        self._add_button = QPushButton(self.tr("Add condition"))
-        self._add_button.setAccessibleName(self.tr("Add condition"))
+        self._add_button = QPushButton(translate("TagfilterBuilder", "Add condition"))
+        self._add_button.setAccessibleName(translate("TagfilterBuilder", "Add condition"))
         self._add_button.clicked.connect(self._on_add_clicked)
         self._text_edit = _FieldEdit()
         self._text_edit.setAccessibleName(accessible_name)
-        self._text_edit.setPlaceholderText(self.tr("e.g. Base:STO|OSL;On call:Yes"))
+        self._text_edit.setPlaceholderText(
+            translate("TagfilterBuilder", "e.g. Base:STO|OSL;On call:Yes")
+        )
         self._text_edit.textChanged.connect(self._on_edited)
         self._text_error = _error_label()
         self._text_hint = _error_label("hint")
-        self._text_toggle = QPushButton(self.tr("Edit as text"))
-        self._text_toggle.setAccessibleName(self.tr("Edit as text"))
+        self._text_toggle = QPushButton(translate("TagfilterBuilder", "Edit as text"))
+        self._text_toggle.setAccessibleName(translate("TagfilterBuilder", "Edit as text"))
         self._text_toggle.setCheckable(True)
         self._text_toggle.toggled.connect(self._on_text_toggled)
         self._preview = QLabel()
         self._preview.setTextFormat(Qt.TextFormat.PlainText)
         self._preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._preview.setAccessibleName(self.tr("Preview of {name}").format(name=accessible_name))
+        self._preview.setAccessibleName(
+            fill(translate("TagfilterBuilder", "Preview of %1"), accessible_name)
+        )
         self._stack = QStackedWidget()
         self._stack.addWidget(self._rows_page())
         self._stack.addWidget(self._text_page())
         self._fit_stack()
         footer = QHBoxLayout()
-        footer.addWidget(QLabel(self.tr("As text:")))
+        footer.addWidget(QLabel(translate("TagfilterBuilder", "As text:")))
         footer.addWidget(self._preview, 1)
         footer.addWidget(self._text_toggle)
         layout = QVBoxLayout(self)
@@ -533,7 +545,11 @@ class TagFilterBuilder(QWidget):
         layout.addWidget(self._text_edit)
         layout.addWidget(self._text_error)
         layout.addWidget(self._text_hint)
-        hint = QLabel(self.tr("Conditions are separated by ';' (AND), values by '|' (any of)."))
+        hint = QLabel(
+            translate(
+                "TagfilterBuilder", "Conditions are separated by ';' (AND), values by '|' (any of)."
+            )
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(1)
@@ -566,12 +582,12 @@ class TagFilterBuilder(QWidget):
             try:
                 return parse_text(self._text_edit.text()), ""
             except ValidationError as exc:
-                return None, str(exc)
+                return None, error_sentence(exc)
         evaluation = evaluate_conditions(self._conditions())
         if evaluation.first_error is None:
             return evaluation.tag_filter, ""
         number, message = evaluation.first_error
-        return None, self.tr("Condition {number}: {message}").format(number=number, message=message)
+        return None, fill(translate("TagfilterBuilder", "Condition %1: %2"), number, message)
 
     def _show_state(self) -> None:
         if self._text_mode:
@@ -591,9 +607,9 @@ class TagFilterBuilder(QWidget):
         if tag_filter is not None:
             self._preview.setText(str(tag_filter))
         elif error:
-            self._preview.setText(self.tr("(not valid yet)"))
+            self._preview.setText(translate("TagfilterBuilder", "(not valid yet)"))
         else:
-            self._preview.setText(self.tr("(not set)"))
+            self._preview.setText(translate("TagfilterBuilder", "(not set)"))
 
     def _set_mode(self, *, text: bool) -> None:
         self._text_mode = text

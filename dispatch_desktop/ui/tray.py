@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from dispatch_desktop.monitor import JobState, JobView
 from dispatch_desktop.ui import colors
-from dispatch_desktop.ui.common import APP_NAME, HEADING_NAME_LIMIT, count_text, plain, tr
+from dispatch_desktop.ui.common import APP_NAME, HEADING_NAME_LIMIT, PLURAL, fill, plain, translate
 from dispatch_desktop.ui.monitor_panel import job_label
 
 ICON_SIZE = 64
@@ -98,11 +98,11 @@ def transitions(job: JobView, previous: JobView | None) -> list[Notification]:
     if new > 0:
         found.append(Notification(NotificationKind.ASSIGNED, job.jobid, title, _assigned(job, new)))
     if job.goal_reached and not (previous is not None and previous.goal_reached):
-        text = tr("Response goal reached: %1 of %2 assigned.")
-        text = text.replace("%1", str(job.assigned)).replace("%2", str(job.goal))
+        text = translate("Tray", "Response goal reached: %1 of %2 assigned.")
+        text = fill(text, str(job.assigned), str(job.goal))
         found.append(Notification(NotificationKind.GOAL_REACHED, job.jobid, title, text))
     if job.state is JobState.FINISHED and (previous is None or previous.active):
-        text = tr("Finished with %1 assigned.").replace("%1", str(job.assigned))
+        text = fill(translate("Tray", "Finished with %1 assigned."), str(job.assigned))
         found.append(Notification(NotificationKind.FINISHED, job.jobid, title, text))
     return found
 
@@ -110,13 +110,13 @@ def transitions(job: JobView, previous: JobView | None) -> list[Notification]:
 def _assigned(job: JobView, new: int) -> str:
     if new == 1 and job.last_recipient:
         recipient = plain(job.last_recipient, one_line=True, limit=HEADING_NAME_LIMIT)
-        text = tr("%1 accepted.").replace("%1", recipient)
+        text = fill(translate("Tray", "%1 accepted."), recipient)
     else:
-        text = count_text(new, "%1 new assignment.", "%1 new assignments.")
+        text = translate("Tray", "%n new assignment(s).", None, PLURAL, new)
     if job.goal is None:
         return text
-    progress = tr("%1 of %2 assigned.").replace("%1", str(job.assigned))
-    return f"{text} {progress.replace('%2', str(job.goal))}"
+    progress = fill(translate("Tray", "%1 of %2 assigned."), job.assigned, job.goal)
+    return f"{text} {progress}"
 
 
 class TrayNotifier(QObject):
@@ -186,11 +186,12 @@ class TrayNotifier(QObject):
         if count == self._active and self._tooltip:
             return
         self._active = count
-        self._tooltip = (
-            f"{APP_NAME}\n{count_text(count, '%1 active job', '%1 active jobs')}"
+        active = (
+            translate("Tray", "%n active job(s)", None, PLURAL, count)
             if count
-            else f"{APP_NAME}\n{tr('No active jobs')}"
+            else translate("Tray", "No active jobs")
         )
+        self._tooltip = f"{APP_NAME}\n{active}"
         if self.tray is not None and not self._update_timer.isActive():
             self._update_timer.start()
 

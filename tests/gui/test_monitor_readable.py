@@ -101,7 +101,7 @@ def test_the_monitor_at_1366_by_768_shows_names_times_counts_and_events(
     ]
     assert tips == [
         "Sent to the 3 numbers given at the start.",
-        "2 recipients have accepted.",
+        "2 recipients accepted.",
         "The start asked for 2 confirmed responders.",
     ]
 
