@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 RAISE = b"raise\n"
 CONNECT_WAIT_MS = 1_000
 """How long a second start waits for the first to accept; a live app accepts at once."""
+READ_WAIT_MS = 500
+"""How long the first waits for the request of a second start that connected."""
 
 
 def instance_name(folder: Path) -> str:
@@ -75,19 +77,13 @@ class SingleInstance(QObject):
     def _on_connection(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-            socket.setParent(self)
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
-
-    def _read(self, socket: QLocalSocket) -> None:
-        request = bytes(socket.readAll().data())
-        if request.startswith(RAISE.strip()):
-            log.info("a second start asked for the window")
-            self.raise_requested.emit()
-        if socket.state() is QLocalSocket.LocalSocketState.ConnectedState:
+            # A second start writes its request as soon as it is connected.
+            arrived = socket.bytesAvailable() > 0 or socket.waitForReadyRead(READ_WAIT_MS)
+            if arrived and bytes(socket.readAll().data()).startswith(RAISE.strip()):
+                log.info("a second start asked for the window")
+                self.raise_requested.emit()
             socket.disconnectFromServer()
+            socket.deleteLater()
 
     def release(self) -> None:
         """Stop listening (the app ends)."""
