@@ -288,6 +288,8 @@ class StartUp:
             demo=self.args.demo,
             defer_keyring=True,
         )
+        if self.api_key is not None and not self.args.demo:
+            dialog.use_service_key(self.api_key)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.finished.connect(self._on_sign_in_finished)
         self.dialog = dialog
@@ -467,6 +469,8 @@ class KioskStartUp(StartUp):
         dialog = SignInDialog(
             self.settings, self.secrets, self.session_secrets, self.runner, parent=window
         )
+        if self.api_key is not None:
+            dialog.use_service_key(self.api_key)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._take_dialog_session(dialog))
         dialog.rejected.connect(window.offer_sign_in)

@@ -382,6 +382,15 @@ class SignInDialog(QDialog):
         if policy.auth is not None or policy.http_method is not None:
             self.advanced.setChecked(True)  # a locked value is seen, not hidden
 
+    def use_service_key(self, api_key: str) -> None:
+        """The policy's service-account key (``api_key_file`` without ``auto_sign_in``):
+        chosen, filled in (hidden) and locked; never remembered in the keyring."""
+        self.api_key_choice.setChecked(True)
+        self.api_key.setText(api_key)
+        self.remember.setChecked(False)
+        lock([self.api_key, self.password_choice, self.api_key_choice])
+        lock([self.remember, self.forget_button])
+
     def _lock_address(self, demo_server: str) -> None:
         self._demo_server = demo_server.rstrip("/")
         self.server.setText(demo_server)
@@ -448,8 +457,8 @@ class SignInDialog(QDialog):
 
     def _on_keyring_status(self, status: SecretStoreStatus) -> None:
         self._keyring_usable = status.usable
-        self.remember.setEnabled(status.usable)
-        self.forget_button.setEnabled(status.usable)
+        enable_unless_locked(self.remember, status.usable)
+        enable_unless_locked(self.forget_button, status.usable)
         if status.usable:
             self.keyring_label.setText(
                 self.tr("Credentials are stored in: %1.").replace("%1", status.store)

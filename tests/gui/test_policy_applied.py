@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,35 @@ def test_exercise_only_forces_the_forms_exercise_switch_on_and_disabled(
     assert form.exercise_switch.isChecked()
     assert not form.exercise_switch.isEnabled()
     assert "administrator" in form.exercise_note.text()
+
+
+def test_a_service_key_without_auto_sign_in_fills_the_dialog_locked_and_not_remembered(
+    qtbot, restore_logging: None, memory_keyring, demo_server: DemoServer
+) -> None:
+    from dispatch_desktop.demo import DEMO_API_KEY
+
+    policy = policy_of(
+        f"[policy]\nserver = {demo_server.url}\nauth = api-key-header\n"
+        "api_key_file = /etc/dispatch-desktop/api-key\n"
+    )
+    args = build_parser().parse_args([])
+    app.prepare(args)
+    with ExitStack() as stack:
+        start = app.StartUp(args, stack, policy=policy, api_key=DEMO_API_KEY)
+        start.begin()
+        dialog = start.dialog
+        assert dialog is not None
+        assert dialog.api_key.text() == DEMO_API_KEY
+        assert_locked(dialog.api_key, dialog.remember, dialog.api_key_choice)
+        qtbot.waitUntil(lambda: start.window is not None and start.window.isVisible())
+        dialog.start_keyring_work()
+        start.runner.wait_for_done(10_000)
+        qtbot.wait(50)
+        assert_locked(dialog.remember)  # the keyring's answer does not unlock it
+        dialog.sign_in_button.click()
+        window = start.window
+        assert isinstance(window, MainWindow)
+        qtbot.waitUntil(lambda: window.session is not None, timeout=20_000)
+        start.runner.wait_for_done(20_000)
+        window.close_unattended()
+    assert DEMO_API_KEY not in repr(vars(memory_keyring))
