@@ -332,7 +332,8 @@ def test_a_rows_menu_copies_the_id_shows_it_in_the_monitor_and_offers_to_launch_
 
     actions["Show in monitor"].trigger()
     assert window.tabs.currentWidget() is window._monitor_page
-    assert window.monitor_panel.selected_jobid() == record.runtime_id
+    # A job the monitor has not read yet is read, then selected (off the GUI thread).
+    qtbot.waitUntil(lambda: window.monitor_panel.selected_jobid() == record.runtime_id)
 
     with qtbot.waitSignal(history.launch_again_requested) as asked:
         actions["Launch again with these settings"].trigger()
