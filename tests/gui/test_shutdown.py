@@ -202,7 +202,9 @@ def test_a_signal_during_a_start_closes_after_its_answer_without_asking(
     signum: signal.Signals,
 ) -> None:
     window.start_monitor()
-    qtbot.waitUntil(lambda: window.event_source is not None and window.event_source.receiver)
+    qtbot.waitUntil(
+        lambda: window.event_source is not None and window.event_source.receiver is not None
+    )
     receiving = window.event_source
     demo_server.start_delay = 1.5
     start_and_wait_in_flight(qtbot, window, modal)
