@@ -378,3 +378,23 @@ def test_hash_pin_reads_twice_and_prints_a_hash_that_checks(
     answers = iter([PIN, "4712"])
     assert hash_pin_command(lambda _prompt: next(answers)) == 1
     assert capsys.readouterr().out == ""
+
+
+def test_a_preset_the_rules_refuse_is_refused_with_a_sentence_and_sends_nothing(
+    qtbot, context: AppContext, demo_server: DemoServer
+) -> None:
+    context.settings.policy = policy_of(
+        f"[policy]\nexercise_only = true\nallowed_jobs = {OFFICE_PARTY}\n"
+    )  # an exercise needs a message to mark, and this job has none prepared
+    window = KioskWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.take_session(sign_in(demo_form(demo_server, allowed_jobs=None), context.secrets))
+    assert window.board.buttons[OFFICE_PARTY].text().startswith("EXERCISE\n")
+    window.board.buttons[OFFICE_PARTY].click()
+    assert "cannot be started as prepared" in window.state.text()
+    assert "Ask your administrator." in window.state.text()
+    assert not window.launcher.in_flight
+    assert demo_server.started_jobs == []
+    context.runner.wait_for_done(10_000)
+    window.close_unattended()
