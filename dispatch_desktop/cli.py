@@ -7,7 +7,9 @@ Qt cannot start.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from collections.abc import Callable
 
 from dispatch_desktop import __version__
 
@@ -53,6 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("sv", "en"),
         help="the language of the windows (default: as chosen in Settings, else the system's)",
     )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="kiosk mode: full screen, a board of the jobs the administrator prepared, no "
+        "settings, sign-out or quit (also set by the policy: kiosk = true)",
+    )
+    parser.add_argument(
+        "--hash-pin",
+        action="store_true",
+        help="read a second-person PIN twice from the terminal and print its hash for the "
+        "policy's pins key, then exit",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--diagnose",
@@ -62,6 +76,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MIN_PIN_LENGTH = 4
+
+
+def hash_pin_command(read: Callable[[str], str] = getpass.getpass) -> int:
+    """``--hash-pin``: read the PIN twice without echo (never from the command line, which
+    other users can see) and print its salted hash for the policy."""
+    from dispatch_desktop.policy import hash_pin
+
+    try:
+        pin = read("PIN: ")
+        again = read("The same PIN again: ")
+    except (EOFError, KeyboardInterrupt):
+        print("No PIN was given.", file=sys.stderr)
+        return 1
+    if pin != again:
+        print("The two PINs differ; nothing was printed.", file=sys.stderr)
+        return 1
+    if len(pin) < MIN_PIN_LENGTH or pin != pin.strip():
+        print(
+            f"A PIN needs at least {MIN_PIN_LENGTH} characters and no blanks around it.",
+            file=sys.stderr,
+        )
+        return 1
+    print(hash_pin(pin))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the app."""
     args = build_parser().parse_args(argv)
@@ -69,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         from dispatch_desktop.diagnose import main as diagnose
 
         return diagnose([])
+    if args.hash_pin:  # no Qt either: an administrator may run it on any machine
+        return hash_pin_command()
     from dispatch_desktop.ui.app import run  # Qt is imported only when the app really runs
 
     return run(args)

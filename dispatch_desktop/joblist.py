@@ -37,6 +37,14 @@ with it (a pasted NUL) is looked for field by field. (A character beyond Latin-1
 without that, but would double the size of every search text and halve the scan's speed.)"""
 
 
+def allowed_only(jobs: list[SavedJob], allowed_jobs: Collection[int] | None) -> list[SavedJob]:
+    """The saved jobs the administrator allows (policy.py; all when ``allowed_jobs`` is
+    ``None``). Run where the list is prepared, off the GUI thread."""
+    if allowed_jobs is None:
+        return jobs
+    return [job for job in jobs if job.id in allowed_jobs]
+
+
 class Column(enum.IntEnum):
     """The saved-jobs table's columns, by number; the star and the last launch come after the
     id so that the first four keep their numbers."""

@@ -3,6 +3,7 @@
 The platform's conventional folders come from :mod:`platformdirs`. Setting the environment
 variable ``DISPATCH_DESKTOP_DATA_DIR`` moves all of them under one folder (``data``, ``logs``
 and ``config`` below it), so tests and portable installs never touch the user's real folders.
+An administrator's ``data_dir`` (policy.py) does the same and wins over the variable.
 
 Drill and live are separate worlds: each :class:`Profile` has folders of its own. The real
 profile uses the folders above; the demo profile (``--demo``) a ``demo`` folder inside each of
@@ -48,8 +49,23 @@ class Profile(enum.StrEnum):
         return cls.DEMO if demo else cls.REAL
 
 
+_policy_root: Path | None = None
+"""The administrator's ``data_dir`` (policy.py), once the app has read its policy."""
+
+
+def use_policy_data_dir(root: Path | None) -> None:
+    """Put every folder under ``root``, the policy's ``data_dir`` (``None``: no policy). It
+    wins over ``DISPATCH_DESKTOP_DATA_DIR``: the user's environment never moves a profile the
+    administrator placed."""
+    global _policy_root
+    _policy_root = root
+
+
 def _override(subfolder: str) -> Path | None:
-    """``$DISPATCH_DESKTOP_DATA_DIR/subfolder`` when the variable is set and not blank."""
+    """``subfolder`` of the policy's ``data_dir``, else of ``$DISPATCH_DESKTOP_DATA_DIR`` when
+    that is set and not blank."""
+    if _policy_root is not None:
+        return _policy_root / subfolder
     root = os.environ.get(DATA_DIR_ENV, "").strip()
     return Path(root).expanduser() / subfolder if root else None
 

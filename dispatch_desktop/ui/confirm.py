@@ -498,13 +498,22 @@ class ConfirmLaunchDialog(QDialog):
         )
         self.confirm_button.clicked.connect(self.accept)
         if self.start_again is not None:
-            self.confirm_button.setEnabled(False)
-            self.start_again.toggled.connect(self.confirm_button.setEnabled)
+            self.start_again.toggled.connect(self.update_confirm)
+        self.update_confirm()
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.confirm_button)
         return buttons
+
+    def may_confirm(self) -> bool:
+        """Whether the confirm button may be enabled: a guarded launch needs its tick (a
+        subclass may add conditions, e.g. a second person's PIN)."""
+        return self.start_again is None or self.start_again.isChecked()
+
+    def update_confirm(self) -> None:
+        """Enable the confirm button exactly when :meth:`may_confirm`."""
+        self.confirm_button.setEnabled(self.may_confirm())
 
     def accept(self) -> None:
         # Only through an enabled confirm button: a guarded launch needs its tick.

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from dispatch_desktop import __version__
 from dispatch_desktop.api import SavedJob, StartJobRequest
 from dispatch_desktop.form_rules import launch_mode, tags_of
-from dispatch_desktop.joblist import JobList
+from dispatch_desktop.joblist import JobList, allowed_only
 from dispatch_desktop.launcher import LaunchOutcome, LaunchPlan
+from dispatch_desktop.policy import Policy
 from dispatch_desktop.storage.journal import LaunchJournal, LaunchMode, LaunchRecord, Outcome
 from dispatch_desktop.storage.paths import Profile
 from dispatch_desktop.storage.secrets import SecretStore, SessionSecrets
@@ -45,6 +46,7 @@ from dispatch_desktop.ui.common import (
 from dispatch_desktop.ui.history_panel import HistoryPanel, LaunchScope
 from dispatch_desktop.ui.jobs_panel import SavedJobsPanel
 from dispatch_desktop.ui.launch_panel import LaunchController, OutcomePanel, outcome_title
+from dispatch_desktop.ui.policy_lock import refused_job_sentence
 from dispatch_desktop.ui.settings import DEFAULT_EXERCISE_PREFIXES, AppSettings
 from dispatch_desktop.ui.workers import Task, TaskRunner
 
@@ -86,6 +88,16 @@ class AppContext:
     demo_vocabulary: dict[str, list[str]] = field(default_factory=dict)
     # In demo mode: tells the demo server where to post its callbacks.
     set_demo_callback_url: Callable[[str], None] | None = None
+
+    @property
+    def policy(self) -> Policy:
+        """The administrator's policy: the settings apply it."""
+        return self.settings.policy
+
+    @property
+    def language(self) -> str | None:
+        """The interface language the policy sets (``None``: the system's)."""
+        return self.policy.language
 
     @property
     def profile(self) -> Profile:
@@ -253,10 +265,11 @@ class MainWindow(QMainWindow):
                 "Ctrl+M",
             )
         )
-        tools = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
-        tools.addAction(
-            self._action(translate("MainWindow", "&Settings…"), self.open_settings, "Ctrl+,")
-        )
+        if not self.context.policy.hide_settings:  # hidden: no menu item, no shortcut
+            tools = self.menuBar().addMenu(translate("MainWindow", "&Tools"))
+            tools.addAction(
+                self._action(translate("MainWindow", "&Settings…"), self.open_settings, "Ctrl+,")
+            )
         help_menu = self.menuBar().addMenu(translate("MainWindow", "&Help"))
         help_menu.addAction(self._action(translate("MainWindow", "&About"), self._about))
 
@@ -286,6 +299,10 @@ class MainWindow(QMainWindow):
             form.launch_requested.connect(self.confirm_launch)
             form.set_vocabulary(self._vocabulary())
             form.set_exercise_markers(self._exercise_markers(forms.exercise_language()))
+            if self.context.settings.exercise_only:
+                form.force_exercise(
+                    True, translate("MainWindow", "Set by your administrator: exercises only.")
+                )
             self._start_stack.addWidget(form)
             self._start_stack.setCurrentWidget(form)
             self._form = form
@@ -406,7 +423,8 @@ class MainWindow(QMainWindow):
         self.jobs_panel.set_refreshing(True)
         client = self.session.client
         self.context.runner.submit(
-            lambda: JobList(client.list_saved_jobs()),  # prepared for the list here too
+            # Prepared for the list here too: the allowed jobs only (policy).
+            lambda: JobList(allowed_only(client.list_saved_jobs(), client.allowed_jobs)),
             "refresh saved jobs",
             lambda jobs: self._on_refreshed(client, jobs),
             lambda error: self._on_refresh_failed(client, error),
@@ -431,8 +449,17 @@ class MainWindow(QMainWindow):
 
     # -- start-job form and launch ------------------------------------------------------------
 
+    def _refuses(self, job_id: int, name: str) -> bool:
+        """Whether the policy refuses saved job ``job_id`` here (and the status bar says so)."""
+        if self.context.policy.allows(job_id):
+            return False
+        self.show_status(refused_job_sentence(name or str(job_id)))
+        return True
+
     def open_job(self, job: SavedJob) -> None:
         """Enter or double-click: show the start-job form for ``job``."""
+        if self._refuses(job.id, job.name):
+            return
         if self.launcher.in_flight:
             self.show_status(
                 translate(
@@ -543,6 +570,8 @@ class MainWindow(QMainWindow):
     def launch_again(self, record: LaunchRecord) -> None:
         """Launch again with these settings: open the saved job of ``record`` with the form
         filled with exactly what was sent. It never launches: the dispatcher starts it."""
+        if self._refuses(record.job_id, record.job_name or ""):
+            return
         listed = self.jobs_panel.model.job_with_id(record.job_id)
         job = listed or SavedJob(record.job_id, record.job_name or "", record.job_type or "")
         self._fill_again(job, record.parameter_values(), record.mode)
@@ -551,6 +580,8 @@ class MainWindow(QMainWindow):
         """The outcome panel's *Launch again with these settings*: the request that was sent."""
         from dispatch_desktop.api.validation import validate_start_request
 
+        if self._refuses(plan.job.id, plan.job.name):
+            return
         parameters = validate_start_request(plan.request, plan.generic_type)
         self._fill_again(plan.job, parameters, plan.mode)
 
@@ -584,6 +615,7 @@ class MainWindow(QMainWindow):
             launching=LaunchValues.read(settings),
             retention_days=settings.event_retention_days,
             language=settings.language,
+            policy=settings.policy,
             parent=self,
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -697,13 +729,17 @@ class MainWindow(QMainWindow):
         """A message in the status bar, on one line; its names and server texts stay text."""
         self.statusBar().showMessage(plain(message, one_line=True), timeout_ms)
 
-    def show_monitored_job(self, jobid: object) -> None:
-        """Raise the window on the monitor with ``jobid`` selected (a notification click, or
-        "Show in monitor" after a launch)."""
+    def raise_window(self) -> None:
+        """Bring the window to the front (a second start asked for it)."""
         if self.isMinimized():
             self.showNormal()
         self.raise_()
         self.activateWindow()
+
+    def show_monitored_job(self, jobid: object) -> None:
+        """Raise the window on the monitor with ``jobid`` selected (a notification click, or
+        "Show in monitor" after a launch)."""
+        self.raise_window()
         self.tabs.setCurrentWidget(self._monitor_page)
         if self.monitor_panel is not None:
             self.monitor_panel.select_job(jobid)

@@ -25,6 +25,7 @@ from dispatch_desktop.api import DEFAULT_SERVER_URL, AuthMethod, GenericType, Jo
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError
 from dispatch_desktop.events.config import DEFAULT_PORT, SourceConfig, SourceMode
+from dispatch_desktop.policy import NO_POLICY, Policy
 from dispatch_desktop.storage.private import private_file, private_folder
 from dispatch_desktop.ui.language import LANGUAGES
 
@@ -215,9 +216,14 @@ exercise first, so nobody reads a drill as a real callout."""
 
 class AppSettings:
     """Typed, checked access to the application's QSettings. ``path`` selects an INI file
-    (the app and the tests always give one)."""
+    (the app and the tests always give one).
 
-    def __init__(self, path: Path | None = None) -> None:
+    ``policy`` is the administrator's (policy.py): a value it sets is what every getter
+    returns, and a setter of that value writes nothing, so the user's file never holds it and
+    keeps the user's own value for the day the policy lifts it."""
+
+    def __init__(self, path: Path | None = None, policy: Policy = NO_POLICY) -> None:
+        self.policy = policy
         if path is None:
             self._settings = QSettings("LEKAB", "Dispatch Desktop")
         else:
@@ -264,11 +270,15 @@ class AppSettings:
     @property
     def language(self) -> str:
         """The interface language chosen in Settings ("en", "sv"); empty: follow the system.
-        It applies at the next start (docs/translations.md)."""
+        It applies at the next start (docs/translations.md). The policy's, when it sets one."""
+        if self.policy.language is not None:
+            return self.policy.language
         return self._read("ui/language", "", _choice(("", *LANGUAGES)))
 
     @language.setter
     def language(self, value: str) -> None:
+        if self.policy.sets("language"):
+            return  # the administrator's: never stored as the user's
         self._settings.setValue("ui/language", _choice(("", *LANGUAGES))(value))
 
     # -- sign-in ------------------------------------------------------------------------------
@@ -276,10 +286,14 @@ class AppSettings:
     @property
     def server_url(self) -> str:
         """The last server signed in to."""
+        if self.policy.server is not None:
+            return self.policy.server
         return self._read("signin/server", DEFAULT_SERVER_URL, _server)
 
     @server_url.setter
     def server_url(self, value: str) -> None:
+        if self.policy.sets("server"):
+            return  # the administrator's: never written (policy.py)
         self._settings.setValue("signin/server", value)
 
     @property
@@ -295,19 +309,27 @@ class AppSettings:
     def auth_method(self) -> AuthMethod:
         """How credentials travel (F6)."""
         names = tuple(method.value for method in AuthMethod)
+        if self.policy.auth is not None:
+            return self.policy.auth
         return AuthMethod(self._read("signin/auth", AuthMethod.FIELDS.value, _choice(names)))
 
     @auth_method.setter
     def auth_method(self, value: AuthMethod) -> None:
+        if self.policy.sets("auth"):
+            return  # the administrator's: never written (policy.py)
         self._settings.setValue("signin/auth", value.value)
 
     @property
     def http_method(self) -> str:
         """``POST`` or ``GET``."""
+        if self.policy.http_method is not None:
+            return self.policy.http_method
         return self._read("signin/http", "POST", _choice(("POST", "GET")))
 
     @http_method.setter
     def http_method(self, value: str) -> None:
+        if self.policy.sets("http_method"):
+            return  # the administrator's: never written (policy.py)
         self._settings.setValue("signin/http", value)
 
     @property
@@ -370,33 +392,49 @@ class AppSettings:
     def event_source(self) -> SourceConfig:
         """How this desktop gets job events; the follow token is not here (keyring)."""
         modes = tuple(mode.value for mode in SourceMode)
+        policy = self.policy
+        mode = policy.monitor_mode or self._read(
+            "monitor/mode", SourceMode.OFF.value, _choice(modes)
+        )
         return SourceConfig(
-            mode=SourceMode(self._read("monitor/mode", SourceMode.OFF.value, _choice(modes))),
-            bind=self._read("monitor/bind", "", _bind_address) or "127.0.0.1",
-            port=self._read("monitor/port", DEFAULT_PORT, _port),
-            follow_url=self._read("monitor/follow_url", "", _web_addresses),
+            mode=SourceMode(mode),
+            bind=policy.monitor_bind
+            or self._read("monitor/bind", "", _bind_address)
+            or "127.0.0.1",
+            port=policy.monitor_port or self._read("monitor/port", DEFAULT_PORT, _port),
+            follow_url=policy.follow_url or self._read("monitor/follow_url", "", _web_addresses),
         )
 
     def set_event_source(self, config: SourceConfig) -> None:
-        """Store the choice, never the follow token."""
-        self._settings.setValue("monitor/mode", config.mode.value)
-        self._settings.setValue("monitor/bind", config.bind)
-        self._settings.setValue("monitor/port", str(config.port))
-        self._settings.setValue("monitor/follow_url", config.follow_url)
+        """Store the choice, never the follow token, nor a value the policy sets."""
+        for policy_key, key, value in (
+            ("monitor_mode", "monitor/mode", config.mode.value),
+            ("monitor_bind", "monitor/bind", config.bind),
+            ("monitor_port", "monitor/port", str(config.port)),
+            ("follow_url", "monitor/follow_url", config.follow_url),
+        ):
+            if not self.policy.sets(policy_key):
+                self._settings.setValue(key, value)
 
     @property
     def notifications_enabled(self) -> bool:
         """Desktop notifications for assignments, goal reached and finish."""
+        if self.policy.notifications is not None:
+            return self.policy.notifications
         return self._read("monitor/notifications", True, _flag)
 
     @notifications_enabled.setter
     def notifications_enabled(self, value: bool) -> None:
+        if self.policy.sets("notifications"):
+            return  # the administrator's: never written (policy.py)
         self._settings.setValue("monitor/notifications", "true" if value else "false")
 
     @property
     def event_retention_days(self) -> int:
         """For how many days job events are kept; older ones are deleted (the launch journal
         is never pruned: it is the audit trail)."""
+        if self.policy.event_retention_days is not None:
+            return self.policy.event_retention_days
         return self._read(
             "monitor/retention_days",
             DEFAULT_RETENTION_DAYS,
@@ -405,6 +443,8 @@ class AppSettings:
 
     @event_retention_days.setter
     def event_retention_days(self, value: int) -> None:
+        if self.policy.sets("event_retention_days"):
+            return  # the administrator's: never written (policy.py)
         self._settings.setValue(
             "monitor/retention_days", str(_whole_number(1, MAX_RETENTION_DAYS)(str(value)))
         )
@@ -415,11 +455,20 @@ class AppSettings:
     def undo_seconds(self) -> int:
         """Seconds between Confirm and sending, during which the launch can be cancelled
         (0 sends at once)."""
+        if self.policy.undo_seconds is not None:
+            return self.policy.undo_seconds
         return self._read("launch/undo_seconds", DEFAULT_UNDO_SECONDS, _whole_number(0, 10))
 
     @undo_seconds.setter
     def undo_seconds(self, value: int) -> None:
+        if self.policy.sets("undo_seconds"):
+            return  # the administrator's: never written (policy.py)
         self._settings.setValue("launch/undo_seconds", str(_whole_number(0, 10)(str(value))))
+
+    @property
+    def exercise_only(self) -> bool:
+        """Every launch is an exercise (only an administrator's policy sets it)."""
+        return bool(self.policy.exercise_only)
 
     @property
     def repeat_window_minutes(self) -> int:

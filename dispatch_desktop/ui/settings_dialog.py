@@ -33,6 +33,7 @@ from dispatch_desktop.api import GenericType, JobTypeMapping
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.jobtypes import DEFAULT_GENERIC_TYPES
 from dispatch_desktop.events.config import SourceConfig, SourceMode, check_follow_urls
+from dispatch_desktop.policy import NO_POLICY, Policy
 from dispatch_desktop.ui import colors
 from dispatch_desktop.ui.common import (
     PlainLabel,
@@ -42,6 +43,7 @@ from dispatch_desktop.ui.common import (
     translate,
     window_title,
 )
+from dispatch_desktop.ui.policy_lock import enable_unless_locked, lock
 from dispatch_desktop.ui.settings import (
     DEFAULT_EXERCISE_PREFIXES,
     DEFAULT_REPEAT_MINUTES,
@@ -84,6 +86,7 @@ class SettingsDialog(QDialog):
         launching: LaunchValues | None = None,
         retention_days: int = DEFAULT_RETENTION_DAYS,
         language: str = "",
+        policy: Policy = NO_POLICY,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -158,6 +161,25 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.resize(640, 600)
+        self._lock_policy_values(policy)
+
+    def _lock_policy_values(self, policy: Policy) -> None:
+        """Grey what the administrator set: the values shown are the policy's (the settings
+        give them) and the settings never store them."""
+        monitor = self.monitor
+        locked = {
+            "undo_seconds": [self.launching.undo_seconds],
+            "monitor_mode": [monitor.off, monitor.embedded, monitor.follow],
+            "monitor_bind": [monitor.bind],
+            "monitor_port": [monitor.port],
+            "follow_url": [monitor.follow_url],
+            "notifications": [monitor.notifications],
+            "event_retention_days": [monitor.retention_days],
+            "language": [self.language.choice],
+        }
+        for key, widgets in locked.items():
+            if policy.sets(key):
+                lock(widgets)
 
     def accept(self) -> None:
         """Keep the dialog open, on the page of the problem, while the shared receiver's
@@ -356,9 +378,9 @@ class MonitorSettings(QGroupBox):
 
     def _enable_fields(self) -> None:
         for widget in (self.bind, self.port, self.renew_button):
-            widget.setEnabled(self.embedded.isChecked())
+            enable_unless_locked(widget, self.embedded.isChecked())
         for widget in (self.follow_url, self.follow_token):
-            widget.setEnabled(self.follow.isChecked())
+            enable_unless_locked(widget, self.follow.isChecked())
 
     def check_follow_url(self) -> bool:
         """False, with the reason shown under the field, when following is chosen and the

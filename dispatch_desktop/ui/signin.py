@@ -38,6 +38,7 @@ from dispatch_desktop.api import (
     SavedJob,
     ValidationError,
 )
+from dispatch_desktop.joblist import allowed_only
 from dispatch_desktop.storage.secrets import (
     SecretKind,
     SecretStore,
@@ -55,6 +56,7 @@ from dispatch_desktop.ui.common import (
     translate,
     window_title,
 )
+from dispatch_desktop.ui.policy_lock import enable_unless_locked, lock
 from dispatch_desktop.ui.settings import AppSettings
 from dispatch_desktop.ui.workers import Task, TaskRunner
 
@@ -107,6 +109,8 @@ class SignInForm:
     auth: AuthMethod
     http_method: str
     remember: bool
+    allowed_jobs: frozenset[int] | None = None
+    """The administrator's allowed jobs (policy.py): the only ones listed and started."""
 
     @property
     def account(self) -> str:
@@ -135,8 +139,9 @@ class SignInForm:
         return Credentials(username=self.username, password=self.password)
 
 
-def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
-    """Blocking: list the saved jobs, then keep or forget the secret as asked."""
+def connect(form: SignInForm) -> SignedIn:
+    """Blocking: sign in by listing the saved jobs (the allowed ones only); the keyring is
+    left alone (a service account's key lives in a file, policy.py)."""
     from dispatch_desktop.api.client import DispatchClient  # requests: only when signing in
 
     client = DispatchClient(
@@ -144,8 +149,19 @@ def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
         form.credentials(),
         auth=form.auth,
         http_method=form.http_method,
+        allowed_jobs=form.allowed_jobs,  # the library refuses any other id too
     )
-    jobs = client.list_saved_jobs()
+    try:
+        jobs = allowed_only(client.list_saved_jobs(), form.allowed_jobs)
+    except BaseException:
+        client.close()
+        raise
+    return SignedIn(client, client.base_url, form.user_label, jobs, datetime.now())
+
+
+def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
+    """Blocking: list the saved jobs, then keep or forget the secret as asked."""
+    session = connect(form)
     keyring_message = ""
     try:
         if form.remember:
@@ -159,7 +175,7 @@ def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
             keyring_message = str(exc)
         else:
             log.info("could not forget a stored secret: %s", exc)
-    return SignedIn(client, client.base_url, form.user_label, jobs, datetime.now(), keyring_message)
+    return replace(session, keyring_message=keyring_message)
 
 
 class SignInDialog(QDialog):
@@ -359,8 +375,30 @@ class SignInDialog(QDialog):
         else:
             self.username.setText(s.username)
             self._load_stored_secret()
+        self._lock_policy_values()
         focus = self.password if self.username.text() else self.username
         focus.setFocus()
+
+    def _lock_policy_values(self) -> None:
+        """Grey what the administrator set (the settings give the policy's values)."""
+        policy = self.settings.policy
+        if policy.server is not None and not self.demo:
+            lock([self.server])
+        if policy.auth is not None:
+            lock([self.auth_method, self.password_choice, self.api_key_choice])
+        if policy.http_method is not None:
+            lock([self.http_method])
+        if policy.auth is not None or policy.http_method is not None:
+            self.advanced.setChecked(True)  # a locked value is seen, not hidden
+
+    def use_service_key(self, api_key: str) -> None:
+        """The policy's service-account key (``api_key_file`` without ``auto_sign_in``):
+        chosen, filled in (hidden) and locked; never remembered in the keyring."""
+        self.api_key_choice.setChecked(True)
+        self.api_key.setText(api_key)
+        self.remember.setChecked(False)
+        lock([self.api_key, self.password_choice, self.api_key_choice])
+        lock([self.remember, self.forget_button])
 
     def _lock_address(self, demo_server: str) -> None:
         self._demo_server = demo_server.rstrip("/")
@@ -429,8 +467,8 @@ class SignInDialog(QDialog):
 
     def _on_keyring_status(self, status: SecretStoreStatus) -> None:
         self._keyring_usable = status.usable
-        self.remember.setEnabled(status.usable)
-        self.forget_button.setEnabled(status.usable)
+        enable_unless_locked(self.remember, status.usable)
+        enable_unless_locked(self.forget_button, status.usable)
         if status.usable:
             self.keyring_label.setText(
                 fill(translate("Signin", "Credentials are stored in: %1."), status.store)
@@ -501,6 +539,7 @@ class SignInDialog(QDialog):
             auth=self.auth_method.currentData() or AuthMethod.FIELDS,
             http_method=self.http_method.currentData() or "POST",
             remember=self.remember.isChecked() and self._keyring_usable,
+            allowed_jobs=self.settings.policy.allowed_jobs,
         )
 
     def _sign_in(self) -> None:
@@ -572,7 +611,7 @@ class SignInDialog(QDialog):
         self.progress.setVisible(busy)
         self.sign_in_button.setEnabled(not busy)
         for widget in (*inputs, self.advanced):
-            widget.setEnabled(not busy)
+            enable_unless_locked(widget, not busy)
         if busy:
             self.error_label.hide()
         else:

@@ -4,6 +4,10 @@
 <context>
     <name>App</name>
     <message>
+        <source>%1 cannot start</source>
+        <translation>%1 kan inte starta</translation>
+    </message>
+    <message>
         <source>The demo server could not start; see the log file.</source>
         <translation>Demoservern kunde inte starta; se loggfilen.</translation>
     </message>
@@ -797,6 +801,96 @@ på %3?</translation>
     </message>
 </context>
 <context>
+    <name>KioskBoard</name>
+    <message>
+        <source>Saved job %1</source>
+        <translation>Sparat jobb %1</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobb</translation>
+    </message>
+    <message>
+        <source>Signing in… the jobs appear once the server answers.</source>
+        <translation>Loggar in… jobben visas när servern svarar.</translation>
+    </message>
+    <message>
+        <source>No jobs were prepared for this kiosk; ask your administrator.</source>
+        <translation>Inga jobb har förberetts för den här kiosken; kontakta din administratör.</translation>
+    </message>
+    <message>
+        <source>EXERCISE</source>
+        <translation>ÖVNING</translation>
+    </message>
+    <message>
+        <source>(not found on the server)</source>
+        <translation>(finns inte på servern)</translation>
+    </message>
+    <message>
+        <source>Exercise</source>
+        <translation>Övning</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Startar…</translation>
+    </message>
+    <message>
+        <source>Kiosk state</source>
+        <translation>Kioskens läge</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>Logga in…</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Logga in</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Anslutning</translation>
+    </message>
+    <message>
+        <source>Server: not reached yet</source>
+        <translation>Server: inte nådd än</translation>
+    </message>
+    <message>
+        <source>Server: last contact at %1</source>
+        <translation>Server: senaste kontakt %1</translation>
+    </message>
+    <message>
+        <source>Job monitor: %1</source>
+        <translation>Jobbövervakning: %1</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>av</translation>
+    </message>
+    <message>
+        <source>starting…</source>
+        <translation>startar…</translation>
+    </message>
+    <message>
+        <source>following the shared receiver</source>
+        <translation>följer den gemensamma mottagaren</translation>
+    </message>
+    <message>
+        <source>receiving job events</source>
+        <translation>tar emot jobbhändelser</translation>
+    </message>
+    <message>
+        <source>“%1” cannot be started as prepared: %2 Ask your administrator.</source>
+        <translation>”%1” kan inte startas som det är förberett: %2 Kontakta din administratör.</translation>
+    </message>
+    <message>
+        <source>The server refused the sign-in; signing in again…</source>
+        <translation>Servern nekade inloggningen; loggar in igen…</translation>
+    </message>
+</context>
+<context>
     <name>LaunchPanel</name>
     <message>
         <source>The cancel could not be written to the launch journal.</source>
@@ -1297,6 +1391,10 @@ på %3?</translation>
         <translation>&amp;Om</translation>
     </message>
     <message>
+        <source>Set by your administrator: exercises only.</source>
+        <translation>Inställt av din administratör: endast övningar.</translation>
+    </message>
+    <message>
         <source>Signed in as %1 on %2</source>
         <translation>Inloggad som %1 på %2</translation>
     </message>
@@ -1563,6 +1661,75 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
             <numerusform>%n aktivt jobb</numerusform>
             <numerusform>%n aktiva jobb</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PolicyLock</name>
+    <message>
+        <source>Set by your administrator</source>
+        <translation>Inställt av din administratör</translation>
+    </message>
+    <message>
+        <source>“%1” is not one of the saved jobs this computer may start (set by your administrator); nothing was sent.</source>
+        <translation>”%1” är inte ett av de sparade jobb som den här datorn får starta (inställt av din administratör); inget skickades.</translation>
+    </message>
+</context>
+<context>
+    <name>SecondPin</name>
+    <message>
+        <source>Second person&apos;s PIN</source>
+        <translation>Andra personens PIN-kod</translation>
+    </message>
+    <message>
+        <source>Check PIN</source>
+        <translation>Kontrollera PIN-kod</translation>
+    </message>
+    <message>
+        <source>A second person must enter their PIN to confirm this launch.</source>
+        <translation>En andra person måste ange sin PIN-kod för att bekräfta utskicket.</translation>
+    </message>
+    <message>
+        <source>PIN check</source>
+        <translation>PIN-kontroll</translation>
+    </message>
+    <message>
+        <source>Second person&apos;s PIN:</source>
+        <translation>Andra personens PIN-kod:</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>Kontrollerar PIN-koden…</translation>
+    </message>
+    <message>
+        <source>The PIN was changed; check it again.</source>
+        <translation>PIN-koden ändrades; kontrollera den igen.</translation>
+    </message>
+    <message>
+        <source>PIN accepted: the launch may be confirmed.</source>
+        <translation>PIN-koden godkänd: utskicket kan bekräftas.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Fel PIN-kod.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: wait %1 s before trying again.</source>
+        <translation>För många felaktiga PIN-koder: vänta %1 s innan du försöker igen.</translation>
+    </message>
+    <message>
+        <source>Enter the PIN again.</source>
+        <translation>Ange PIN-koden igen.</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceSignIn</name>
+    <message>
+        <source>Signing in…</source>
+        <translation>Loggar in…</translation>
+    </message>
+    <message>
+        <source>%1 Signing in… next try in %2 s.</source>
+        <translation>%1 Loggar in… nästa försök om %2 s.</translation>
     </message>
 </context>
 <context>

@@ -150,7 +150,9 @@ def test_a_hostile_job_name_through_a_real_launch_stays_text(
     qtbot, window: MainWindow, modal: ModalHandler
 ) -> None:
     window.start_monitor()
-    qtbot.waitUntil(lambda: window.monitor_panel is not None and window.monitor_panel.monitor)
+    qtbot.waitUntil(
+        lambda: window.monitor_panel is not None and window.monitor_panel.monitor is not None
+    )
     launch_office_party(qtbot, window, modal, jobname=GREEN_HEADING)
     assert wait_for_outcome(qtbot, window) is Outcome.OK
     # The server echoes the name; the outcome quotes it as text.

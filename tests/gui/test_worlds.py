@@ -309,7 +309,9 @@ def test_a_rows_menu_copies_the_id_shows_it_in_the_monitor_and_offers_to_launch_
     qtbot, window: MainWindow, modal: ModalHandler
 ) -> None:
     window.start_monitor()
-    qtbot.waitUntil(lambda: window.monitor_panel is not None and window.monitor_panel.monitor)
+    qtbot.waitUntil(
+        lambda: window.monitor_panel is not None and window.monitor_panel.monitor is not None
+    )
     launch_office_party(qtbot, window, modal, message="Again?")
     assert wait_for_outcome(qtbot, window) is Outcome.OK
     history = window.history
