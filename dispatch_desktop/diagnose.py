@@ -331,7 +331,7 @@ def _writable_folder(folder: Path) -> bool:
     return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
 
 
-def folder_findings() -> list[Finding]:
+def folder_findings(policy: Policy | None = None) -> list[Finding]:
     findings = []
     for what, folder in (
         ("settings", paths.config_dir()),
@@ -345,7 +345,9 @@ def folder_findings() -> list[Finding]:
                 Finding(f"folder {what}", Severity.BLOCKING, f"{folder} cannot be written")
             )
     override = os.environ.get(paths.DATA_DIR_ENV, "").strip()
-    if override:
+    if policy is not None and policy.data_dir is not None:
+        findings.append(Finding("folders", Severity.INFO, "placed by the policy's data_dir"))
+    elif override:
         findings.append(
             Finding("folders", Severity.INFO, f"moved by {paths.DATA_DIR_ENV}={override}")
         )
@@ -463,7 +465,9 @@ def gather(*, network: bool = True, start: bool = True) -> list[Finding]:
     findings = version_findings()
     policy, policy_lines = policy_findings()
     findings += policy_lines
-    findings += folder_findings()
+    # The folders the app would use: the policy's data_dir wins, as at the app's start.
+    paths.use_policy_data_dir(None if policy is None else policy.data_dir)
+    findings += folder_findings(policy)
     if policy is not None:
         findings += policy_file_findings(policy)
     findings += qt_findings(start=start)

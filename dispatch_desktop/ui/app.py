@@ -450,7 +450,7 @@ class KioskStartUp(StartUp):
         window = KioskWindow(self.context())
         self.window = window
         window.sign_in_needed.connect(self._sign_in_again)
-        window.showFullScreen()
+        window.fill_screen()
         after_first_paint(window, self._begin_background_work)
 
     def _begin_background_work(self) -> None:

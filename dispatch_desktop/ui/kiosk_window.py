@@ -418,9 +418,16 @@ class KioskWindow(QMainWindow):
 
     # -- window -------------------------------------------------------------------------------
 
+    def fill_screen(self) -> None:
+        """Full screen. The screen's whole geometry is also set first: with no window manager
+        (a bare X server, as kiosks often run) the full-screen request alone is ignored and
+        the window keeps its size hint."""
+        self.setGeometry(self.screen().geometry())
+        self.showFullScreen()
+
     def raise_window(self) -> None:
         """A second start asked for the window (ui/single_instance.py)."""
-        self.showFullScreen()
+        self.fill_screen()
         self.raise_()
         self.activateWindow()
 

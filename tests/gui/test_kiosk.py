@@ -282,6 +282,7 @@ def test_the_kiosk_start_paints_full_screen_and_signs_in_to_the_demo(
         window = start.window
         assert isinstance(window, KioskWindow)
         assert window.isFullScreen()
+        assert window.geometry() == window.screen().geometry()  # also with no window manager
         assert start.dialog is None
         qtbot.waitUntil(lambda: window.session is not None, timeout=30_000)
         qtbot.waitUntil(lambda: OFFICE_PARTY in window.board.buttons, timeout=10_000)

@@ -53,6 +53,7 @@ ALLOWED = {
     *("api", "csv", "http", "json", "tls", "url", "sms", "utc", "ok", "get", "post", "basic"),
     *("gmm", "gma", "genericmonitoredmessage", "genericmultiassign", "ucs", "gsm"),
     *("esc", "ctrl", "enter", "f"),
+    *("pin", "person"),  # "PIN-kod", "en andra person": Swedish as well
 }
 
 

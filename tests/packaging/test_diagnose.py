@@ -22,6 +22,7 @@ from keyring_memory import InMemoryKeyring
 
 from dispatch_desktop import diagnose
 from dispatch_desktop.diagnose import Finding, Severity
+from dispatch_desktop.storage import paths
 
 
 def by_topic(findings: list[Finding], topic: str) -> Finding:
@@ -135,6 +136,24 @@ def test_a_folder_that_cannot_be_written_blocks_use(
     findings = diagnose.folder_findings()
     assert {f.severity for f in findings if f.topic.startswith("folder ")} == {Severity.BLOCKING}
     assert "cannot be written" in by_topic(findings, "folder journal").text
+
+
+def test_the_folders_are_those_the_policys_data_dir_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As at the app's start, the policy's data_dir wins over the user's environment."""
+    placed = tmp_path / "kiosk-data"
+    policy_file = tmp_path / "policy.ini"
+    policy_file.write_text(f"[policy]\ndata_dir = {placed}\n", "utf-8")
+    monkeypatch.setenv("DISPATCH_DESKTOP_POLICY", str(policy_file))
+    monkeypatch.setenv("DISPATCH_DESKTOP_DATA_DIR", str(tmp_path / "users-choice"))
+    try:
+        findings = diagnose.gather(network=False, start=False)
+    finally:
+        paths.use_policy_data_dir(None)
+    assert str(placed) in by_topic(findings, "folder journal").text
+    assert "placed by the policy" in by_topic(findings, "folders").text
+    assert all("users-choice" not in finding.text for finding in findings)
 
 
 # -- the server ---------------------------------------------------------------------------------
