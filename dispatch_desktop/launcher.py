@@ -28,7 +28,7 @@ from dispatch_desktop.api import (
 )
 from dispatch_desktop.api.validation import is_set, validate_start_request
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.client import DispatchClient
@@ -214,7 +214,12 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
     except Exception as exc:
         # Whatever broke, the request may have left: only "unknown" is honest (F3).
         log.exception("unexpected error during the start call")
-        unknown = OutcomeUnknown(f"an unexpected error occurred: {type(exc).__name__}")
+        unknown = OutcomeUnknown(
+            Phrase(
+                QT_TRANSLATE_NOOP("Library", "an unexpected error occurred: %1"),
+                type(exc).__name__,
+            )
+        )
         return LaunchOutcome(Outcome.UNKNOWN, str(unknown), error=unknown)
     return LaunchOutcome(
         Outcome.OK,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, fill
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase, fill
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.models import StartResult
@@ -27,7 +27,7 @@ class DispatchError(Exception):
     def said(cls, rule: str, *values: str) -> Self:
         """The error whose message is ``rule`` (marked for translation) filled with
         ``values``, its parts kept."""
-        error = cls(fill(rule, *values))
+        error = cls(Phrase(rule, *values))
         error.rule, error.values = rule, values
         return error
 

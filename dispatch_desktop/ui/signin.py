@@ -51,6 +51,7 @@ from dispatch_desktop.ui.common import (
     demo_banner,
     error_sentence,
     fill,
+    library_text,
     tooltip,
     translate,
     window_title,
@@ -156,7 +157,7 @@ def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
         # Only a failed "remember" concerns the user: without a keyring nothing is stored
         # that would need forgetting.
         if form.remember:
-            keyring_message = str(exc)
+            keyring_message = exc.args[0]  # a Phrase: the GUI thread translates it
         else:
             log.info("could not forget a stored secret: %s", exc)
     return SignedIn(client, client.base_url, form.user_label, jobs, datetime.now(), keyring_message)
@@ -437,11 +438,12 @@ class SignInDialog(QDialog):
             )
         else:
             self.remember.setChecked(False)
-            self.remember.setToolTip(tooltip(status.message))
-            self.keyring_label.setText(status.message)
+            message = library_text(status.message)
+            self.remember.setToolTip(tooltip(message))
+            self.keyring_label.setText(message)
 
     def _on_keyring_error(self, error: BaseException) -> None:
-        self._on_keyring_status(SecretStoreStatus(False, "keyring", str(error)))
+        self._on_keyring_status(SecretStoreStatus(False, "keyring", error_sentence(error)))
 
     def _load_stored_secret(self) -> None:
         address = self._secret_address()
@@ -458,7 +460,7 @@ class SignInDialog(QDialog):
             lambda: self.secrets.load(*address),
             "read stored secret",
             lambda secret: self._fill_secret(field_widget, address, secret),
-            lambda error: self.keyring_label.setText(str(error)),
+            lambda error: self.keyring_label.setText(error_sentence(error)),
         )
 
     def _fill_secret(
@@ -485,7 +487,7 @@ class SignInDialog(QDialog):
                 if address[2] is SecretKind.API_KEY
                 else translate("Signin", "The stored password was removed from the keyring.")
             ),
-            lambda error: self.keyring_label.setText(str(error)),
+            lambda error: self.keyring_label.setText(error_sentence(error)),
         )
 
     # -- signing in -----------------------------------------------------------------------------

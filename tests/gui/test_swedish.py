@@ -49,8 +49,10 @@ NOT_WORDS = re.compile(
 ALLOWED = {
     *("demo", "export", "filter", "form", "in", "min", "per", "port", "server", "start"),
     *("status", "text", "token", "internet", "proxy", "problem", "se", "id", "s"),
+    *("position", "program", "data"),
     *("dispatch", "desktop", "lekab", "english"),  # "English": the language's own name
     *("api", "csv", "http", "json", "tls", "url", "sms", "utc", "ok", "get", "post", "basic"),
+    *("utf", "ca", "mb"),
     *("gmm", "gma", "genericmonitoredmessage", "genericmultiassign", "ucs", "gsm"),
     *("esc", "ctrl", "enter", "f"),
 }
