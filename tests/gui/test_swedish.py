@@ -131,8 +131,12 @@ def test_no_english_word_in_any_window_in_swedish(
     select_job(qtbot, window, OFFICE_PARTY)
     window.form.tagfilter.set_filter("Bse:STO")
     qtbot.keyClicks(window.form.tonumbers, "+4670")
+    window.form.jobname.setText("Öv\tning")  # a pasted control character, named in words
     scan.window(window, "form with problems")
+    labels = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+    assert any(text.startswith("Jobbnamn: texten innehåller TABB (U+0009)") for text in labels)
     window.form.tonumbers.clear()
+    window.form.jobname.clear()
     window.form.tagfilter.set_filter("Base:STO")
     window.form.keep_replace.click()
     confirm_button = button_named(translate("Confirm", "Confirm start job"))
