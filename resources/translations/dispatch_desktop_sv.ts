@@ -2599,7 +2599,7 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
     </message>
     <message>
         <source>The saved job&apos;s own recipients:</source>
-        <translation>Det sparade jobbets egna mottagare:</translation>
+        <translation>Jobbets egna mottagare:</translation>
     </message>
     <message>
         <source>Recipients to exclude</source>
