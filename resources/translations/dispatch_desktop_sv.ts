@@ -1565,6 +1565,78 @@ på %3?</translation>
         <source>%1; credentials will be kept for this session only and not saved.</source>
         <translation>%1; inloggningsuppgifterna sparas bara under den här sessionen och inte permanent.</translation>
     </message>
+    <message>
+        <source>store the event</source>
+        <translation>spara händelsen</translation>
+    </message>
+    <message>
+        <source>The folder of the event store (%1) could not be created: %2.</source>
+        <translation>Mappen för händelselagret (%1) kunde inte skapas: %2.</translation>
+    </message>
+    <message>
+        <source>The event store (%1) could not be opened: %2.</source>
+        <translation>Händelselagret (%1) kunde inte öppnas: %2.</translation>
+    </message>
+    <message>
+        <source>The event store (%1) could not %2: %3.</source>
+        <translation>Händelselagret (%1) kunde inte %2: %3.</translation>
+    </message>
+    <message>
+        <source>The event store (%1) was written by a newer version of Dispatch Desktop (schema %2, this version knows %3); update Dispatch Desktop to read it.</source>
+        <translation>Händelselagret (%1) skrevs av en nyare version av Dispatch Desktop (schema %2, den här versionen känner till %3); uppdatera Dispatch Desktop för att läsa det.</translation>
+    </message>
+    <message>
+        <source>be read</source>
+        <translation>läsas</translation>
+    </message>
+    <message>
+        <source>be searched</source>
+        <translation>genomsökas</translation>
+    </message>
+    <message>
+        <source>store the followed events</source>
+        <translation>spara de följda händelserna</translation>
+    </message>
+    <message>
+        <source>be pruned</source>
+        <translation>rensas</translation>
+    </message>
+    <message>
+        <source>The folder of the launch journal (%1) could not be created: %2.</source>
+        <translation>Mappen för utskicksjournalen (%1) kunde inte skapas: %2.</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) could not be opened: %2.</source>
+        <translation>Utskicksjournalen (%1) kunde inte öppnas: %2.</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) could not %2: %3.</source>
+        <translation>Utskicksjournalen (%1) kunde inte %2: %3.</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) was written by a newer version of Dispatch Desktop (schema %2, this version knows %3); update Dispatch Desktop to read it.</source>
+        <translation>Utskicksjournalen (%1) skrevs av en nyare version av Dispatch Desktop (schema %2, den här versionen känner till %3); uppdatera Dispatch Desktop för att läsa den.</translation>
+    </message>
+    <message>
+        <source>record the launch attempt</source>
+        <translation>registrera startförsöket</translation>
+    </message>
+    <message>
+        <source>record the launch outcome</source>
+        <translation>registrera startens utfall</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) has no attempt %2 to update.</source>
+        <translation>Utskicksjournalen (%1) har inget startförsök %2 att uppdatera.</translation>
+    </message>
+    <message>
+        <source>be read for export</source>
+        <translation>läsas för export</translation>
+    </message>
+    <message>
+        <source>be opened</source>
+        <translation>öppnas</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -49,7 +49,7 @@ NOT_WORDS = re.compile(
 ALLOWED = {
     *("demo", "export", "filter", "form", "in", "min", "per", "port", "server", "start"),
     *("status", "text", "token", "internet", "proxy", "problem", "se", "id", "s"),
-    *("position", "program", "data"),
+    *("position", "program", "data", "version", "schema"),
     *("dispatch", "desktop", "lekab", "english"),  # "English": the language's own name
     *("api", "csv", "http", "json", "tls", "url", "sms", "utc", "ok", "get", "post", "basic"),
     *("utf", "ca", "mb"),

@@ -402,3 +402,54 @@ def test_the_monitors_status_line_reaches_the_window_in_swedish(qtbot, swedish, 
     assert shown.startswith("Tar emot jobbhändelser på http://127.0.0.1:")
     assert shown.endswith("/callbacks/…")
     assert english_in(shown) == []
+
+
+# -- the stores the monitor and History read ---------------------------------------------------
+
+
+def test_a_damaged_event_store_is_said_in_swedish_where_the_monitor_starts(
+    swedish, tmp_path: Path
+) -> None:
+    from dispatch_desktop.events.source import STORE_FILE_NAME
+
+    store = tmp_path / STORE_FILE_NAME
+    store.write_bytes(b"not a database, " * 1024)  # a file damaged beyond SQLite's header
+    source = EventSource(
+        SourceConfig(mode=SourceMode.EMBEDDED, port=0), tmp_path, lambda e: None, lambda s: None
+    )
+    with pytest.raises(SourceError) as failed:
+        source.start()
+    source.stop()
+    sqlite_words = str(failed.value).rsplit(": ", 1)[1].rstrip(".")
+    assert str(failed.value) == f"The event store ({store}) could not be opened: {sqlite_words}."
+    assert swedish_only(library_text(failed.value.args[0]), str(store), sqlite_words) == (
+        f"Händelselagret ({store}) kunde inte öppnas: {sqlite_words}."
+    )
+
+
+def test_a_journal_from_a_newer_version_and_a_missing_folder_are_said_in_swedish(
+    swedish, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from dispatch_desktop.events.store import EventStore, EventStoreError
+    from dispatch_desktop.storage.journal import JournalError, LaunchJournal
+
+    newer = tmp_path / "journal.sqlite3"
+    with sqlite3.connect(newer) as connection:
+        connection.execute("PRAGMA user_version = 999")
+    connection.close()
+    with pytest.raises(JournalError) as too_new:
+        LaunchJournal(newer)
+    known = LaunchJournal(tmp_path / "current.sqlite3").schema_version
+    assert swedish_only(library_text(too_new.value.args[0]), str(newer)) == (
+        f"Utskicksjournalen ({newer}) skrevs av en nyare version av Dispatch Desktop (schema "
+        f"999, den här versionen känner till {known}); uppdatera Dispatch Desktop för att läsa den."
+    )
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(EventStoreError) as no_folder:
+        EventStore(blocked / "events.sqlite3")
+    said = library_text(no_folder.value.args[0])
+    assert said.startswith(f"Mappen för händelselagret ({blocked}) kunde inte skapas: ")
+    assert str(no_folder.value).startswith(f"The folder of the event store ({blocked}) could not")
