@@ -198,7 +198,9 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
     try:
         result = client.start_saved_job(plan.request, plan.generic_type)
     except JobNotStarted as exc:
-        return LaunchOutcome(Outcome.NOT_STARTED, exc.errormessage or str(exc))
+        # The server's own words; without them, the library's sentence (a Phrase, translated
+        # where shown).
+        return LaunchOutcome(Outcome.NOT_STARTED, exc.errormessage or exc.args[0])
     except AuthenticationError as exc:
         return LaunchOutcome(Outcome.AUTH_FAILED, str(exc), error=exc)
     except OutcomeUnknown as exc:

@@ -91,8 +91,16 @@ class JobNotStarted(DispatchError):
     def __init__(self, result: StartResult) -> None:
         self.result = result
         self.errormessage = result.errormessage
-        detail = result.errormessage.strip() or "the server gave no reason"
-        super().__init__(f"The job was not started ({result.result}): {detail}")
+        detail = result.errormessage.strip() or Phrase(
+            QT_TRANSLATE_NOOP("Library", "the server gave no reason")
+        )
+        super().__init__(
+            Phrase(
+                QT_TRANSLATE_NOOP("Library", "The job was not started (%1): %2"),
+                result.result,
+                detail,
+            )
+        )
 
 
 class OutcomeUnknown(DispatchError):

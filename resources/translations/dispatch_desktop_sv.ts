@@ -962,6 +962,14 @@ på %3?</translation>
         <translation>Servern nekade inloggningen (401). Antingen är användarnamnet, lösenordet eller API-nyckeln fel, eller så kan kontot inte läsa någon adressbok; kontrollera båda med din Dispatch-administratör.</translation>
     </message>
     <message>
+        <source>the server gave no reason</source>
+        <translation>servern angav ingen anledning</translation>
+    </message>
+    <message>
+        <source>The job was not started (%1): %2</source>
+        <translation>Jobbet startades inte (%1): %2</translation>
+    </message>
+    <message>
         <source>Saved job id</source>
         <translation>Id för sparat jobb</translation>
     </message>

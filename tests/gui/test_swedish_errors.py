@@ -453,3 +453,23 @@ def test_a_journal_from_a_newer_version_and_a_missing_folder_are_said_in_swedish
     said = library_text(no_folder.value.args[0])
     assert said.startswith(f"Mappen för händelselagret ({blocked}) kunde inte skapas: ")
     assert str(no_folder.value).startswith(f"The folder of the event store ({blocked}) could not")
+
+
+def test_a_job_the_server_did_not_start_without_a_reason_is_said_in_swedish(
+    swedish, tmp_path: Path
+) -> None:
+    from dispatch_desktop.api import SavedJob
+    from dispatch_desktop.launcher import LaunchPlan, launch
+    from dispatch_desktop.storage.journal import LaunchJournal
+
+    journal = LaunchJournal(tmp_path / "journal.sqlite3")
+    job = SavedJob(5, "Larm", "MonitoredMessage")
+    with answering(200, '{"result": "FAILED", "errormessage": ""}') as url:
+        plan = LaunchPlan(job, StartJobRequest(jobid=5), None, f"{url}/dispatch/api", "anna")
+        outcome = launch(client_of(url), plan, journal)
+    assert outcome.kind is Outcome.NOT_STARTED
+    assert swedish_only(outcome_detail(outcome), "FAILED") == (
+        "Jobbet startades inte (FAILED): servern angav ingen anledning"
+    )
+    [entry] = journal.entries()
+    assert entry.message == "The job was not started (FAILED): the server gave no reason"
