@@ -28,7 +28,7 @@ from dispatch_desktop.api import (
 )
 from dispatch_desktop.api.validation import is_set, validate_start_request
 from dispatch_desktop.storage.journal import LaunchMode, Outcome
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.client import DispatchClient
@@ -198,7 +198,9 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
     try:
         result = client.start_saved_job(plan.request, plan.generic_type)
     except JobNotStarted as exc:
-        return LaunchOutcome(Outcome.NOT_STARTED, exc.errormessage or str(exc))
+        # The server's own words; without them, the library's sentence (a Phrase, translated
+        # where shown).
+        return LaunchOutcome(Outcome.NOT_STARTED, exc.errormessage or exc.args[0])
     except AuthenticationError as exc:
         return LaunchOutcome(Outcome.AUTH_FAILED, str(exc), error=exc)
     except OutcomeUnknown as exc:
@@ -214,7 +216,12 @@ def _send_once(client: DispatchClient, plan: LaunchPlan) -> LaunchOutcome:
     except Exception as exc:
         # Whatever broke, the request may have left: only "unknown" is honest (F3).
         log.exception("unexpected error during the start call")
-        unknown = OutcomeUnknown(f"an unexpected error occurred: {type(exc).__name__}")
+        unknown = OutcomeUnknown(
+            Phrase(
+                QT_TRANSLATE_NOOP("Library", "an unexpected error occurred: %1"),
+                type(exc).__name__,
+            )
+        )
         return LaunchOutcome(Outcome.UNKNOWN, str(unknown), error=unknown)
     return LaunchOutcome(
         Outcome.OK,

@@ -254,7 +254,7 @@ class _Reader:
     def _text(self, key: str, raw: str, *, line_breaks: bool = False) -> str:
         found = find_forbidden(raw, line_breaks=line_breaks)
         if found is not None:
-            raise self._refuse(key, found.sentence())
+            raise PolicyError(f"The policy file {self.source}: {found.said(key)}.")
         return raw
 
     def _path(self, key: str, raw: str) -> Path:

@@ -27,3 +27,20 @@ def fill(template: str, *args: object) -> str:
         return str(args[number - 1]) if number <= len(args) else match.group(0)
 
     return _PLACEHOLDER.sub(argument, template)
+
+
+class Phrase(str):
+    """A text marked for translation together with the values of its placeholders, so the
+    windows can say it in the user's language (``ui.common.library_text``). As a ``str`` it is
+    the English text filled in, which scripts and the log read. A value that is itself a
+    :class:`Phrase` is translated too; any other value (a name, an address, an OS error) is
+    shown as it is."""
+
+    rule: str
+    values: tuple[str, ...]
+
+    def __new__(cls, rule: str, *values: str) -> Phrase:
+        phrase = super().__new__(cls, fill(rule, *values))
+        phrase.rule = rule
+        phrase.values = values
+        return phrase

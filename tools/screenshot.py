@@ -25,6 +25,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -53,6 +54,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "screenshot.png"
 DEFAULT_OUTPUTS = {"en": DEFAULT_OUTPUT, "sv": REPO_ROOT / "docs" / "screenshot-sv.png"}
 WINDOW_SIZE = (1280, 800)
+OFFSCREEN_FRAME = 2
+"""Pixels of the frame the offscreen platform draws around a window, on each side."""
 FONT_FAMILY = "DejaVu Sans"
 FONT_POINT_SIZE = 10
 # Where Debian's fonts-dejavu-core puts the font, for a Qt that does not find it by itself.
@@ -140,6 +143,16 @@ def application_look() -> Iterator[QApplication]:
             app.setFont(previous_font)
 
 
+def offscreen_platform(size: tuple[int, int], folder: str) -> str:
+    """The offscreen platform with one screen of ``size``: the window opens as on a screen of
+    that size, and splits its room for that width (not for the plugin's default 800 x 600)."""
+    width, height = (length + 2 * OFFSCREEN_FRAME for length in size)
+    screen = {"name": "screenshot", "x": 0, "y": 0, "width": width, "height": height}
+    config = Path(folder) / "screen.json"
+    config.write_text(json.dumps({"screens": [screen | {"logicalDpi": 96, "logicalDpiY": 96}]}))
+    return f"offscreen:configfile={config}"
+
+
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT_TIMEOUT_S) -> None:
     """Process events until ``condition()`` holds; raise ``TimeoutError`` naming ``what``."""
     deadline = time.monotonic() + timeout
@@ -182,6 +195,7 @@ def make_screenshot(
     with (
         tempfile.TemporaryDirectory(prefix="dispatch-screenshot-") as data_dir,
         environment_variable(DATA_DIR_ENV, data_dir),
+        environment_variable("QT_QPA_PLATFORM", offscreen_platform(size, data_dir)),
         application_look() as app,
         ExitStack() as stack,
     ):

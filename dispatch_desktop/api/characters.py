@@ -23,38 +23,56 @@ import unicodedata
 from dataclasses import dataclass
 
 from dispatch_desktop.api.errors import ValidationError
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
-# What each kind of forbidden character is, and why it must not be sent, in plain words.
-_KINDS: dict[str, tuple[str, str]] = {
-    "Cc": (
-        "a control character",
-        "it would reach the server as an invisible control code",
+# What each kind of forbidden character is, and why it must not be sent, in plain words: one
+# whole sentence per kind, so each reads naturally once translated. %1 is what holds the
+# character ("the text", "the name 'x'"), %2 its name and code point, %3 its position.
+_KINDS: dict[str, str] = {
+    "Cc": QT_TRANSLATE_NOOP(
+        "Library",
+        "%1 contains %2, a control character, at position %3; it would reach the server as an "
+        "invisible control code. Delete it, or type the text again instead of pasting it",
     ),
-    "Zl": (
-        "a line separator",
-        "some programs show it as a line break and others not at all",
+    "Zl": QT_TRANSLATE_NOOP(
+        "Library",
+        "%1 contains %2, a line separator, at position %3; some programs show it as a line "
+        "break and others not at all. Delete it, or type the text again instead of pasting it",
     ),
-    "Cf": (
-        "an invisible formatting character",
-        "the server would take it as part of the text although nobody can see it",
+    "Cf": QT_TRANSLATE_NOOP(
+        "Library",
+        "%1 contains %2, an invisible formatting character, at position %3; the server would "
+        "take it as part of the text although nobody can see it. Delete it, or type the text "
+        "again instead of pasting it",
     ),
-    "Cs": (
-        "half of a broken character (a lone surrogate)",
-        "it cannot be sent at all",
+    "Cs": QT_TRANSLATE_NOOP(
+        "Library",
+        "%1 contains %2, half of a broken character (a lone surrogate), at position %3; it "
+        "cannot be sent at all. Delete it, or type the text again instead of pasting it",
     ),
-    "noncharacter": (
-        "a noncharacter, reserved for internal use",
-        "it is not meant to be exchanged and may be dropped or replaced on the way",
+    "noncharacter": QT_TRANSLATE_NOOP(
+        "Library",
+        "%1 contains %2, a noncharacter, reserved for internal use, at position %3; it is not "
+        "meant to be exchanged and may be dropped or replaced on the way. Delete it, or type "
+        "the text again instead of pasting it",
+    ),
+    "name-space": QT_TRANSLATE_NOOP(
+        "Library",
+        "%1 contains %2, a space that is not an ordinary space, at position %3; tag, filter "
+        "and group names are compared character by character, so the name would match "
+        "nobody. Delete it, or type the text again instead of pasting it",
     ),
 }
 _KINDS["Zp"] = _KINDS["Zl"]
-_KINDS["name-space"] = (
-    "a space that is not an ordinary space",
-    "tag, filter and group names are compared character by character, so the name would "
-    "match nobody",
-)
 # Control characters have no Unicode name; these three are common enough to name in words.
-_CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x85": "NEXT LINE"}
+_CONTROL_NAMES = {
+    "\t": QT_TRANSLATE_NOOP("Library", "TAB"),
+    "\n": QT_TRANSLATE_NOOP("Library", "LINE FEED"),
+    "\r": QT_TRANSLATE_NOOP("Library", "CARRIAGE RETURN"),
+    "\x85": QT_TRANSLATE_NOOP("Library", "NEXT LINE"),
+}
+THE_TEXT = QT_TRANSLATE_NOOP("Library", "the text")
+"""What a whole field's text is called in the sentence of :meth:`ForbiddenCharacter.said`."""
 
 
 def is_noncharacter(character: str) -> bool:
@@ -90,18 +108,20 @@ class ForbiddenCharacter:
         return f"U+{ord(self.character):04X}"
 
     @property
-    def name(self) -> str:
-        """``ZERO WIDTH SPACE (U+200B)``, or the code point alone when it has no name."""
-        name = _CONTROL_NAMES.get(self.character) or unicodedata.name(self.character, "")
-        return f"{name} ({self.code_point})" if name else self.code_point
+    def name(self) -> Phrase:
+        """``ZERO WIDTH SPACE (U+200B)``, or the code point alone when it has no name. The
+        Unicode name is the standard's own (English in every language); the few names of
+        control characters are ours, and translated."""
+        control = _CONTROL_NAMES.get(self.character)
+        if control is not None:
+            return Phrase("%1 (%2)", Phrase(control), self.code_point)
+        name = unicodedata.name(self.character, "")
+        return Phrase("%1 (%2)", name, self.code_point) if name else Phrase(self.code_point)
 
-    def sentence(self) -> str:
-        """What it is, where, and why it is refused; it never contains the character itself."""
-        what, why = _KINDS[self.kind]
-        return (
-            f"contains {self.name}, {what}, at position {self.position}; {why}. "
-            "Delete it, or type the text again instead of pasting it"
-        )
+    def said(self, subject: str) -> Phrase:
+        """What it is, where, and why it is refused, said of ``subject`` (what holds it: "the
+        text", or a phrase that quotes the name); it never contains the character itself."""
+        return Phrase(_KINDS[self.kind], subject, self.name, str(self.position))
 
 
 def find_forbidden(
@@ -117,10 +137,13 @@ def find_forbidden(
     return None
 
 
-def check_characters(text: str, what: str, field: str | None, *, line_breaks: bool = False) -> str:
+def check_characters(text: str, label: str, field: str | None, *, line_breaks: bool = False) -> str:
     """Return ``text`` if it has no forbidden character, else raise :class:`ValidationError`
-    ``"{what} contains ..."`` for ``field``."""
+    ``"{label}: the text contains ..."`` for ``field`` (``label`` marked for translation)."""
     found = find_forbidden(text, line_breaks=line_breaks)
     if found is not None:
-        raise ValidationError(f"{what} {found.sentence()}.", field)
+        said = found.said(Phrase(THE_TEXT))
+        raise ValidationError(
+            f"{label}: {said}.", field, label=label, rule=said.rule, values=said.values
+        )
     return text

@@ -32,7 +32,7 @@ from dispatch_desktop.api.errors import (
     RequestRejected,
     ServerTooSlow,
     StartedUnverifiable,
-    ValidationError,
+    refusal,
 )
 from dispatch_desktop.api.models import (
     AuthMethod,
@@ -58,7 +58,7 @@ from dispatch_desktop.api.validation import (
     field_refusal,
     validate_start_request,
 )
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 log = logging.getLogger(__name__)
 
@@ -174,20 +174,25 @@ def _parse_json(answer: Answer, scrub: Scrubber) -> Any:
     try:
         return json.loads(answer.body.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError, JSONDecodeError, digits
-        raise MalformedAnswer(
-            f"The server's answer is not valid JSON ({_json_problem(exc)}); check the server "
-            f"address (the answer began: {_server_text(answer, scrub)[:120]!r})."
+        raise MalformedAnswer.said(
+            QT_TRANSLATE_NOOP(
+                "Library",
+                "The server's answer is not valid JSON (%1); check the server address (the "
+                "answer began: %2).",
+            ),
+            _json_problem(exc),
+            repr(_server_text(answer, scrub)[:120]),
         ) from None
 
 
-def _json_problem(exc: Exception) -> str:
+def _json_problem(exc: Exception) -> Phrase:
     if isinstance(exc, UnicodeDecodeError):
-        return "it is not UTF-8 text"
+        return Phrase(QT_TRANSLATE_NOOP("Library", "it is not UTF-8 text"))
     if isinstance(exc, RecursionError):
-        return "it is nested too deeply"
+        return Phrase(QT_TRANSLATE_NOOP("Library", "it is nested too deeply"))
     if isinstance(exc, json.JSONDecodeError):
-        return f"syntax error at character {exc.pos}"
-    return "a value in it cannot be read"
+        return Phrase(QT_TRANSLATE_NOOP("Library", "syntax error at character %1"), str(exc.pos))
+    return Phrase(QT_TRANSLATE_NOOP("Library", "a value in it cannot be read"))
 
 
 def _safe_text(value: Any) -> str:
@@ -232,8 +237,10 @@ class DispatchClient:
         self.allowed_jobs = frozenset(allowed_jobs) if allowed_jobs is not None else None
         method = http_method.upper()
         if method not in HTTP_METHODS:
-            raise ValidationError(
-                f"HTTP method {http_method!r} is not supported; use POST or GET.", "http_method"
+            raise refusal(
+                "http_method",
+                QT_TRANSLATE_NOOP("Library", "HTTP method %1 is not supported; use POST or GET."),
+                repr(http_method),
             )
         check_credentials(credentials, auth)
         self.credentials = credentials
@@ -245,10 +252,13 @@ class DispatchClient:
         self.list_timeout = list_timeout
         self.max_list_bytes = max_list_bytes
         if session is not None and session.verify is False:
-            raise ValidationError(
-                "The session turns TLS certificate checks off; Dispatch credentials and "
-                "messages must not travel that way. Give a CA bundle path instead.",
+            raise refusal(
                 "session",
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "The session turns TLS certificate checks off; Dispatch credentials and "
+                    "messages must not travel that way. Give a CA bundle path instead.",
+                ),
             )
         self._transport = TransportSettings.from_session(session)
         # A password equal to the username (the demo account's demo/demo) hides nothing: the
@@ -308,13 +318,17 @@ class DispatchClient:
             except requests.RequestException as exc:
                 raise _connection_problem(exc, self.base_url) from None
         except UnsupportedProxy as exc:
-            raise ConnectionFailed(str(exc)) from None
+            raise ConnectionFailed(exc.args[0]) from None
         self._raise_for_status(answer)
         if answer.truncated:
-            raise MalformedAnswer(
-                f"The list of saved jobs is larger than {self.max_list_bytes // 2**20} MB, the "
-                "most this program reads; ask your Dispatch administrator to tidy the saved "
-                "jobs, or list one job type at a time."
+            raise MalformedAnswer.said(
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "The list of saved jobs is larger than %1 MB, the most this program reads; "
+                    "ask your Dispatch administrator to tidy the saved jobs, or list one job "
+                    "type at a time.",
+                ),
+                str(self.max_list_bytes // 2**20),
             )
         return _parse_saved_jobs(answer, self._scrub)
 
@@ -359,7 +373,9 @@ class DispatchClient:
         try:
             answer = self._send("startsavedjob", params, GET_NAMES, limits)
         except UnsupportedProxy as exc:
-            raise ConnectionFailed(f"{exc} Nothing was sent.") from None
+            raise ConnectionFailed.said(
+                QT_TRANSLATE_NOOP("Library", "%1 Nothing was sent."), exc.args[0]
+            ) from None
         except requests.RequestException as exc:
             if _never_connected(exc):
                 raise _connection_problem(exc, self.base_url) from None
@@ -367,7 +383,11 @@ class DispatchClient:
             raise OutcomeUnknown(self._unknown_reason(exc)) from None
         if answer.status in _AMBIGUOUS_GATEWAY_STATUSES:
             raise OutcomeUnknown(
-                f"a gateway answered HTTP {answer.status}: {_server_text(answer, self._scrub)}"
+                Phrase(
+                    QT_TRANSLATE_NOOP("Library", "a gateway answered HTTP %1: %2"),
+                    str(answer.status),
+                    _server_text(answer, self._scrub),
+                )
             )
         self._raise_for_status(answer)
         result = self._parse_start_result(answer)
@@ -450,28 +470,38 @@ class DispatchClient:
         )
 
     @staticmethod
-    def _unknown_reason(exc: requests.RequestException) -> str:
+    def _unknown_reason(exc: requests.RequestException) -> Phrase:
         if isinstance(exc, requests.Timeout):  # DeadlineExpired included
-            return "no answer before the time limit"
+            return Phrase(QT_TRANSLATE_NOOP("Library", "no answer before the time limit"))
         if isinstance(
             exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
         ):
-            return "the answer was cut off"
-        return "the connection was lost"
+            return Phrase(QT_TRANSLATE_NOOP("Library", "the answer was cut off"))
+        return Phrase(QT_TRANSLATE_NOOP("Library", "the connection was lost"))
 
     def _parse_start_result(self, answer: Answer) -> StartResult:
         """A 200 that cannot be read may still mean a started job: it is an unknown outcome.
         An OK whose runtime id is not a valid id is a started job that cannot be followed."""
         excerpt = f"{_server_text(answer, self._scrub)[:120]!r}"
         if answer.truncated:
-            raise OutcomeUnknown(f"the server's answer was too large to read: {excerpt}")
+            raise OutcomeUnknown(
+                Phrase(
+                    QT_TRANSLATE_NOOP("Library", "the server's answer was too large to read: %1"),
+                    excerpt,
+                )
+            )
         try:
             data = _parse_json(answer, self._scrub)
             if not isinstance(data, dict) or not isinstance(data.get("result"), str):
                 raise TypeError("no result")
         except (MalformedAnswer, TypeError):
             raise OutcomeUnknown(
-                f"the server answered 200 but the answer could not be read: {excerpt}"
+                Phrase(
+                    QT_TRANSLATE_NOOP(
+                        "Library", "the server answered 200 but the answer could not be read: %1"
+                    ),
+                    excerpt,
+                )
             ) from None
         jobname = self._scrub(_safe_text(data.get("jobname")))
         result = self._scrub(_safe_text(data["result"]))
@@ -490,9 +520,11 @@ class DispatchClient:
 def _id_text(value: Any) -> str:
     """How an unusable runtime id is named to a user: short, and never the raw bytes."""
     if value is None:
-        return "none given"
+        return Phrase(QT_TRANSLATE_NOOP("Library", "none given"))
     text = str(value) if type(value) is int else json.dumps(value, ensure_ascii=True)
-    return text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
+    if len(text) <= 40:
+        return text
+    return Phrase(QT_TRANSLATE_NOOP("Library", "%1… (%2 characters)"), text[:20], str(len(text)))
 
 
 def _get_value(value: Any) -> Any:
@@ -536,7 +568,9 @@ def _parse_saved_jobs(answer: Answer, scrub: Scrubber) -> list[SavedJob]:
     data = _parse_json(answer, scrub)
     items = data.get("savedJobs") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise MalformedAnswer("The server's answer has no list of saved jobs.")
+        raise MalformedAnswer.said(
+            QT_TRANSLATE_NOOP("Library", "The server's answer has no list of saved jobs.")
+        )
     jobs = []
     for position, item in enumerate(items, start=1):
         try:
@@ -547,9 +581,13 @@ def _parse_saved_jobs(answer: Answer, scrub: Scrubber) -> list[SavedJob]:
                 id=_parse_id(item["id"]), name=_safe_text(name), type=_safe_text(job_type)
             )
         except (KeyError, TypeError):
-            raise MalformedAnswer(
-                f"Saved job number {position} in the server's list lacks a valid id (a whole "
-                "number), a name or a type."
+            raise MalformedAnswer.said(
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "Saved job number %1 in the server's list lacks a valid id (a whole number), "
+                    "a name or a type.",
+                ),
+                str(position),
             ) from None
         jobs.append(job)
     return jobs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, fill
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase, fill
 
 if TYPE_CHECKING:
     from dispatch_desktop.api.models import StartResult
@@ -27,7 +27,7 @@ class DispatchError(Exception):
     def said(cls, rule: str, *values: str) -> Self:
         """The error whose message is ``rule`` (marked for translation) filled with
         ``values``, its parts kept."""
-        error = cls(fill(rule, *values))
+        error = cls(Phrase(rule, *values))
         error.rule, error.values = rule, values
         return error
 
@@ -91,8 +91,16 @@ class JobNotStarted(DispatchError):
     def __init__(self, result: StartResult) -> None:
         self.result = result
         self.errormessage = result.errormessage
-        detail = result.errormessage.strip() or "the server gave no reason"
-        super().__init__(f"The job was not started ({result.result}): {detail}")
+        detail = result.errormessage.strip() or Phrase(
+            QT_TRANSLATE_NOOP("Library", "the server gave no reason")
+        )
+        super().__init__(
+            Phrase(
+                QT_TRANSLATE_NOOP("Library", "The job was not started (%1): %2"),
+                result.result,
+                detail,
+            )
+        )
 
 
 class OutcomeUnknown(DispatchError):

@@ -19,6 +19,8 @@ import ipaddress
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
+
 TUNNEL_PROXY_SCHEMES = ("http", "https")
 
 
@@ -88,7 +90,13 @@ def choose_proxy(
     scheme = urlsplit(proxy).scheme.lower()
     if scheme not in TUNNEL_PROXY_SCHEMES:
         raise UnsupportedProxy(
-            f"The proxy set for this computer ({scheme}://…) cannot carry a secure connection; "
-            "only http:// and https:// proxies are supported."
+            Phrase(
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "The proxy set for this computer (%1://…) cannot carry a secure connection; "
+                    "only http:// and https:// proxies are supported.",
+                ),
+                scheme,
+            )
         )
     return proxy

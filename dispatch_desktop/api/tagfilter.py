@@ -14,7 +14,7 @@ from typing import Any
 
 from dispatch_desktop.api.characters import find_forbidden
 from dispatch_desktop.api.errors import ValidationError, refusal
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 FORBIDDEN_CHARACTERS = ";|:"
 
@@ -38,13 +38,18 @@ _SEPARATOR_INSIDE = {
 }
 
 
+_HOLDING = {
+    "tag type": QT_TRANSLATE_NOOP("Library", "the tag type %1"),
+    "tag value": QT_TRANSLATE_NOOP("Library", "the tag value %1"),
+}
+_IN_PART = QT_TRANSLATE_NOOP("Library", "Tag filter part %1: %2.")
+
+
 def _check_name(name: str, what: str, part_text: str, field: str) -> str:
     found = find_forbidden(name, names=True)
     if found is not None:
-        raise ValidationError(
-            f"Tag filter part {part_text!r}: the {what} {name.strip()!r} {found.sentence()}.",
-            field,
-        )
+        said = found.said(Phrase(_HOLDING[what], repr(name.strip())))
+        raise refusal(field, _IN_PART, repr(part_text), said)
     trimmed = name.strip()
     if not trimmed:
         raise refusal(field, _EMPTY[what], repr(part_text))
@@ -61,7 +66,34 @@ def _check_characters(text: str, field: str) -> None:
     found = find_forbidden(text, names=True)
     if found is not None:
         part = text.split(";")[text.count(";", 0, found.position - 1)]
-        raise ValidationError(f"Tag filter part {part.strip()!r} {found.sentence()}.", field)
+        holder = Phrase(QT_TRANSLATE_NOOP("Library", "Tag filter part %1"), repr(part.strip()))
+        said = found.said(holder)
+        raise ValidationError(f"{said}.", field, rule=said.rule, values=said.values)
+
+
+_NOT_JSON = QT_TRANSLATE_NOOP("Library", "The JSON tag filter is not valid JSON: %1")
+# What Python's JSON parser says most often; another of its sentences is shown as it is.
+_PARSER_PROBLEMS = {
+    QT_TRANSLATE_NOOP("Library", "Expecting value"),
+    QT_TRANSLATE_NOOP("Library", "Expecting ',' delimiter"),
+    QT_TRANSLATE_NOOP("Library", "Expecting ':' delimiter"),
+    QT_TRANSLATE_NOOP("Library", "Expecting property name enclosed in double quotes"),
+    QT_TRANSLATE_NOOP("Library", "Extra data"),
+    QT_TRANSLATE_NOOP("Library", "Unterminated string starting at"),
+    QT_TRANSLATE_NOOP("Library", "Invalid control character at"),
+}
+
+
+def _json_problem(exc: json.JSONDecodeError) -> Phrase:
+    """The parser's sentence (``str(exc)``, word for word), its parts kept for the windows."""
+    problem = Phrase(exc.msg) if exc.msg in _PARSER_PROBLEMS else exc.msg
+    return Phrase(
+        QT_TRANSLATE_NOOP("Library", "%1: line %2 column %3 (char %4)"),
+        problem,
+        str(exc.lineno),
+        str(exc.colno),
+        str(exc.pos),
+    )
 
 
 _EMPTY_FILTER = QT_TRANSLATE_NOOP("Library", "The tag filter is empty: give at least one tag type.")
@@ -184,10 +216,12 @@ class TagFilter:
             try:
                 data = json.loads(data)
             except json.JSONDecodeError as exc:
-                message = f"The JSON tag filter is not valid JSON: {exc}"
-                raise ValidationError(message, field) from exc
+                raise refusal(field, _NOT_JSON, _json_problem(exc)) from exc
         if not isinstance(data, list):
-            raise ValidationError("The JSON tag filter must be a list of filter parts.", field)
+            raise refusal(
+                field,
+                QT_TRANSLATE_NOOP("Library", "The JSON tag filter must be a list of filter parts."),
+            )
         parts = []
         for item in data:
             if (
@@ -196,10 +230,11 @@ class TagFilter:
                 or not isinstance(item.get("tagvalues"), list)
                 or not all(isinstance(v, str) for v in item["tagvalues"])
             ):
-                raise ValidationError(
-                    f"JSON tag filter part {item!r} must look like "
-                    '{"tagtype": "Base", "tagvalues": ["STO"]}.',
+                raise refusal(
                     field,
+                    QT_TRANSLATE_NOOP("Library", "JSON tag filter part %1 must look like %2."),
+                    repr(item),
+                    '{"tagtype": "Base", "tagvalues": ["STO"]}',
                 )
             parts.append(TagFilterPart(item["tagtype"], item["tagvalues"], field=field))
         return cls(parts, field=field)

@@ -25,7 +25,7 @@ from dispatch_desktop.api.models import (
     StartJobRequest,
 )
 from dispatch_desktop.api.tagfilter import TagFilter
-from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, fill
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase, fill
 
 MAX_JOB_ID = 2**63 - 1
 PHONE_NUMBER = re.compile(r"\+?[0-9]{6,15}")
@@ -134,7 +134,9 @@ def check_phone_number(number: Any, field: str = "tonumbers") -> str:
     digits."""
     if isinstance(number, str):
         # Named first: an invisible character makes a number look right and still be wrong.
-        _check_name_characters(number, "the number", field, names=False)
+        _check_name_characters(
+            number, QT_TRANSLATE_NOOP("Library", "the number %1"), field, names=False
+        )
     if not isinstance(number, str) or not PHONE_NUMBER.fullmatch(number):
         raise field_refusal(
             field,
@@ -198,19 +200,23 @@ def check_job_id(jobid: Any) -> int:
 
 def _check_name_characters(name: str, what: str, field: str, *, names: bool = True) -> None:
     """Refuse a forbidden character in a short name (``names``: look-alike spaces too),
-    quoting the name (its quoted form shows an invisible character as an escape, never as
-    itself)."""
+    quoting the name as ``what`` (marked for translation, ``%1`` for the name) says: its
+    quoted form shows an invisible character as an escape, never as itself."""
     found = find_forbidden(name, names=names)
     if found is not None:
-        raise field_refusal(field, f"{what} {name!r} {found.sentence()}")
+        said = found.said(Phrase(what, repr(name)))
+        raise field_refusal(field, said.rule, *said.values)
 
 
 def check_job_type(job_type: str) -> str:
     """A job type to list by (``MonitoredMessage``): a name, so no character the server would
     misread and no look-alike space."""
     if not isinstance(job_type, str) or not job_type.strip():
-        raise ValidationError("Job type: give a job type, such as MonitoredMessage.", "jobtype")
-    _check_name_characters(job_type, "the job type", "jobtype")
+        raise refusal(
+            "jobtype",
+            QT_TRANSLATE_NOOP("Library", "Job type: give a job type, such as MonitoredMessage."),
+        )
+    _check_name_characters(job_type, QT_TRANSLATE_NOOP("Library", "the job type %1"), "jobtype")
     return job_type
 
 
@@ -224,7 +230,7 @@ def _check_text(value: Any, field: str, *, line_breaks: bool = False) -> str:
             field,
             QT_TRANSLATE_NOOP("Library", "is blank; leave it unset to keep the saved job's value"),
         )
-    return check_characters(value, f"{label(field)}: the text", field, line_breaks=line_breaks)
+    return check_characters(value, label(field), field, line_breaks=line_breaks)
 
 
 def _check_names(value: Any, field: str) -> list[str]:
@@ -233,7 +239,7 @@ def _check_names(value: Any, field: str) -> list[str]:
     for name in value:
         if not name.strip():
             raise field_refusal(field, QT_TRANSLATE_NOOP("Library", "contains a blank name"))
-        _check_name_characters(name, "the name", field)
+        _check_name_characters(name, QT_TRANSLATE_NOOP("Library", "the name %1"), field)
     return list(value)
 
 
@@ -294,9 +300,7 @@ def _check_assigned_message(value: Any, generic_type: GenericType | None) -> str
             QT_TRANSLATE_NOOP("Library", "is blank; leave it unset to keep the saved message"),
         )
     # Checked even when blank: GMM accepts a blank assigned message, not a control character.
-    return check_characters(
-        value, f"{label('assignedmessage')}: the text", "assignedmessage", line_breaks=True
-    )
+    return check_characters(value, label("assignedmessage"), "assignedmessage", line_breaks=True)
 
 
 def _rule_problems(
@@ -394,7 +398,7 @@ def check_server_url(url: str, *, allow_insecure: bool = False) -> str:
     """Return ``url`` without a trailing slash if it is usable: ``https://``, or ``http://``
     only to a loopback host (or with ``allow_insecure``)."""
     # urlsplit quietly drops tabs and line breaks inside, so they are refused first.
-    check_characters(url.strip(), "Server address: the text", "server")
+    check_characters(url.strip(), QT_TRANSLATE_NOOP("Library", "Server address"), "server")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise refusal(
@@ -463,7 +467,7 @@ def check_credentials(credentials: Credentials, auth: AuthMethod) -> None:
             )
         return
     if credentials.username:
-        check_characters(credentials.username, "Username: the text", "username")
+        check_characters(credentials.username, QT_TRANSLATE_NOOP("Library", "Username"), "username")
     if credentials.password and any(_unsendable_in_password(c) for c in credentials.password):
         # Never say which character or where: that would tell something about the password.
         raise refusal(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from dispatch_desktop.api.proxy import is_loopback_host
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 DEFAULT_PORT = 8765
 EVENTS_PATH = "/events"
@@ -35,21 +36,34 @@ class SourceConfig:
 
 
 def check_follow_url(base_url: str) -> str:
-    """The events URL of the receiver at ``base_url``. Raises ``ValueError`` with a sentence for
+    """The events URL of the receiver at ``base_url``. Raises ``ValueError`` with a sentence (a
+    :class:`Phrase`) for
     an address the events token must not travel to: anything but ``https://``, except plain
     ``http://`` to this computer (the events token is a credential, like the API's)."""
     url = base_url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
-            f"The shared receiver address {base_url!r} is not a web address; it should look "
-            "like https://receiver.example.com."
+            Phrase(
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "The shared receiver address %1 is not a web address; it should look like "
+                    "https://receiver.example.com.",
+                ),
+                repr(base_url),
+            )
         )
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ValueError(
-            f"The shared receiver address {base_url!r} uses plain http://, which would send "
-            "the events token unencrypted; use https:// (plain http is allowed only to this "
-            "computer)."
+            Phrase(
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "The shared receiver address %1 uses plain http://, which would send the "
+                    "events token unencrypted; use https:// (plain http is allowed only to this "
+                    "computer).",
+                ),
+                repr(base_url),
+            )
         )
     return url if url.endswith(EVENTS_PATH) else url + EVENTS_PATH
 

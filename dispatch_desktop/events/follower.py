@@ -24,6 +24,7 @@ from dispatch_desktop.api.transport import Answer, Limits, TransportSettings, ex
 from dispatch_desktop.events.config import check_follow_url
 from dispatch_desktop.events.model import StoredEvent
 from dispatch_desktop.events.receiver import DEFAULT_LIMIT, MAX_WAIT_SECONDS
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT_MARGIN = 10.0
@@ -34,7 +35,7 @@ MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 class FollowerError(Exception):
     """The receiver could not be reached or did not answer as a receiver does; the message is
-    a sentence that names the receiver (never the token)."""
+    a sentence (a :class:`Phrase`) that names the receiver (never the token)."""
 
 
 class FollowerAuthError(FollowerError):
@@ -56,7 +57,7 @@ class EventFollower:
         try:
             self.url = check_follow_url(base_url)
         except ValueError as exc:
-            raise FollowerError(str(exc)) from None
+            raise FollowerError(exc.args[0]) from None
         self.connect_timeout = connect_timeout
         self._token = token
         self._scrub = Scrubber([token])
@@ -99,29 +100,63 @@ class EventFollower:
         except (requests.RequestException, UnsupportedProxy) as exc:
             detail = self._scrub(str(exc))
             raise FollowerError(
-                f"The event receiver at {self.url} did not answer: {detail}"
+                Phrase(
+                    QT_TRANSLATE_NOOP("Library", "The event receiver at %1 did not answer: %2"),
+                    self.url,
+                    detail,
+                )
             ) from None
         return self._parse(answer)
 
     def _parse(self, answer: Answer) -> tuple[list[StoredEvent], int]:
         if answer.status == 401:
-            raise FollowerAuthError(f"The event receiver at {self.url} refused the events token.")
+            raise FollowerAuthError(
+                Phrase(
+                    QT_TRANSLATE_NOOP(
+                        "Library", "The event receiver at %1 refused the events token."
+                    ),
+                    self.url,
+                )
+            )
         if answer.status != 200:
             text = self._scrub(answer.body[:200].decode("utf-8", "replace").strip())
             raise FollowerError(
-                f"The event receiver at {self.url} answered HTTP {answer.status}: {text}"
+                Phrase(
+                    QT_TRANSLATE_NOOP("Library", "The event receiver at %1 answered HTTP %2: %3"),
+                    self.url,
+                    str(answer.status),
+                    text,
+                )
             )
         if answer.truncated:
-            raise FollowerError(f"The event receiver at {self.url} answered far too much.")
+            raise FollowerError(
+                Phrase(
+                    QT_TRANSLATE_NOOP("Library", "The event receiver at %1 answered far too much."),
+                    self.url,
+                )
+            )
         try:
             document: Any = json.loads(answer.body)
             events = [StoredEvent.from_wire(item) for item in document["events"]]
             cursor = document["cursor"]
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise FollowerError(
-                f"The event receiver at {self.url} answered something that is not an event "
-                f"list: {self._scrub(str(exc))[:200]}"
+                Phrase(
+                    QT_TRANSLATE_NOOP(
+                        "Library",
+                        "The event receiver at %1 answered something that is not an event list: %2",
+                    ),
+                    self.url,
+                    self._scrub(str(exc))[:200],
+                )
             ) from None
         if isinstance(cursor, bool) or not isinstance(cursor, int):
-            raise FollowerError(f"The event receiver at {self.url} answered no valid cursor.")
+            raise FollowerError(
+                Phrase(
+                    QT_TRANSLATE_NOOP(
+                        "Library", "The event receiver at %1 answered no valid cursor."
+                    ),
+                    self.url,
+                )
+            )
         return events, cursor

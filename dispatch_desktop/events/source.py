@@ -30,6 +30,7 @@ from dispatch_desktop.events.receiver import CallbackReceiver
 from dispatch_desktop.events.store import EventStore, EventStoreError
 from dispatch_desktop.events.tokens import renew_token, stored_token
 from dispatch_desktop.storage.private import private_folder
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 if TYPE_CHECKING:
     from dispatch_desktop.events.follower import EventFollower
@@ -44,7 +45,8 @@ TOKEN_FILE_NAME = "callback-token"  # noqa: S105 - a file name, not a token
 RETRY_SECONDS = 5.0
 
 EventsCallback = Callable[[list[StoredEvent]], None]
-StatusCallback = Callable[[str], None]
+StatusCallback = Callable[[Phrase], None]
+"""Told a sentence for the status bar, which the windows translate."""
 
 
 def followed_store_name(events_url: str) -> str:
@@ -55,7 +57,8 @@ def followed_store_name(events_url: str) -> str:
 
 
 class SourceError(Exception):
-    """The source could not start; the message is one sentence for the user."""
+    """The source could not start; the message is one sentence for the user (a
+    :class:`Phrase`, or the store's own sentence)."""
 
 
 class EventSource:
@@ -99,11 +102,19 @@ class EventSource:
             try:
                 self._start_receiver()
             except EventStoreError as exc:
-                raise SourceError(str(exc)) from exc
+                raise SourceError(exc.args[0]) from exc
             except (OSError, ValueError) as exc:
                 raise SourceError(
-                    f"The callback receiver could not start on {self.config.bind} port "
-                    f"{self.config.port}: {exc}. Choose another port in Settings."
+                    Phrase(
+                        QT_TRANSLATE_NOOP(
+                            "Library",
+                            "The callback receiver could not start on %1 port %2: %3. Choose "
+                            "another port in Settings.",
+                        ),
+                        self.config.bind,
+                        str(self.config.port),
+                        str(exc),  # the OS's own words
+                    )
                 ) from exc
         elif self.config.mode is SourceMode.FOLLOW:
             # Imported here, off the GUI thread: requests is slow to import, and only a
@@ -113,9 +124,15 @@ class EventSource:
             try:
                 self._start_follower()
             except (FollowerError, EventStoreError) as exc:  # FollowerError: an address the
-                raise SourceError(str(exc)) from exc  # events token must not go to
+                raise SourceError(exc.args[0]) from exc  # events token must not go to
         else:
-            self._on_status("Live job status is off: set up the job monitor in Settings.")
+            self._on_status(
+                Phrase(
+                    QT_TRANSLATE_NOOP(
+                        "Library", "Live job status is off: set up the job monitor in Settings."
+                    )
+                )
+            )
 
     def _start_receiver(self) -> None:
         private_folder(self.data_dir)
@@ -129,7 +146,12 @@ class EventSource:
         receiver = CallbackReceiver(self.store, self.config.bind, port, token)
         receiver.add_listener(lambda event: self._on_events([event]))
         self.receiver = receiver.start()
-        self._on_status(f"Receiving job events at {receiver.base_url}/callbacks/…")
+        self._on_status(
+            Phrase(
+                QT_TRANSLATE_NOOP("Library", "Receiving job events at %1"),
+                f"{receiver.base_url}/callbacks/…",
+            )
+        )
 
     def _start_follower(self) -> None:
         from dispatch_desktop.events.follower import EventFollower, FollowerError
@@ -139,7 +161,11 @@ class EventSource:
         if len(followers) > 1:
             log.info("Following %d receiver nodes, in this order: %s", len(followers), addresses)
         if len({follower.url for follower in followers}) != len(followers):
-            raise FollowerError("The same shared receiver address is given twice.")
+            raise FollowerError(
+                Phrase(
+                    QT_TRANSLATE_NOOP("Library", "The same shared receiver address is given twice.")
+                )
+            )
         private_folder(self.data_dir)
         # Named after the first address: adding a second node to it keeps the copies (and the
         # cursor) made so far.
@@ -169,7 +195,12 @@ class EventSource:
                 new = store.add_copies(events, after)
             except FollowerAuthError:
                 self._on_status(
-                    "The shared receiver refused the events token; check it in Settings."
+                    Phrase(
+                        QT_TRANSLATE_NOOP(
+                            "Library",
+                            "The shared receiver refused the events token; check it in Settings.",
+                        )
+                    )
                 )
                 self._stop.wait(RETRY_SECONDS * 6)
                 continue
@@ -179,17 +210,33 @@ class EventSource:
                 failed_in_a_row += 1
                 if failed_in_a_row >= len(nodes):
                     failed_in_a_row = 0
-                    self._on_status(f"The shared receiver cannot be reached ({exc}); retrying.")
+                    self._on_status(
+                        Phrase(
+                            QT_TRANSLATE_NOOP(
+                                "Library", "The shared receiver cannot be reached (%1); retrying."
+                            ),
+                            exc.args[0],
+                        )
+                    )
                     self._stop.wait(RETRY_SECONDS)
                 else:
                     log.warning("%s; trying %s", exc, nodes[current][0])
                 continue
             except EventStoreError as exc:
-                self._on_status(f"The followed job events cannot be stored: {exc} Retrying.")
+                self._on_status(
+                    Phrase(
+                        QT_TRANSLATE_NOOP(
+                            "Library", "The followed job events cannot be stored: %1 Retrying."
+                        ),
+                        exc.args[0],
+                    )
+                )
                 self._stop.wait(RETRY_SECONDS)
                 continue
             cursor, failed_in_a_row = after, 0
-            self._on_status(f"Following job events from {address}")
+            self._on_status(
+                Phrase(QT_TRANSLATE_NOOP("Library", "Following job events from %1"), address)
+            )
             if new:
                 self._on_events(new)
 

@@ -52,6 +52,7 @@ from dispatch_desktop.storage.sqlite import (
     VersionedSqliteFile,
     open_connection,
 )
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,9 @@ _SELECT_EVENTS = (
 _STORAGE_ERRORS = (sqlite3.OperationalError, sqlite3.InternalError)
 
 
+_STORE_THE_EVENT = QT_TRANSLATE_NOOP("Library", "store the event")
+
+
 class EventStoreError(Exception):
     """The event store could not be opened, read or written; the message names the file."""
 
@@ -236,9 +240,18 @@ class EventStore(VersionedSqliteFile):
     ``busy_timeout``: seconds a call waits while another connection (a backup, an admin's
     ``sqlite3`` shell, another receiver) holds the file's lock, before it fails."""
 
-    description = "event store"
     migrations = _MIGRATIONS
     error = EventStoreError
+    folder_failed = QT_TRANSLATE_NOOP(
+        "Library", "The folder of the event store (%1) could not be created: %2."
+    )
+    open_failed = QT_TRANSLATE_NOOP("Library", "The event store (%1) could not be opened: %2.")
+    action_failed = QT_TRANSLATE_NOOP("Library", "The event store (%1) could not %2: %3.")
+    too_new = QT_TRANSLATE_NOOP(
+        "Library",
+        "The event store (%1) was written by a newer version of Dispatch Desktop (schema %2, "
+        "this version knows %3); update Dispatch Desktop to read it.",
+    )
 
     def __init__(
         self, path: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIMEOUT_SECONDS
@@ -348,9 +361,7 @@ class EventStore(VersionedSqliteFile):
             if not isinstance(exc, sqlite3.Error):
                 log.exception("The event store failed unexpectedly")
             self._discard_writer()
-            error = EventStoreError(
-                f"The event store ({self.path}) could not store the event: {exc}."
-            )
+            error = self.failure(_STORE_THE_EVENT, exc)
             for pending in batch:
                 if not pending.done:
                     pending.finish(error=error)
@@ -391,9 +402,7 @@ class EventStore(VersionedSqliteFile):
             log.exception("The event store could not store one event of a group")
             connection.execute("ROLLBACK TO event")
             connection.execute("RELEASE event")
-            return EventStoreError(
-                f"The event store ({self.path}) could not store the event: {exc}."
-            )
+            return self.failure(_STORE_THE_EVENT, exc)
         connection.execute("RELEASE event")
         return outcome
 
@@ -402,7 +411,7 @@ class EventStore(VersionedSqliteFile):
         Rows that are not events are skipped (and logged)."""
         if limit < 0:
             raise ValueError(f"The limit {limit} is negative.")
-        with self._reader("be read") as connection:
+        with self._reader(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             rows = connection.execute(
                 _SELECT_EVENTS + " WHERE cursor > ? ORDER BY cursor", (cursor,)
             )
@@ -411,7 +420,7 @@ class EventStore(VersionedSqliteFile):
     def event(self, cursor: int) -> StoredEvent | None:
         """The event stored at ``cursor``; ``None`` when there is none (or its row is not
         an event)."""
-        with self._reader("be read") as connection:
+        with self._reader(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             rows = connection.execute(_SELECT_EVENTS + " WHERE cursor = ?", (cursor,))
             events = _readable(rows)
         return events[0] if events else None
@@ -419,7 +428,7 @@ class EventStore(VersionedSqliteFile):
     def events_for_job(self, jobid: int) -> list[StoredEvent]:
         """Every event of the job with runtime id ``jobid`` (a start's ``runtimeid``, F2),
         in order of arrival."""
-        with self._reader("be searched") as connection:
+        with self._reader(QT_TRANSLATE_NOOP("Library", "be searched")) as connection:
             rows = connection.execute(
                 _SELECT_EVENTS + " WHERE jobid = ? ORDER BY cursor",
                 (jobid,),
@@ -428,7 +437,7 @@ class EventStore(VersionedSqliteFile):
 
     def latest_cursor(self) -> int:
         """The cursor of the newest event; 0 when the store is empty."""
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             row = connection.execute("SELECT max(cursor) FROM events").fetchone()
         return row[0] or 0
 
@@ -449,7 +458,7 @@ class EventStore(VersionedSqliteFile):
     def newest_jobs(self, limit: int, before: JobKey | None = None) -> list[JobKey]:
         """The jobs whose first event is the newest, newest first: at most ``limit``, older
         than ``before`` when given (the last of the previous page)."""
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             if before is None:
                 rows = connection.execute(
                     "SELECT first_ms, jobid FROM jobs ORDER BY first_ms DESC, jobid DESC LIMIT ?",
@@ -472,7 +481,7 @@ class EventStore(VersionedSqliteFile):
         the events stored before that cursor). A job without events has no summary; rows that
         are not events are left out and logged."""
         summaries: dict[int, JobSummary] = {}
-        with self._snapshot("be read") as (connection, newest):
+        with self._snapshot(QT_TRANSLATE_NOOP("Library", "be read")) as (connection, newest):
             through = newest if before is None else min(newest, before - 1)
             for jobid in jobids:
                 row = connection.execute(_JOB_SUMMARY, {"jobid": jobid, "through": through})
@@ -485,7 +494,7 @@ class EventStore(VersionedSqliteFile):
         """Every event of the job with runtime id ``jobid`` as timeline entries, in time order
         (then arrival), and the cursor they run through (the newest when read). Rows that are
         not events are left out and logged."""
-        with self._snapshot("be read") as (connection, through):
+        with self._snapshot(QT_TRANSLATE_NOOP("Library", "be read")) as (connection, through):
             rows = connection.execute(_TIMELINE, (jobid, through)).fetchall()
             (skipped,) = connection.execute(_NOT_EVENTS_OF_JOB, (jobid, through)).fetchone()
         entries = _timeline_entries(rows)
@@ -499,7 +508,7 @@ class EventStore(VersionedSqliteFile):
     def follow_cursor(self) -> int:
         """The followed receiver's cursor stored with the copies of its events (0: none yet):
         the next poll asks for what it stored after it."""
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             row = connection.execute("SELECT cursor FROM followed WHERE id = 1").fetchone()
         return 0 if row is None else row[0]
 
@@ -509,7 +518,7 @@ class EventStore(VersionedSqliteFile):
         this store's cursors. An event copied before (the same fields and body, see
         :func:`copy_fingerprint`) is not stored again."""
         added: list[StoredEvent] = []
-        with self._connect("store the followed events") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "store the followed events")) as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 for event in events:
@@ -536,7 +545,7 @@ class EventStore(VersionedSqliteFile):
         ``stop`` ends it between two transactions (the app is closing)."""
         cutoff = received_before.astimezone(UTC).isoformat(timespec="milliseconds")
         deleted = 0
-        with self._connect("be pruned") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be pruned")) as connection:
             connection.execute("CREATE TEMP TABLE pruned_jobs (jobid INTEGER PRIMARY KEY)")
             while stop is None or not stop.is_set():
                 count = _prune_batch(connection, cutoff)

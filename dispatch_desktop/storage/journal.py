@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from dispatch_desktop.storage.private import open_private
 from dispatch_desktop.storage.sqlite import VersionedSqliteFile
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 if TYPE_CHECKING:
     import sqlite3
@@ -340,9 +341,18 @@ def parameters_json(parameters: Mapping[str, Any] | None) -> str:
 class LaunchJournal(VersionedSqliteFile):
     """The launch journal in the SQLite file ``path`` (created with its folder if missing)."""
 
-    description = "launch journal"
     migrations = _MIGRATIONS
     error = JournalError
+    folder_failed = QT_TRANSLATE_NOOP(
+        "Library", "The folder of the launch journal (%1) could not be created: %2."
+    )
+    open_failed = QT_TRANSLATE_NOOP("Library", "The launch journal (%1) could not be opened: %2.")
+    action_failed = QT_TRANSLATE_NOOP("Library", "The launch journal (%1) could not %2: %3.")
+    too_new = QT_TRANSLATE_NOOP(
+        "Library",
+        "The launch journal (%1) was written by a newer version of Dispatch Desktop (schema %2, "
+        "this version knows %3); update Dispatch Desktop to read it.",
+    )
 
     def record_attempt(
         self,
@@ -376,7 +386,7 @@ class LaunchJournal(VersionedSqliteFile):
             Outcome.PENDING.value,
             LaunchMode(mode).value,
         )
-        with self._connect("record the launch attempt") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "record the launch attempt")) as connection:
             cursor = connection.execute(
                 "INSERT INTO launches (attempted_at, server, user, job_id, job_name, job_type,"
                 " generic_type, parameters, outcome, mode)"
@@ -404,7 +414,7 @@ class LaunchJournal(VersionedSqliteFile):
             raise ValueError("An outcome must be final; 'pending' is only set by record_attempt.")
         if runtimeid is not None:
             _check_id(runtimeid, "runtime id")
-        with self._connect("record the launch outcome") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "record the launch outcome")) as connection:
             cursor = connection.execute(
                 "UPDATE launches SET outcome = ?, runtime_id = ?, result_job_name = ?,"
                 " message = ?, finished_at = ? WHERE id = ?",
@@ -419,7 +429,13 @@ class LaunchJournal(VersionedSqliteFile):
             )
             if cursor.rowcount == 0:
                 raise JournalError(
-                    f"The launch journal ({self.path}) has no attempt {attempt_id} to update."
+                    Phrase(
+                        QT_TRANSLATE_NOOP(
+                            "Library", "The launch journal (%1) has no attempt %2 to update."
+                        ),
+                        str(self.path),
+                        str(attempt_id),
+                    )
                 )
 
     def entries(
@@ -434,7 +450,7 @@ class LaunchJournal(VersionedSqliteFile):
         if limit is not None and limit < 0:
             raise ValueError(f"The limit {limit} is negative.")
         in_modes, mode_values = _in_modes(modes)
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             rows = connection.execute(
                 f"SELECT * FROM launches WHERE (? IS NULL OR server = ?) AND {in_modes}"  # noqa: S608 (? marks only)
                 " ORDER BY id DESC LIMIT ?",
@@ -449,7 +465,7 @@ class LaunchJournal(VersionedSqliteFile):
         attempt ``after``, newest first: what a paged view of 100,000 launches holds, 8 bytes
         a row, read from an index alone. Read the rows of a page with :meth:`launches`."""
         in_modes, mode_values = _in_modes(modes)
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             cursor = connection.execute(
                 f"SELECT id FROM launches WHERE server = ? AND {in_modes} AND id > ?"  # noqa: S608 (? marks only)
                 " ORDER BY id DESC",
@@ -461,7 +477,7 @@ class LaunchJournal(VersionedSqliteFile):
         """The attempts with these ids (those that exist), newest first."""
         wanted = list(dict.fromkeys(ids))
         rows: list[sqlite3.Row] = []
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             # Chunked: SQLite before 3.32 takes at most 999 values in one statement.
             for start in range(0, len(wanted), _IDS_PER_QUERY):
                 chunk = wanted[start : start + _IDS_PER_QUERY]
@@ -478,7 +494,7 @@ class LaunchJournal(VersionedSqliteFile):
         (started, started without a valid runtime id, pending, outcome unknown), and every
         attempt whose outcome is still pending or unknown, however old (F3)."""
         may_have_sent = (Outcome.OK, Outcome.STARTED_UNVERIFIABLE, *_UNSETTLED)
-        with self._connect("be searched") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be searched")) as connection:
             rows = connection.execute(
                 "SELECT * FROM launches WHERE job_id = ? AND server = ? AND ("
                 " (attempted_at >= ? AND outcome IN (?, ?, ?, ?)) OR outcome IN (?, ?))"
@@ -496,7 +512,7 @@ class LaunchJournal(VersionedSqliteFile):
     def find_by_runtime_id(self, runtimeid: int, server: str | None = None) -> LaunchRecord | None:
         """The newest attempt that the server answered with ``runtimeid`` (a callback's
         ``jobid``, F2), optionally only for ``server``; ``None`` when there is none."""
-        with self._connect("be searched") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be searched")) as connection:
             row = connection.execute(
                 "SELECT * FROM launches WHERE runtime_id = ? AND (? IS NULL OR server = ?)"
                 " ORDER BY id DESC LIMIT 1",
@@ -512,7 +528,7 @@ class LaunchJournal(VersionedSqliteFile):
         """The launches the server started with a runtime id to follow (F2), newest first (by
         id): at most ``limit``, older than attempt ``before`` when given, only those against
         ``server`` when given."""
-        with self._connect("be read") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             rows = connection.execute(
                 "SELECT * FROM launches WHERE outcome = ? AND runtime_id IS NOT NULL"
                 " AND (? IS NULL OR id < ?) AND (? IS NULL OR server = ?)"
@@ -526,7 +542,7 @@ class LaunchJournal(VersionedSqliteFile):
         ``jobid``, F2), oldest first, on any server."""
         ids = list(runtime_ids)
         rows: list[sqlite3.Row] = []
-        with self._connect("be searched") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be searched")) as connection:
             for start in range(0, len(ids), _IDS_PER_QUERY):
                 chunk = ids[start : start + _IDS_PER_QUERY]
                 marks = ", ".join("?" * len(chunk))
@@ -553,7 +569,7 @@ class LaunchJournal(VersionedSqliteFile):
         temporary file beside it, which replaces ``target`` only once complete: a cancelled or
         failed export leaves no partial file, and an earlier file at ``target`` as it was."""
         report = progress or _keep_going
-        with self._connect("be read for export") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be read for export")) as connection:
             # One read transaction: the count and the rows are of the same moment.
             connection.execute("BEGIN")
             total = connection.execute("SELECT count(*) FROM launches").fetchone()[0]

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -56,11 +58,37 @@ _STORE_NAMES = {
 # fail backend raises anyway; the null one silently drops secrets, and the plaintext one would
 # write them unencrypted to disk.
 _REFUSED_BACKENDS = {
-    _FAIL_BACKEND: "No system keyring is available (the keyring library found no backend)",
-    "keyring.backends.null.Keyring": "The keyring in use (null keyring) discards every secret",
-    "keyrings.alt.file.PlaintextKeyring": (
-        "The keyring in use (plaintext file keyring) would store secrets unencrypted on disk"
+    _FAIL_BACKEND: Phrase(
+        QT_TRANSLATE_NOOP(
+            "Library", "No system keyring is available (the keyring library found no backend)"
+        )
     ),
+    "keyring.backends.null.Keyring": Phrase(
+        QT_TRANSLATE_NOOP("Library", "The keyring in use (%1) discards every secret"),
+        _STORE_NAMES["keyring.backends.null.Keyring"],
+    ),
+    "keyrings.alt.file.PlaintextKeyring": Phrase(
+        QT_TRANSLATE_NOOP(
+            "Library", "The keyring in use (%1) would store secrets unencrypted on disk"
+        ),
+        _STORE_NAMES["keyrings.alt.file.PlaintextKeyring"],
+    ),
+}
+
+# What could not be done, said after "so" in the sentences below; as whole phrases per kind
+# of secret, so each translates naturally.
+_NOT_USABLE = QT_TRANSLATE_NOOP("Library", "saved credentials cannot be used")
+_NOT_SAVED = {
+    "password": QT_TRANSLATE_NOOP("Library", "the password could not be saved"),
+    "apikey": QT_TRANSLATE_NOOP("Library", "the API key could not be saved"),
+}
+_NOT_READ = {
+    "password": QT_TRANSLATE_NOOP("Library", "the saved password could not be read"),
+    "apikey": QT_TRANSLATE_NOOP("Library", "the saved API key could not be read"),
+}
+_NOT_DELETED = {
+    "password": QT_TRANSLATE_NOOP("Library", "the saved password could not be deleted"),
+    "apikey": QT_TRANSLATE_NOOP("Library", "the saved API key could not be deleted"),
 }
 
 T = TypeVar("T")
@@ -97,7 +125,7 @@ class SecretStoreUnavailable(Exception):
     """The keyring could not do what was asked. ``str(error)`` is one sentence for the user,
     naming the store; it never contains a secret."""
 
-    def __init__(self, message: str, *, store: str, problem: Problem) -> None:
+    def __init__(self, message: Phrase, *, store: str, problem: Problem) -> None:
         super().__init__(message)
         self.store = store
         self.problem = problem
@@ -111,7 +139,7 @@ class SecretStoreStatus:
     store: str
     """Human name of the keyring in use, e.g. "macOS Keychain"."""
     message: str
-    """Empty when usable."""
+    """Empty when usable; else a :class:`Phrase`, which the windows translate."""
     problem: Problem | None = None
 
 
@@ -145,7 +173,7 @@ def _store_name(backend: KeyringBackend) -> str:
     return " + ".join(names)
 
 
-def _refusal(backend: KeyringBackend) -> str | None:
+def _refusal(backend: KeyringBackend) -> Phrase | None:
     """The reason a backend (or a member of a chain) must not hold secrets, if any."""
     for member in _members(backend):
         reason = _REFUSED_BACKENDS.get(_qualified_name(member))
@@ -154,36 +182,38 @@ def _refusal(backend: KeyringBackend) -> str | None:
     return None
 
 
-def _refused(reason: str, consequence: str) -> str:
+def _refused(reason: Phrase, consequence: str) -> Phrase:
     """The sentence for an operation on a refused backend."""
-    return f"{reason}, so {consequence}; credentials will be kept for this session only."
+    return Phrase(
+        QT_TRANSLATE_NOOP("Library", "%1, so %2; credentials will be kept for this session only."),
+        reason,
+        Phrase(consequence),
+    )
 
 
-def _describe(error: Exception, store: str, consequence: str) -> tuple[str, Problem]:
-    """One sentence for ``error``. Only the error's type is used, never its text: a backend
-    may quote the secret it failed to store."""
+def _describe(error: Exception, store: str, consequence: str) -> tuple[Phrase, Problem]:
+    """One sentence for ``error`` (``consequence`` marked for translation). Only the error's
+    type is used, never its text: a backend may quote the secret it failed to store."""
     import keyring.errors
 
     if isinstance(error, keyring.errors.NoKeyringError):
         return _refused(_REFUSED_BACKENDS[_FAIL_BACKEND], consequence), Problem.NO_KEYRING
     if isinstance(error, keyring.errors.KeyringLocked):
-        return (
-            f"The keyring ({store}) is locked, so {consequence}; unlock it and try again.",
-            Problem.LOCKED,
+        rule = QT_TRANSLATE_NOOP(
+            "Library", "The keyring (%1) is locked, so %2; unlock it and try again."
         )
+        return Phrase(rule, store, Phrase(consequence)), Problem.LOCKED
     if isinstance(error, keyring.errors.InitError):
-        what = "could not be opened"
+        rule = QT_TRANSLATE_NOOP("Library", "The keyring (%1) could not be opened, so %2.")
     elif isinstance(error, keyring.errors.PasswordSetError | keyring.errors.PasswordDeleteError):
-        what = "refused the request"
+        rule = QT_TRANSLATE_NOOP("Library", "The keyring (%1) refused the request, so %2.")
     elif isinstance(error, keyring.errors.KeyringError):
-        return f"The keyring ({store}) reported an error, so {consequence}.", Problem.ERROR
+        rule = QT_TRANSLATE_NOOP("Library", "The keyring (%1) reported an error, so %2.")
+        return Phrase(rule, store, Phrase(consequence)), Problem.ERROR
     else:
-        return (
-            f"The keyring ({store}) failed unexpectedly ({type(error).__name__}), "
-            f"so {consequence}.",
-            Problem.ERROR,
-        )
-    return f"The keyring ({store}) {what}, so {consequence}.", Problem.UNAVAILABLE
+        rule = QT_TRANSLATE_NOOP("Library", "The keyring (%1) failed unexpectedly (%3), so %2.")
+        return Phrase(rule, store, Phrase(consequence), type(error).__name__), Problem.ERROR
+    return Phrase(rule, store, Phrase(consequence)), Problem.UNAVAILABLE
 
 
 class SecretStore:
@@ -214,13 +244,18 @@ class SecretStore:
         store = _store_name(backend)
         refusal = _refusal(backend)
         if refusal:
-            message = f"{refusal}; credentials will be kept for this session only and not saved."
+            message = Phrase(
+                QT_TRANSLATE_NOOP(
+                    "Library", "%1; credentials will be kept for this session only and not saved."
+                ),
+                refusal,
+            )
             return SecretStoreStatus(False, store, message, Problem.NO_KEYRING)
         if probe:
             try:
-                self._call(backend, "saved credentials cannot be used", _probe)
+                self._call(backend, _NOT_USABLE, _probe)
             except SecretStoreUnavailable as error:
-                return SecretStoreStatus(False, store, str(error), error.problem)
+                return SecretStoreStatus(False, store, error.args[0], error.problem)
         return SecretStoreStatus(True, store, "")
 
     def save(self, server: str, account: str, kind: SecretKind, secret: str) -> None:
@@ -228,16 +263,17 @@ class SecretStore:
         if not secret:
             raise ValueError(f"The {kind.noun} is empty; there is nothing to save.")
         key = secret_key(server, account, kind)
+        consequence = _NOT_SAVED[kind.value]
         self._call(
-            self._usable_backend(f"the {kind.noun} could not be saved"),
-            f"the {kind.noun} could not be saved",
+            self._usable_backend(consequence),
+            consequence,
             lambda backend: backend.set_password(SERVICE_NAME, key, secret),
         )
 
     def load(self, server: str, account: str, kind: SecretKind) -> str | None:
         """The saved secret, or ``None`` when none is saved."""
         key = secret_key(server, account, kind)
-        consequence = f"the saved {kind.noun} could not be read"
+        consequence = _NOT_READ[kind.value]
         return self._call(
             self._usable_backend(consequence),
             consequence,
@@ -247,13 +283,14 @@ class SecretStore:
     def forget(self, server: str, account: str, kind: SecretKind) -> None:
         """Delete the saved secret; nothing happens when none is saved."""
         key = secret_key(server, account, kind)
-        consequence = f"the saved {kind.noun} could not be deleted"
+        consequence = _NOT_DELETED[kind.value]
         self._call(
             self._usable_backend(consequence), consequence, lambda backend: _delete(backend, key)
         )
 
     def _usable_backend(self, consequence: str) -> KeyringBackend:
-        """The current backend, unless it must not hold secrets."""
+        """The current backend, unless it must not hold secrets (``consequence``: what then
+        could not be done, marked for translation)."""
         backend = self._current()
         refusal = _refusal(backend)
         if refusal:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from dispatch_desktop.storage.private import private_file, private_folder, tighten_if_present
+from dispatch_desktop.translation_marks import QT_TRANSLATE_NOOP, Phrase
 
 if TYPE_CHECKING:
     import sqlite3
@@ -46,13 +47,19 @@ def open_connection(path: Path, *, check_same_thread: bool = True) -> sqlite3.Co
 
 
 class VersionedSqliteFile:
-    """Base of a store in one SQLite file. Subclasses set ``description`` (how messages name
-    the file), ``migrations`` (``migrations[n]`` brings schema version n to n + 1: append,
-    never edit) and ``error`` (the exception type raised, with one sentence naming the file)."""
+    """Base of a store in one SQLite file. Subclasses set ``migrations`` (``migrations[n]``
+    brings schema version n to n + 1: append, never edit), ``error`` (the exception type
+    raised, with one sentence naming the file, a :class:`Phrase`) and the sentences that name
+    the store, marked for translation: ``folder_failed`` (%1 the folder, %2 why),
+    ``open_failed`` (%1 the file, %2 why), ``action_failed`` (%1 the file, %2 what could not
+    be done, %3 why) and ``too_new`` (%1 the file, %2 its schema, %3 this version's)."""
 
-    description: ClassVar[str]
     migrations: ClassVar[tuple[tuple[str, ...], ...]]
     error: ClassVar[type[Exception]]
+    folder_failed: ClassVar[str]
+    open_failed: ClassVar[str]
+    action_failed: ClassVar[str]
+    too_new: ClassVar[str]
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -60,8 +67,7 @@ class VersionedSqliteFile:
             private_folder(self.path.parent)
         except OSError as exc:
             raise self.error(
-                f"The folder of the {self.description} ({self.path.parent}) could not be "
-                f"created: {exc.strerror or exc}."
+                Phrase(self.folder_failed, str(self.path.parent), exc.strerror or str(exc))
             ) from exc
         try:
             private_file(self.path)
@@ -69,9 +75,13 @@ class VersionedSqliteFile:
                 tighten_if_present(f"{self.path}{suffix}")
         except OSError as exc:
             raise self.error(
-                f"The {self.description} ({self.path}) could not be opened: {exc.strerror or exc}."
+                Phrase(self.open_failed, str(self.path), exc.strerror or str(exc))
             ) from exc
         self._migrate()
+
+    def failure(self, action: str, exc: BaseException) -> Exception:
+        """The error saying that ``action`` (marked for translation) failed with ``exc``."""
+        return self.error(Phrase(self.action_failed, str(self.path), Phrase(action), str(exc)))
 
     @property
     def schema_version(self) -> int:
@@ -81,7 +91,7 @@ class VersionedSqliteFile:
     @contextmanager
     def _connect(self, action: str) -> Iterator[sqlite3.Connection]:
         """A fresh autocommit connection, closed afterwards; SQLite errors become ``error``
-        saying what could not be done."""
+        saying what could not be done (``action``, marked for translation)."""
         import sqlite3  # here, not at the top: the app's start-up does not wait for it
 
         connection = None
@@ -89,16 +99,14 @@ class VersionedSqliteFile:
             connection = open_connection(self.path)
             yield connection
         except sqlite3.Error as exc:
-            raise self.error(
-                f"The {self.description} ({self.path}) could not {action}: {exc}."
-            ) from exc
+            raise self.failure(action, exc) from exc
         finally:
             if connection is not None:
                 connection.close()
 
     def _migrate(self) -> None:
         """Create or upgrade the schema, once, even when several processes start together."""
-        with self._connect("be opened") as connection:
+        with self._connect(QT_TRANSLATE_NOOP("Library", "be opened")) as connection:
             # WAL is a property of the file, so setting it once suffices; it cannot change
             # inside a transaction.
             connection.execute("PRAGMA journal_mode = WAL")
@@ -109,9 +117,7 @@ class VersionedSqliteFile:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > self.schema_version:
                 raise self.error(
-                    f"The {self.description} ({self.path}) was written by a newer version of "
-                    f"Dispatch Desktop (schema {version}, this version knows "
-                    f"{self.schema_version}); update Dispatch Desktop to read it."
+                    Phrase(self.too_new, str(self.path), str(version), str(self.schema_version))
                 )
             for statements in self.migrations[version:]:
                 for statement in statements:

@@ -34,6 +34,7 @@ from dispatch_desktop.api import (
 )
 
 # The one formatter of every translated text; it needs no Qt, so the library uses it too.
+from dispatch_desktop.translation_marks import Phrase
 from dispatch_desktop.translation_marks import fill as fill
 from dispatch_desktop.ui import colors
 
@@ -82,10 +83,19 @@ def translate(
 def library_text(text: str) -> str:
     """A sentence of a module without Qt (the library, the form's rules, the launcher), as
     the user reads it: translated when the module marked it for translation (context
-    "Library", dispatch_desktop/translation_marks.py), else as it is."""
+    "Library", dispatch_desktop/translation_marks.py), else as it is. A :class:`Phrase` is
+    translated with its values: those that are phrases too, the others as they are."""
+    if isinstance(text, Phrase):
+        return fill(library_text(text.rule), *map(library_value, text.values))
     if "\0" in text:  # Qt looks a text up as a C string: this one cannot be a marked text
         return text
     return translate("Library", text)
+
+
+def library_value(value: str) -> str:
+    """A value of a library sentence as the user reads it: a :class:`Phrase` translated, any
+    other (a name, an address, the server's words) as it is."""
+    return library_text(value) if isinstance(value, Phrase) else value
 
 
 def window_title(base: str, demo: bool) -> str:
@@ -114,7 +124,7 @@ def error_sentence(error: BaseException) -> str:
                 "no complete answer came back (%1). The job may have started; check the "
                 "Dispatch dashboard before trying again.",
             ),
-            library_text(error.reason),
+            library_value(error.reason),
         )
     if isinstance(error, StartedUnverifiable):
         return fill(
@@ -124,10 +134,12 @@ def error_sentence(error: BaseException) -> str:
                 "not a valid id, so the job cannot be followed here. Messages are on their "
                 "way; check the Dispatch dashboard for this job.",
             ),
-            error.runtime_id_text,
+            library_value(error.runtime_id_text),
         )
     if isinstance(error, DispatchError) and error.rule is not None:
-        return fill(library_text(error.rule), *error.values)
+        return library_text(Phrase(error.rule, *error.values))
+    if error.args and isinstance(error.args[0], Phrase):  # the keyring's, the job monitor's
+        return library_text(error.args[0])
     if isinstance(error, AuthenticationError | ConnectionFailed):
         return library_text(str(error))
     if isinstance(error, DispatchError):
@@ -144,11 +156,10 @@ def validation_sentence(error: ValidationError) -> str:
     sentence as far as it is marked."""
     if error.rule is None:
         return library_text(str(error))
-    rule = fill(library_text(error.rule), *error.values)
-    if error.label is None:
-        return rule
-    sentence = fill(translate("Common", "%1: %2"), library_text(error.label), rule)
-    return sentence if sentence.endswith((".", "?", "!")) else sentence + "."
+    rule = library_text(Phrase(error.rule, *error.values))
+    if error.label is not None:
+        rule = fill(translate("Common", "%1: %2"), library_text(error.label), rule)
+    return rule if rule.endswith((".", "?", "!")) else rule + "."
 
 
 def plain(text: object, *, one_line: bool = False, limit: int | None = None) -> str:

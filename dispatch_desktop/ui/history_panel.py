@@ -804,7 +804,9 @@ class HistoryPanel(QWidget):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.status.setText(error_sentence(error) if not str(error) else str(error))
+        # A journal's sentence (a Phrase) in the user's language; a bug's without its text.
+        text = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+        self.status.setText(library_text(text) if text else error_sentence(error))
 
     # -- the launch in flight -------------------------------------------------------------------
 

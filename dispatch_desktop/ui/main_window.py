@@ -38,6 +38,7 @@ from dispatch_desktop.ui.common import (
     demo_banner,
     error_sentence,
     fill,
+    library_text,
     plain,
     tooltip,
     translate,
@@ -348,7 +349,7 @@ class MainWindow(QMainWindow):
             box = QMessageBox(
                 QMessageBox.Icon.Information,
                 window_title(translate("MainWindow", "Keyring"), self.context.demo),
-                plain(session.keyring_message),
+                plain(library_text(session.keyring_message)),
                 QMessageBox.StandardButton.Ok,
                 self,
             )

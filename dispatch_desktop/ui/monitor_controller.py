@@ -33,7 +33,7 @@ from dispatch_desktop.storage.secrets import (
     SecretStoreUnavailable,
     SessionSecrets,
 )
-from dispatch_desktop.ui.common import error_sentence, fill, translate
+from dispatch_desktop.ui.common import error_sentence, fill, library_text, translate
 from dispatch_desktop.ui.history_panel import DEMO_MODES, REAL_MODES
 from dispatch_desktop.ui.monitor_panel import EventBridge, MonitorPanel
 from dispatch_desktop.ui.tray import TrayNotifier
@@ -60,14 +60,14 @@ def follow_token(
     report: Callable[[str], None],
 ) -> str:
     """Blocking: the shared receiver's events token, from this session or the keyring ("" and
-    ``report`` says why when the keyring cannot be used)."""
+    ``report`` is told why, in the library's words, when the keyring cannot be used)."""
     token = session_secrets.load(config.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY)
     if token:
         return token
     try:
         return secrets.load(config.follow_url, FOLLOW_ACCOUNT, SecretKind.API_KEY) or ""
     except SecretStoreUnavailable as exc:
-        report(str(exc))
+        report(exc.args[0])
         return ""
 
 
@@ -84,6 +84,9 @@ class MonitorController(QObject):
     job_requested = Signal(object)
     notified = Signal(object)
     pruned = Signal(object)
+    # A sentence of the library (a Phrase, kept whole by an object signal) from a source's
+    # thread; translated on the GUI thread.
+    _library_status = Signal(object)
 
     def __init__(self, context: AppContext, page: QStackedWidget, parent: QObject) -> None:
         super().__init__(parent)
@@ -104,6 +107,7 @@ class MonitorController(QObject):
         self._prune_timer = QTimer(self)
         self._prune_timer.setInterval(PRUNE_INTERVAL_MS)
         self._prune_timer.timeout.connect(self.prune)
+        self._library_status.connect(self._say_library_status)
         page.addWidget(self.panel)
         page.setCurrentWidget(self.panel)
 
@@ -128,12 +132,12 @@ class MonitorController(QObject):
             config,
             data_dir(context.profile),
             self.bridge.deliver_many,
-            self.status.emit,
+            self._library_status.emit,
             demo=context.demo,
         )
         self.source = source
         session_secrets, secrets = context.session_secrets, context.secrets
-        report = self.status.emit
+        report = self._library_status.emit
 
         def start() -> None:
             if config.mode is SourceMode.FOLLOW and not config.follow_token:
@@ -168,10 +172,16 @@ class MonitorController(QObject):
 
         # The launches of the journal are still worth showing.
         self.panel.set_monitor(JobMonitor(keep_timelines=False), self._loader(None))
-        reason = str(error) if isinstance(error, SourceError) else error_sentence(error)
+        if isinstance(error, SourceError):  # the library's sentence (a Phrase) or a store's
+            reason = library_text(error.args[0])
+        else:
+            reason = error_sentence(error)
         self.status.emit(
             fill(translate("MonitorController", "The job monitor could not start: %1"), reason)
         )
+
+    def _say_library_status(self, text: str) -> None:
+        self.status.emit(library_text(text))
 
     def stop(self) -> None:
         """Stop receiving or following job events, and pruning (GUI thread; returns within a
@@ -252,7 +262,7 @@ class MonitorController(QObject):
             ),
             "keep events token",
             None,
-            lambda error: self.status.emit(str(error)),
+            lambda error: self.status.emit(error_sentence(error)),
         )
 
     # -- retention -----------------------------------------------------------------------------

@@ -67,6 +67,7 @@ from dispatch_desktop.ui.common import (
     PlainLabel,
     error_sentence,
     fill,
+    library_text,
     plain,
     translate,
 )
@@ -1030,7 +1031,9 @@ class MonitorPanel(QWidget):
                 self._reading_page = self._reading_older = False
                 # The stores' errors are sentences that name the file; others are bugs.
                 stores = isinstance(error, EventStoreError | JournalError)
-                self.load_failed.emit(str(error) if stores else error_sentence(error))
+                self.load_failed.emit(
+                    library_text(error.args[0]) if stores else error_sentence(error)
+                )
                 self._update_state()
             if failed is not None:
                 failed(error)

@@ -39,6 +39,7 @@ from dispatch_desktop.ui.common import (
     PlainLabel,
     demo_banner,
     fill,
+    library_text,
     plain,
     translate,
     window_title,
@@ -390,7 +391,7 @@ class MonitorSettings(QGroupBox):
         try:
             check_follow_urls(self.follow_url.text())
         except ValueError as exc:
-            self.follow_error.setText(str(exc))
+            self.follow_error.setText(library_text(exc.args[0]))
             self.follow_error.show()
             return False
         return True
@@ -472,7 +473,7 @@ def marker_problem(marker: str) -> str:
         )
     found = find_forbidden(marker)
     if found is not None:
-        return fill(translate("SettingsDialog", "The exercise marker %1."), found.sentence())
+        return library_text(found.said(translate("SettingsDialog", "The exercise marker"))) + "."
     return ""
 
 

@@ -52,6 +52,7 @@ from dispatch_desktop.ui.common import (
     demo_banner,
     error_sentence,
     fill,
+    library_text,
     tooltip,
     translate,
     window_title,
@@ -172,7 +173,7 @@ def sign_in(form: SignInForm, secrets: SecretStore) -> SignedIn:
         # Only a failed "remember" concerns the user: without a keyring nothing is stored
         # that would need forgetting.
         if form.remember:
-            keyring_message = str(exc)
+            keyring_message = exc.args[0]  # a Phrase: the GUI thread translates it
         else:
             log.info("could not forget a stored secret: %s", exc)
     return replace(session, keyring_message=keyring_message)
@@ -475,11 +476,12 @@ class SignInDialog(QDialog):
             )
         else:
             self.remember.setChecked(False)
-            self.remember.setToolTip(tooltip(status.message))
-            self.keyring_label.setText(status.message)
+            message = library_text(status.message)
+            self.remember.setToolTip(tooltip(message))
+            self.keyring_label.setText(message)
 
     def _on_keyring_error(self, error: BaseException) -> None:
-        self._on_keyring_status(SecretStoreStatus(False, "keyring", str(error)))
+        self._on_keyring_status(SecretStoreStatus(False, "keyring", error_sentence(error)))
 
     def _load_stored_secret(self) -> None:
         address = self._secret_address()
@@ -496,7 +498,7 @@ class SignInDialog(QDialog):
             lambda: self.secrets.load(*address),
             "read stored secret",
             lambda secret: self._fill_secret(field_widget, address, secret),
-            lambda error: self.keyring_label.setText(str(error)),
+            lambda error: self.keyring_label.setText(error_sentence(error)),
         )
 
     def _fill_secret(
@@ -523,7 +525,7 @@ class SignInDialog(QDialog):
                 if address[2] is SecretKind.API_KEY
                 else translate("Signin", "The stored password was removed from the keyring.")
             ),
-            lambda error: self.keyring_label.setText(str(error)),
+            lambda error: self.keyring_label.setText(error_sentence(error)),
         )
 
     # -- signing in -----------------------------------------------------------------------------

@@ -1056,6 +1056,14 @@ på %3?</translation>
         <translation>Servern nekade inloggningen (401). Antingen är användarnamnet, lösenordet eller API-nyckeln fel, eller så kan kontot inte läsa någon adressbok; kontrollera båda med din Dispatch-administratör.</translation>
     </message>
     <message>
+        <source>the server gave no reason</source>
+        <translation>servern angav ingen anledning</translation>
+    </message>
+    <message>
+        <source>The job was not started (%1): %2</source>
+        <translation>Jobbet startades inte (%1): %2</translation>
+    </message>
+    <message>
         <source>Saved job id</source>
         <translation>Id för sparat jobb</translation>
     </message>
@@ -1132,6 +1140,10 @@ på %3?</translation>
         <translation>för ett jobb med flera tilldelningar (GMA) hör ett nytt taggfilter och ett svarsmål ihop: ange båda eller inget av dem</translation>
     </message>
     <message>
+        <source>the number %1</source>
+        <translation>numret %1</translation>
+    </message>
+    <message>
         <source>%1 is not a phone number; use digits with an optional leading +, 6 to 15 digits, no spaces</source>
         <translation>%1 är inte ett telefonnummer; använd siffror med ett valfritt inledande +, 6 till 15 siffror, inga mellanslag</translation>
     </message>
@@ -1156,6 +1168,14 @@ på %3?</translation>
         <translation>%1 är inte ett positivt 64-bitars heltal</translation>
     </message>
     <message>
+        <source>Job type: give a job type, such as MonitoredMessage.</source>
+        <translation>Jobbtyp: ange en jobbtyp, till exempel MonitoredMessage.</translation>
+    </message>
+    <message>
+        <source>the job type %1</source>
+        <translation>jobbtypen %1</translation>
+    </message>
+    <message>
         <source>must be text</source>
         <translation>måste vara text</translation>
     </message>
@@ -1170,6 +1190,10 @@ på %3?</translation>
     <message>
         <source>contains a blank name</source>
         <translation>innehåller ett tomt namn</translation>
+    </message>
+    <message>
+        <source>the name %1</source>
+        <translation>namnet %1</translation>
     </message>
     <message>
         <source>must be a list of phone numbers</source>
@@ -1190,6 +1214,10 @@ på %3?</translation>
     <message>
         <source>give the filter once, either here or as %1</source>
         <translation>ange filtret en gång, antingen här eller som %1</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Serveradress</translation>
     </message>
     <message>
         <source>Server address %1 is not a web address; it should look like %2.</source>
@@ -1214,6 +1242,10 @@ på %3?</translation>
     <message>
         <source>API key: it contains a blank, a line break or a character an API key never has; copy it again from the Web Portal.</source>
         <translation>API-nyckel: den innehåller ett mellanslag, en radbrytning eller ett tecken som en API-nyckel aldrig har; kopiera den igen från webbportalen.</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>Användarnamn</translation>
     </message>
     <message>
         <source>Password: it contains a line break, another control character or a broken character that cannot be sent; type it again.</source>
@@ -1248,6 +1280,10 @@ på %3?</translation>
         <translation>Den här starten kunde inte skrivas till utskicksjournalen.</translation>
     </message>
     <message>
+        <source>an unexpected error occurred: %1</source>
+        <translation>ett oväntat fel inträffade: %1</translation>
+    </message>
+    <message>
         <source>Tag filter part %1: the tag type is empty.</source>
         <translation>Taggfiltrets del %1: taggtypen är tom.</translation>
     </message>
@@ -1262,6 +1298,58 @@ på %3?</translation>
     <message>
         <source>Tag filter part %1: the tag value %2 contains %3; tag types and values must not contain &apos;;&apos;, &apos;|&apos; or &apos;:&apos;.</source>
         <translation>Taggfiltrets del %1: taggvärdet %2 innehåller %3; taggtyper och värden får inte innehålla &apos;;&apos;, &apos;|&apos; eller &apos;:&apos;.</translation>
+    </message>
+    <message>
+        <source>the tag type %1</source>
+        <translation>taggtypen %1</translation>
+    </message>
+    <message>
+        <source>the tag value %1</source>
+        <translation>taggvärdet %1</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1: %2.</source>
+        <translation>Taggfiltrets del %1: %2.</translation>
+    </message>
+    <message>
+        <source>Tag filter part %1</source>
+        <translation>Taggfiltrets del %1</translation>
+    </message>
+    <message>
+        <source>The JSON tag filter is not valid JSON: %1</source>
+        <translation>JSON-taggfiltret är inte giltig JSON: %1</translation>
+    </message>
+    <message>
+        <source>Expecting value</source>
+        <translation>ett värde saknas</translation>
+    </message>
+    <message>
+        <source>Expecting &apos;,&apos; delimiter</source>
+        <translation>ett &apos;,&apos; saknas</translation>
+    </message>
+    <message>
+        <source>Expecting &apos;:&apos; delimiter</source>
+        <translation>ett &apos;:&apos; saknas</translation>
+    </message>
+    <message>
+        <source>Expecting property name enclosed in double quotes</source>
+        <translation>ett namn inom dubbla citattecken saknas</translation>
+    </message>
+    <message>
+        <source>Extra data</source>
+        <translation>överflödiga tecken efter slutet</translation>
+    </message>
+    <message>
+        <source>Unterminated string starting at</source>
+        <translation>en sträng som aldrig avslutas börjar vid</translation>
+    </message>
+    <message>
+        <source>Invalid control character at</source>
+        <translation>ogiltigt kontrolltecken vid</translation>
+    </message>
+    <message>
+        <source>%1: line %2 column %3 (char %4)</source>
+        <translation>%1: rad %2, kolumn %3 (tecken %4)</translation>
     </message>
     <message>
         <source>The tag filter is empty: give at least one tag type.</source>
@@ -1288,6 +1376,46 @@ på %3?</translation>
         <translation>Taggfiltrets del %1 innehåller mer än ett &apos;:&apos;; taggtyper och värden får inte innehålla &apos;;&apos;, &apos;|&apos; eller &apos;:&apos;.</translation>
     </message>
     <message>
+        <source>The JSON tag filter must be a list of filter parts.</source>
+        <translation>JSON-taggfiltret måste vara en lista med filterdelar.</translation>
+    </message>
+    <message>
+        <source>JSON tag filter part %1 must look like %2.</source>
+        <translation>JSON-taggfiltrets del %1 ska se ut som %2.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is not valid JSON (%1); check the server address (the answer began: %2).</source>
+        <translation>Serverns svar är inte giltig JSON (%1); kontrollera serveradressen (svaret började: %2).</translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 text</source>
+        <translation>det är inte UTF-8-text</translation>
+    </message>
+    <message>
+        <source>it is nested too deeply</source>
+        <translation>det är för djupt nästlat</translation>
+    </message>
+    <message>
+        <source>syntax error at character %1</source>
+        <translation>syntaxfel vid tecken %1</translation>
+    </message>
+    <message>
+        <source>a value in it cannot be read</source>
+        <translation>ett värde i det går inte att läsa</translation>
+    </message>
+    <message>
+        <source>HTTP method %1 is not supported; use POST or GET.</source>
+        <translation>HTTP-metoden %1 stöds inte; använd POST eller GET.</translation>
+    </message>
+    <message>
+        <source>The session turns TLS certificate checks off; Dispatch credentials and messages must not travel that way. Give a CA bundle path instead.</source>
+        <translation>Sessionen stänger av kontrollen av TLS-certifikat; inloggningsuppgifter och meddelanden till Dispatch får inte skickas så. Ange i stället sökvägen till en fil med CA-certifikat.</translation>
+    </message>
+    <message>
+        <source>The list of saved jobs is larger than %1 MB, the most this program reads; ask your Dispatch administrator to tidy the saved jobs, or list one job type at a time.</source>
+        <translation>Listan med sparade jobb är större än %1 MB, det mesta det här programmet läser; låt din Dispatch-administratör rensa bland de sparade jobben, eller lista en jobbtyp i taget.</translation>
+    </message>
+    <message>
         <source>job %1 is not one of the jobs this computer may start (set by your administrator); nothing was sent</source>
         <translation>jobb %1 är inte ett av de jobb som den här datorn får starta (bestämt av din administratör); inget skickades</translation>
     </message>
@@ -1296,8 +1424,44 @@ på %3?</translation>
         <translation>detta kan inte skickas med GET-metoden; logga in med POST, eller ange taggfiltret som text</translation>
     </message>
     <message>
+        <source>%1 Nothing was sent.</source>
+        <translation>%1 Inget skickades.</translation>
+    </message>
+    <message>
+        <source>a gateway answered HTTP %1: %2</source>
+        <translation>en mellanliggande server svarade HTTP %1: %2</translation>
+    </message>
+    <message>
         <source>The server %1 is too slow: the list of saved jobs did not arrive within %2 seconds. Try again later; if it keeps happening, tell your Dispatch administrator.</source>
         <translation>Servern %1 är för långsam: listan med sparade jobb kom inte inom %2 sekunder. Försök igen senare; om det fortsätter, kontakta din Dispatch-administratör.</translation>
+    </message>
+    <message>
+        <source>no answer before the time limit</source>
+        <translation>inget svar inom tidsgränsen</translation>
+    </message>
+    <message>
+        <source>the answer was cut off</source>
+        <translation>svaret avbröts</translation>
+    </message>
+    <message>
+        <source>the connection was lost</source>
+        <translation>anslutningen bröts</translation>
+    </message>
+    <message>
+        <source>the server&apos;s answer was too large to read: %1</source>
+        <translation>serverns svar var för stort för att läsas: %1</translation>
+    </message>
+    <message>
+        <source>the server answered 200 but the answer could not be read: %1</source>
+        <translation>servern svarade 200 men svaret gick inte att läsa: %1</translation>
+    </message>
+    <message>
+        <source>none given</source>
+        <translation>inget angivet</translation>
+    </message>
+    <message>
+        <source>%1… (%2 characters)</source>
+        <translation>%1… (%2 tecken)</translation>
     </message>
     <message>
         <source>Could not reach the server %1: the proxy server could not be reached or refused the connection. Check the proxy settings of this computer.</source>
@@ -1314,6 +1478,266 @@ på %3?</translation>
     <message>
         <source>Could not connect to %1. Check the network connection, a proxy or firewall, and the server address.</source>
         <translation>Det gick inte att ansluta till %1. Kontrollera nätverksanslutningen, eventuell proxy eller brandvägg och serveradressen.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer has no list of saved jobs.</source>
+        <translation>Serverns svar innehåller ingen lista med sparade jobb.</translation>
+    </message>
+    <message>
+        <source>Saved job number %1 in the server&apos;s list lacks a valid id (a whole number), a name or a type.</source>
+        <translation>Sparat jobb nummer %1 i serverns lista saknar ett giltigt id (ett heltal), ett namn eller en typ.</translation>
+    </message>
+    <message>
+        <source>%1 contains %2, a control character, at position %3; it would reach the server as an invisible control code. Delete it, or type the text again instead of pasting it</source>
+        <translation>%1 innehåller %2, ett kontrolltecken, på position %3; det skulle nå servern som en osynlig styrkod. Ta bort det, eller skriv texten på nytt i stället för att klistra in den</translation>
+    </message>
+    <message>
+        <source>%1 contains %2, a line separator, at position %3; some programs show it as a line break and others not at all. Delete it, or type the text again instead of pasting it</source>
+        <translation>%1 innehåller %2, en radavgränsare, på position %3; vissa program visar den som en radbrytning och andra inte alls. Ta bort den, eller skriv texten på nytt i stället för att klistra in den</translation>
+    </message>
+    <message>
+        <source>%1 contains %2, an invisible formatting character, at position %3; the server would take it as part of the text although nobody can see it. Delete it, or type the text again instead of pasting it</source>
+        <translation>%1 innehåller %2, ett osynligt formateringstecken, på position %3; servern skulle ta det som en del av texten fast ingen kan se det. Ta bort det, eller skriv texten på nytt i stället för att klistra in den</translation>
+    </message>
+    <message>
+        <source>%1 contains %2, half of a broken character (a lone surrogate), at position %3; it cannot be sent at all. Delete it, or type the text again instead of pasting it</source>
+        <translation>%1 innehåller %2, halva av ett trasigt tecken (ett ensamt surrogat), på position %3; det går inte att skicka alls. Ta bort det, eller skriv texten på nytt i stället för att klistra in den</translation>
+    </message>
+    <message>
+        <source>%1 contains %2, a noncharacter, reserved for internal use, at position %3; it is not meant to be exchanged and may be dropped or replaced on the way. Delete it, or type the text again instead of pasting it</source>
+        <translation>%1 innehåller %2, ett icke-tecken, reserverat för internt bruk, på position %3; det är inte avsett att skickas mellan program och kan tas bort eller ersättas på vägen. Ta bort det, eller skriv texten på nytt i stället för att klistra in den</translation>
+    </message>
+    <message>
+        <source>%1 contains %2, a space that is not an ordinary space, at position %3; tag, filter and group names are compared character by character, so the name would match nobody. Delete it, or type the text again instead of pasting it</source>
+        <translation>%1 innehåller %2, ett mellanslag som inte är ett vanligt mellanslag, på position %3; tagg-, filter- och gruppnamn jämförs tecken för tecken, så namnet skulle inte matcha någon. Ta bort det, eller skriv texten på nytt i stället för att klistra in den</translation>
+    </message>
+    <message>
+        <source>TAB</source>
+        <translation>TABB</translation>
+    </message>
+    <message>
+        <source>LINE FEED</source>
+        <translation>RADMATNING</translation>
+    </message>
+    <message>
+        <source>CARRIAGE RETURN</source>
+        <translation>VAGNRETUR</translation>
+    </message>
+    <message>
+        <source>NEXT LINE</source>
+        <translation>NÄSTA RAD</translation>
+    </message>
+    <message>
+        <source>the text</source>
+        <translation>texten</translation>
+    </message>
+    <message>
+        <source>The proxy set for this computer (%1://…) cannot carry a secure connection; only http:// and https:// proxies are supported.</source>
+        <translation>Proxyn som är inställd för den här datorn (%1://…) kan inte bära en säker anslutning; bara proxyservrar med http:// och https:// stöds.</translation>
+    </message>
+    <message>
+        <source>The shared receiver address %1 is not a web address; it should look like https://receiver.example.com.</source>
+        <translation>Den delade mottagarens adress %1 är inte en webbadress; den ska se ut som https://receiver.example.com.</translation>
+    </message>
+    <message>
+        <source>The shared receiver address %1 uses plain http://, which would send the events token unencrypted; use https:// (plain http is allowed only to this computer).</source>
+        <translation>Den delade mottagarens adress %1 använder okrypterad http://, som skulle skicka händelsetoken okrypterad; använd https:// (okrypterad http tillåts bara till den här datorn).</translation>
+    </message>
+    <message>
+        <source>The event receiver at %1 did not answer: %2</source>
+        <translation>Händelsemottagaren på %1 svarade inte: %2</translation>
+    </message>
+    <message>
+        <source>The event receiver at %1 refused the events token.</source>
+        <translation>Händelsemottagaren på %1 nekade händelsetoken.</translation>
+    </message>
+    <message>
+        <source>The event receiver at %1 answered HTTP %2: %3</source>
+        <translation>Händelsemottagaren på %1 svarade HTTP %2: %3</translation>
+    </message>
+    <message>
+        <source>The event receiver at %1 answered far too much.</source>
+        <translation>Händelsemottagaren på %1 svarade med alldeles för mycket data.</translation>
+    </message>
+    <message>
+        <source>The event receiver at %1 answered something that is not an event list: %2</source>
+        <translation>Händelsemottagaren på %1 svarade med något som inte är en lista med händelser: %2</translation>
+    </message>
+    <message>
+        <source>The event receiver at %1 answered no valid cursor.</source>
+        <translation>Händelsemottagaren på %1 svarade utan giltig läsposition.</translation>
+    </message>
+    <message>
+        <source>The callback receiver could not start on %1 port %2: %3. Choose another port in Settings.</source>
+        <translation>Återanropsmottagaren kunde inte starta på %1 port %2: %3. Välj en annan port i Inställningar.</translation>
+    </message>
+    <message>
+        <source>Live job status is off: set up the job monitor in Settings.</source>
+        <translation>Jobbstatus i realtid är avstängd: ställ in jobbövervakningen i Inställningar.</translation>
+    </message>
+    <message>
+        <source>Receiving job events at %1</source>
+        <translation>Tar emot jobbhändelser på %1</translation>
+    </message>
+    <message>
+        <source>The same shared receiver address is given twice.</source>
+        <translation>Samma adress till den delade mottagaren är angiven två gånger.</translation>
+    </message>
+    <message>
+        <source>The shared receiver refused the events token; check it in Settings.</source>
+        <translation>Den delade mottagaren nekade händelsetoken; kontrollera den i Inställningar.</translation>
+    </message>
+    <message>
+        <source>The shared receiver cannot be reached (%1); retrying.</source>
+        <translation>Den delade mottagaren går inte att nå (%1); försöker igen.</translation>
+    </message>
+    <message>
+        <source>The followed job events cannot be stored: %1 Retrying.</source>
+        <translation>De följda jobbhändelserna kan inte sparas: %1 Försöker igen.</translation>
+    </message>
+    <message>
+        <source>Following job events from %1</source>
+        <translation>Följer jobbhändelser från %1</translation>
+    </message>
+    <message>
+        <source>No system keyring is available (the keyring library found no backend)</source>
+        <translation>Ingen nyckelring finns i systemet (nyckelringsbiblioteket hittade ingen lagringstjänst)</translation>
+    </message>
+    <message>
+        <source>The keyring in use (%1) discards every secret</source>
+        <translation>Nyckelringen som används (%1) kastar varje hemlighet</translation>
+    </message>
+    <message>
+        <source>The keyring in use (%1) would store secrets unencrypted on disk</source>
+        <translation>Nyckelringen som används (%1) skulle spara hemligheter okrypterade på disken</translation>
+    </message>
+    <message>
+        <source>saved credentials cannot be used</source>
+        <translation>kan sparade inloggningsuppgifter inte användas</translation>
+    </message>
+    <message>
+        <source>the password could not be saved</source>
+        <translation>kunde lösenordet inte sparas</translation>
+    </message>
+    <message>
+        <source>the API key could not be saved</source>
+        <translation>kunde API-nyckeln inte sparas</translation>
+    </message>
+    <message>
+        <source>the saved password could not be read</source>
+        <translation>kunde det sparade lösenordet inte läsas</translation>
+    </message>
+    <message>
+        <source>the saved API key could not be read</source>
+        <translation>kunde den sparade API-nyckeln inte läsas</translation>
+    </message>
+    <message>
+        <source>the saved password could not be deleted</source>
+        <translation>kunde det sparade lösenordet inte tas bort</translation>
+    </message>
+    <message>
+        <source>the saved API key could not be deleted</source>
+        <translation>kunde den sparade API-nyckeln inte tas bort</translation>
+    </message>
+    <message>
+        <source>%1, so %2; credentials will be kept for this session only.</source>
+        <translation>%1, så %2; inloggningsuppgifterna sparas bara under den här sessionen.</translation>
+    </message>
+    <message>
+        <source>The keyring (%1) is locked, so %2; unlock it and try again.</source>
+        <translation>Nyckelringen (%1) är låst, så %2; lås upp den och försök igen.</translation>
+    </message>
+    <message>
+        <source>The keyring (%1) could not be opened, so %2.</source>
+        <translation>Nyckelringen (%1) kunde inte öppnas, så %2.</translation>
+    </message>
+    <message>
+        <source>The keyring (%1) refused the request, so %2.</source>
+        <translation>Nyckelringen (%1) nekade begäran, så %2.</translation>
+    </message>
+    <message>
+        <source>The keyring (%1) reported an error, so %2.</source>
+        <translation>Nyckelringen (%1) rapporterade ett fel, så %2.</translation>
+    </message>
+    <message>
+        <source>The keyring (%1) failed unexpectedly (%3), so %2.</source>
+        <translation>Nyckelringen (%1) fick ett oväntat fel (%3), så %2.</translation>
+    </message>
+    <message>
+        <source>%1; credentials will be kept for this session only and not saved.</source>
+        <translation>%1; inloggningsuppgifterna sparas bara under den här sessionen och inte permanent.</translation>
+    </message>
+    <message>
+        <source>store the event</source>
+        <translation>spara händelsen</translation>
+    </message>
+    <message>
+        <source>The folder of the event store (%1) could not be created: %2.</source>
+        <translation>Mappen för händelselagret (%1) kunde inte skapas: %2.</translation>
+    </message>
+    <message>
+        <source>The event store (%1) could not be opened: %2.</source>
+        <translation>Händelselagret (%1) kunde inte öppnas: %2.</translation>
+    </message>
+    <message>
+        <source>The event store (%1) could not %2: %3.</source>
+        <translation>Händelselagret (%1) kunde inte %2: %3.</translation>
+    </message>
+    <message>
+        <source>The event store (%1) was written by a newer version of Dispatch Desktop (schema %2, this version knows %3); update Dispatch Desktop to read it.</source>
+        <translation>Händelselagret (%1) skrevs av en nyare version av Dispatch Desktop (schema %2, den här versionen känner till %3); uppdatera Dispatch Desktop för att läsa det.</translation>
+    </message>
+    <message>
+        <source>be read</source>
+        <translation>läsas</translation>
+    </message>
+    <message>
+        <source>be searched</source>
+        <translation>genomsökas</translation>
+    </message>
+    <message>
+        <source>store the followed events</source>
+        <translation>spara de följda händelserna</translation>
+    </message>
+    <message>
+        <source>be pruned</source>
+        <translation>rensas</translation>
+    </message>
+    <message>
+        <source>The folder of the launch journal (%1) could not be created: %2.</source>
+        <translation>Mappen för utskicksjournalen (%1) kunde inte skapas: %2.</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) could not be opened: %2.</source>
+        <translation>Utskicksjournalen (%1) kunde inte öppnas: %2.</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) could not %2: %3.</source>
+        <translation>Utskicksjournalen (%1) kunde inte %2: %3.</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) was written by a newer version of Dispatch Desktop (schema %2, this version knows %3); update Dispatch Desktop to read it.</source>
+        <translation>Utskicksjournalen (%1) skrevs av en nyare version av Dispatch Desktop (schema %2, den här versionen känner till %3); uppdatera Dispatch Desktop för att läsa den.</translation>
+    </message>
+    <message>
+        <source>record the launch attempt</source>
+        <translation>registrera startförsöket</translation>
+    </message>
+    <message>
+        <source>record the launch outcome</source>
+        <translation>registrera startens utfall</translation>
+    </message>
+    <message>
+        <source>The launch journal (%1) has no attempt %2 to update.</source>
+        <translation>Utskicksjournalen (%1) har inget startförsök %2 att uppdatera.</translation>
+    </message>
+    <message>
+        <source>be read for export</source>
+        <translation>läsas för export</translation>
+    </message>
+    <message>
+        <source>be opened</source>
+        <translation>öppnas</translation>
     </message>
 </context>
 <context>
@@ -1955,8 +2379,8 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
         <translation>Övningsmärkningen får ha högst %1 tecken: den sätts framför varje övningsmeddelande.</translation>
     </message>
     <message>
-        <source>The exercise marker %1.</source>
-        <translation>Övningsmärkningen %1.</translation>
+        <source>The exercise marker</source>
+        <translation>Övningsmärkningen</translation>
     </message>
     <message>
         <source>Launching</source>
@@ -2422,7 +2846,7 @@ Ett skrivbordsprogram för LEKAB:s Dispatch-API.</translation>
     </message>
     <message>
         <source>The saved job&apos;s own recipients:</source>
-        <translation>Det sparade jobbets egna mottagare:</translation>
+        <translation>Jobbets egna mottagare:</translation>
     </message>
     <message>
         <source>Recipients to exclude</source>

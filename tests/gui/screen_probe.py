@@ -2,7 +2,7 @@
 and scale: open the main window as a dispatcher first sees it (signed in to the demo server, a
 saved job open, the outcome of a launch shown) and print, as JSON, what of it is in sight.
 
-    python screen_probe.py WIDTHxHEIGHT DATA_DIR   (QT_SCALE_FACTOR may be set)
+    python screen_probe.py WIDTHxHEIGHT DATA_DIR [LANGUAGE]   (QT_SCALE_FACTOR may be set)
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ def offscreen_screen(width: int, height: int, folder: Path) -> None:
 def main() -> None:
     width, height = map(int, sys.argv[1].split("x"))
     folder = Path(sys.argv[2])
+    language = sys.argv[3] if len(sys.argv) > 3 else "en"
     offscreen_screen(width, height, folder)
     sys.path.append(str(TESTS))  # keyring_memory; conftest is the one beside this file
 
@@ -49,6 +50,9 @@ def main() -> None:
 
     keyring.set_keyring(InMemoryKeyring())
     app = QApplication(["probe"])
+    from dispatch_desktop.ui.language import install_language
+
+    install_language(app, language)
     with DemoServer(start_delay=0.0, speed=1000.0) as server:
         context = AppContext(
             settings=AppSettings(folder / "settings.ini"),
@@ -96,6 +100,8 @@ def inside(widget, window) -> bool:
 
 
 def report(app, window) -> dict[str, object]:
+    from PySide6.QtWidgets import QScrollArea
+
     from dispatch_desktop.joblist import Column
     from dispatch_desktop.ui.jobs_panel import JOB_ROLE
 
@@ -149,6 +155,11 @@ def report(app, window) -> dict[str, object]:
         "cut ids": cut_ids,
         "cut titles": cut_titles,
         "cut fields": cut_fields,
+        "scrolls sideways": [
+            area.widget().accessibleName() or type(area.widget()).__name__
+            for area in window.findChildren(QScrollArea)
+            if area.isVisible() and area.horizontalScrollBar().isVisible()
+        ],
         "scale": app.primaryScreen().devicePixelRatio(),
     }
 

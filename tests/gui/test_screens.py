@@ -21,14 +21,17 @@ PROBE = Path(__file__).with_name("screen_probe.py")
 FIXED = QHeaderView.ResizeMode.Fixed
 
 
-def probe(tmp_path: Path, screen: str, scale: str | None) -> dict[str, object]:
-    """What the probe finds in sight on an offscreen ``screen`` at ``scale``."""
+def probe(
+    tmp_path: Path, screen: str, scale: str | None, language: str = "en"
+) -> dict[str, object]:
+    """What the probe finds in sight on an offscreen ``screen`` at ``scale``, the windows in
+    ``language``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
     if scale is not None:
         env["QT_SCALE_FACTOR"] = scale
     tmp_path.chmod(0o700)
     done = subprocess.run(  # noqa: S603 - this interpreter, the probe next to this file
-        [sys.executable, str(PROBE), screen, str(tmp_path)],
+        [sys.executable, str(PROBE), screen, str(tmp_path), language],
         capture_output=True,
         text=True,
         env=env,
@@ -39,15 +42,16 @@ def probe(tmp_path: Path, screen: str, scale: str | None) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])
 @pytest.mark.parametrize(
     ("screen", "scale", "logical"),
     [("1366x768", None, [1366, 768]), ("1920x1080", "1.5", [1280, 720])],
     ids=["laptop at 100 %", "full HD at 150 %"],
 )
 def test_the_first_window_fits_and_shows_what_matters(
-    tmp_path: Path, screen: str, scale: str | None, logical: list[int]
+    tmp_path: Path, screen: str, scale: str | None, logical: list[int], language: str
 ) -> None:
-    seen = probe(tmp_path, screen, scale)
+    seen = probe(tmp_path, screen, scale, language)
     assert seen["screen"][2:] == logical  # the scale took effect
     assert seen["fits"], seen["frame"]
     # The Start button, the outcome (its buttons too) and the status line: whole, in sight.
@@ -57,6 +61,9 @@ def test_the_first_window_fits_and_shows_what_matters(
     assert seen["cut ids"] == []
     assert seen["cut titles"] == []
     assert seen["cut fields"] == []
+    # The form scrolls down, never sideways: every label and field fits its width (the
+    # Swedish labels are longer).
+    assert seen["scrolls sideways"] == []
 
 
 def test_a_window_saved_on_a_larger_screen_comes_back_on_this_one(
