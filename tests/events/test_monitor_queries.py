@@ -385,3 +385,61 @@ def test_a_timeline_is_read_from_the_index_alone_in_time_order(tmp_path: Path) -
         connection.close()
     assert "COVERING INDEX events_timeline" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_reading_a_timeline_leaves_the_collector_as_it_found_it(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector pauses while a timeline is read (bench/monitor.py) and runs again after,
+    also when the read fails; one switched off by someone else stays off."""
+    import gc
+
+    add(store, JOBID, "JOB_START", START_MS)
+    assert gc.isenabled()
+    store.timeline(JOBID)
+    assert gc.isenabled()
+
+    def broken(_rows: object) -> None:
+        assert not gc.isenabled()  # paused while the entries are made
+        raise sqlite3.DatabaseError("disk I/O error")
+
+    monkeypatch.setattr("dispatch_desktop.events.store._timeline_entries", broken)
+    with pytest.raises(Exception, match="disk I/O error"):
+        store.timeline(JOBID)
+    assert gc.isenabled()
+    monkeypatch.undo()
+
+    gc.disable()
+    try:
+        store.timeline(JOBID)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_text_that_is_not_utf8_leaves_out_its_row_only(tmp_path: Path) -> None:
+    """The timeline is read as one JSON document; a row whose text is not UTF-8 (written by
+    hand) makes it unreadable, so the rows are read one by one and only that row is left out."""
+    path = tmp_path / "events.sqlite3"
+    store = EventStore(path)
+    add(store, JOBID, "JOB_START", START_MS)
+    add(store, JOBID, "JOB_ASSIGN", START_MS + 2, sendname="Anna Berg")
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(
+            "INSERT INTO events (received_at, fingerprint, jobid, eventtype, timestamp_ms,"
+            " sendname, raw) VALUES ('2024-11-04T12:00:00.000+00:00', 'bad', ?, 'JOB_ASSIGN',"
+            " ?, CAST(X'ff41' AS TEXT), '{}')",
+            (JOBID, START_MS + 1),
+        )
+        connection.commit()
+    finally:
+        connection.close()
+
+    entries, _ = store.timeline(JOBID)
+
+    assert [(entry.kind, entry.recipient) for entry in entries] == [
+        ("JOB_START", None),
+        ("JOB_ASSIGN", "Anna Berg"),
+    ]
+    assert all(isinstance(entry.cursor, int) for entry in entries)
