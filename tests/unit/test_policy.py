@@ -202,3 +202,16 @@ def test_the_documented_example_is_a_valid_policy() -> None:
     policy = parse_policy(example, SOURCE)
     assert policy.kiosk is True
     assert set(policy.jobs) <= set(policy.allowed_jobs or ())
+
+
+def test_every_key_is_documented_in_the_readme_and_in_docs() -> None:
+    """Administrators read the README first: every key of the policy is named there, and
+    described in docs/policy.md."""
+    from dispatch_desktop.policy import JOB_KEYS, POLICY_KEYS
+
+    root = Path(__file__).parents[2]
+    readme = (root / "README.md").read_text("utf-8").split("## Policy", 1)[1].split("\n## ", 1)[0]
+    doc = (root / "docs" / "policy.md").read_text("utf-8")
+    for key in (*POLICY_KEYS, *JOB_KEYS):
+        assert f"`{key}`" in readme, key
+        assert f"`{key}`" in doc, key
