@@ -333,6 +333,11 @@ class StartUp:
         dialog.setParent(window, dialog.windowFlags())  # this hides it
         dialog.move(where)
         dialog.show()
+        # Shown again, an X window keeps its place in the stack: with no window manager to
+        # honour "transient for" (a bare X server, some kiosks) the modal dialog would stay
+        # under the main window, and the app would look frozen.
+        dialog.raise_()
+        dialog.activateWindow()
 
     def _begin_background_work(self) -> None:
         window = self.window

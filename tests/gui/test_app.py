@@ -4,6 +4,8 @@ window, then the background work), crash handling."""
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -289,6 +291,32 @@ def test_a_demo_server_that_cannot_start_is_reported_and_nothing_is_sent(
         assert "sign in" not in start.runner.running()
         close(start)
     assert "the demo server could not start" in caplog.text
+
+
+def test_the_sign_in_dialog_is_on_top_on_a_bare_x_server(tmp_path: Path) -> None:
+    """With no window manager to honour "transient for" (a bare X server, as on some
+    kiosks), the start-up's modal sign-in dialog, moved onto the main window that came after
+    it, must still be on top: under it, the app looks frozen. The screen where the dialog
+    stands must show the dialog (it showed the main window: 76 % of the pixels differed)."""
+    xvfb_run = shutil.which("xvfb-run")
+    if xvfb_run is None:
+        assert not os.environ.get("CI"), "CI installs xvfb (.ci/run)"
+        pytest.skip("needs xvfb-run")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["DISPATCH_DESKTOP_DATA_DIR"] = str(tmp_path)
+    probe = Path(__file__).with_name("stack_probe.py")
+    result = subprocess.run(  # noqa: S603 - our own probe, under a throwaway X server
+        [xvfb_run, "-a", "-s", "-screen 0 1366x768x24", sys.executable, str(probe)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+        env=env,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("DIFF", "NO "))]
+    assert lines, result.stdout + result.stderr
+    assert lines[-1].startswith("DIFFERING"), lines[-1]
+    assert float(lines[-1].split()[1]) < 0.05, lines[-1]
 
 
 @pytest.mark.usefixtures("data_dir", "memory_keyring", "restore_logging")
