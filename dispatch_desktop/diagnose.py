@@ -187,24 +187,9 @@ def qt_version() -> str | None:
         return None
 
 
-def start_probe() -> None:
-    """Load every window's module, open a window, and print the platform's name and how many
-    font families Qt offers (its own fallbacks count: fonts are checked by file). Runs in the
-    child process of :func:`start_check`."""
-    from PySide6.QtGui import QFontDatabase
-    from PySide6.QtWidgets import QApplication, QWidget
-
-    import dispatch_desktop.ui.main_window  # noqa: F401 - every window's module must load
-
-    app = QApplication(["dispatch-desktop"])
-    window = QWidget()
-    window.show()
-    app.processEvents()
-    print(app.platformName(), len(QFontDatabase.families()), flush=True)
-
-
 FROZEN_START_FLAG = "--diagnose-start-probe"
-"""How :func:`start_check` asks a frozen build (which has no ``-c``) for :func:`start_probe`."""
+"""How :func:`start_check` asks a frozen build (which has no ``-c``) for the start probe
+(dispatch_desktop/ui/start_probe.py)."""
 
 
 def start_check(timeout: float = START_TIMEOUT) -> Finding:
@@ -213,7 +198,7 @@ def start_check(timeout: float = START_TIMEOUT) -> Finding:
     if getattr(sys, "frozen", False):
         command = [sys.executable, FROZEN_START_FLAG]
     else:
-        probe = "from dispatch_desktop.diagnose import start_probe; start_probe()"
+        probe = "from dispatch_desktop.ui.start_probe import start_probe; start_probe()"
         command = [sys.executable, "-c", probe]
     try:
         result = subprocess.run(  # noqa: S603 - this very program, fixed arguments

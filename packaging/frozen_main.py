@@ -10,7 +10,7 @@ START_PROBE_FLAG = "--diagnose-start-probe"
 
 if __name__ == "__main__":
     if sys.argv[1:] == [START_PROBE_FLAG]:
-        from dispatch_desktop.diagnose import start_probe
+        from dispatch_desktop.ui.start_probe import start_probe
 
         start_probe()
         sys.exit(0)
