@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ModalHandler, button_named, signed_in_at_start, start_app
+from needs import program
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -298,10 +298,7 @@ def test_the_sign_in_dialog_is_on_top_on_a_bare_x_server(tmp_path: Path) -> None
     kiosks), the start-up's modal sign-in dialog, moved onto the main window that came after
     it, must still be on top: under it, the app looks frozen. The screen where the dialog
     stands must show the dialog (it showed the main window: 76 % of the pixels differed)."""
-    xvfb_run = shutil.which("xvfb-run")
-    if xvfb_run is None:
-        assert not os.environ.get("CI"), "CI installs xvfb (.ci/run)"
-        pytest.skip("needs xvfb-run")
+    xvfb_run = program("xvfb-run", "the test needs a bare X server")
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
     env["DISPATCH_DESKTOP_DATA_DIR"] = str(tmp_path)
     probe = Path(__file__).with_name("stack_probe.py")

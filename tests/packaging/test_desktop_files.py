@@ -5,15 +5,14 @@ window tells Wayland which desktop entry it belongs to, and the version has one 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
+from needs import program
 
 from dispatch_desktop import __version__
 
@@ -23,10 +22,7 @@ DESKTOP = RESOURCES / "dispatch-desktop.desktop"
 
 
 def validator(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:  # .ci/run installs both (Debian: appstream, desktop-file-utils)
-        pytest.skip(f"{name} is not installed")
-    return path
+    return program(name, "it validates what the desktop shows of the app")
 
 
 def test_appstream_data_is_valid() -> None:

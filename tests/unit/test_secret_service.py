@@ -11,11 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from needs import program
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")),
-    reason="needs dbus-run-session and gnome-keyring-daemon",
-)
+
+@pytest.fixture(autouse=True)
+def secret_service() -> None:
+    """A real Secret Service: gnome-keyring in a session bus of its own."""
+    for name in ("dbus-run-session", "gnome-keyring-daemon"):
+        program(name, "the keyring tests run against a real Secret Service")
+
 
 ROUND_TRIP = """
 from keyring.backends.SecretService import Keyring
