@@ -39,7 +39,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.cli import build_parser
 from dispatch_desktop.storage.paths import DATA_DIR_ENV
 from dispatch_desktop.storage.secrets import SecretStore
@@ -206,21 +205,7 @@ def make_screenshot(
         start_demo_server(context, args, stack)
         context.secrets = SecretStore(MemoryKeyring())
         assert context.demo_server is not None
-        assert context.demo_credentials is not None
-        username, password = context.demo_credentials
-        session = sign_in(
-            SignInForm(
-                server=context.demo_server,
-                use_api_key=False,
-                username=username,
-                password=password,
-                api_key="",
-                auth=AuthMethod.FIELDS,
-                http_method="POST",
-                remember=False,
-            ),
-            context.secrets,
-        )
+        session = sign_in(SignInForm.demo_account(context.demo_server), context.secrets)
         window = MainWindow(context, session)
         try:
             window.resize(*size)

@@ -33,7 +33,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dispatch_desktop import __version__
-from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.api.redaction import register_secret
 from dispatch_desktop.policy import NO_POLICY, Policy, PolicyError, load_policy, read_api_key_file
 from dispatch_desktop.storage.paths import (
@@ -491,22 +490,8 @@ class KioskStartUp(StartUp):
         assert window is not None
         use_demo_server(window.context, server)
         self._start_monitor()
-        from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME
-
         # The demo account is public: a kiosk in demo mode signs in to it as a service does.
-        self.sign_in_as_service(
-            SignInForm(
-                server=server.url,
-                use_api_key=False,
-                username=DEMO_USERNAME,
-                password=DEMO_PASSWORD,
-                api_key="",
-                auth=AuthMethod.FIELDS,
-                http_method="POST",
-                remember=False,
-                allowed_jobs=self.policy.allowed_jobs,
-            )
-        )
+        self.sign_in_as_service(SignInForm.demo_account(server.url, self.policy.allowed_jobs))
 
     def _on_demo_server_failed(self, error: BaseException) -> None:
         super()._on_demo_server_failed(error)

@@ -113,6 +113,23 @@ class SignInForm:
     allowed_jobs: frozenset[int] | None = None
     """The administrator's allowed jobs (policy.py): the only ones listed and started."""
 
+    @classmethod
+    def demo_account(cls, server: str, allowed_jobs: frozenset[int] | None = None) -> SignInForm:
+        """The built-in demo server's public account at ``server``, never remembered."""
+        from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME  # only in demo mode
+
+        return cls(
+            server=server,
+            use_api_key=False,
+            username=DEMO_USERNAME,
+            password=DEMO_PASSWORD,
+            api_key="",
+            auth=AuthMethod.FIELDS,
+            http_method="POST",
+            remember=False,
+            allowed_jobs=allowed_jobs,
+        )
+
     @property
     def account(self) -> str:
         """The keyring account of the secret."""

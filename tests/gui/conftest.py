@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import keyring
@@ -17,7 +18,6 @@ from keyring_memory import InMemoryKeyring
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 
-from dispatch_desktop.api import AuthMethod
 from dispatch_desktop.demo import DEMO_PASSWORD, DEMO_USERNAME, DemoServer, tag_vocabulary
 from dispatch_desktop.storage.journal import LaunchJournal
 from dispatch_desktop.storage.secrets import SecretStore
@@ -124,18 +124,7 @@ def context(
 
 def demo_form(server: DemoServer, **changes: object) -> SignInForm:
     """A sign-in form for the demo account, with ``changes`` applied."""
-    values: dict[str, object] = {
-        "server": server.url,
-        "use_api_key": False,
-        "username": DEMO_USERNAME,
-        "password": DEMO_PASSWORD,
-        "api_key": "",
-        "auth": AuthMethod.FIELDS,
-        "http_method": "POST",
-        "remember": False,
-    }
-    values.update(changes)
-    return SignInForm(**values)  # type: ignore[arg-type]
+    return replace(SignInForm.demo_account(server.url), **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture
