@@ -11,7 +11,7 @@ shown as it came; the scenario here uses only the demo's ordinary data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 from conftest import ModalHandler
@@ -152,6 +152,35 @@ def scan() -> Scan:
     return Scan()
 
 
+def scan_after_a_launch(
+    qtbot,
+    window: MainWindow,
+    modal: ModalHandler,
+    scan: Scan,
+    outcomes: Iterable[Outcome],
+    server_words: str,
+) -> None:
+    """Scan what a dispatcher sees after a launch: the window, History, the Monitor, the
+    outcome panel showing each of ``outcomes`` (with ``server_words`` as the server's reason),
+    Settings, the sign-in dialog, and every window still open."""
+    scan.window(window, "after a launch")
+    window.show_history()
+    qtbot.waitUntil(lambda: window.history.model.rowCount() >= 1)
+    scan.window(window, "History")
+    window.tabs.setCurrentIndex(2)
+    scan.window(window, "Monitor")
+    for kind in outcomes:
+        window.outcome.show_outcome(LaunchOutcome(kind, server_words))
+        scan.window(window.outcome, f"outcome {kind.name}")
+    open_and_scan(modal, scan, "Settings", None)
+    window.open_settings()
+    open_and_scan(modal, scan, "Sign in", None)
+    window.sign_in_again()
+    for top in QApplication.topLevelWidgets():
+        if top.isVisible():
+            scan.window(top, f"top-level {type(top).__name__}")
+
+
 def open_and_scan(modal: ModalHandler, scan: Scan, where: str, then: object) -> None:
     def act(dialog: QDialog) -> None:
         scan.window(dialog, where)
@@ -192,25 +221,8 @@ def test_no_developer_words_in_any_window(
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
     assert wait_for_outcome(qtbot, window) is not None
     assert "confirmation" in scan.places
-    scan.window(window, "after a launch")
-    window.show_history()
-    qtbot.waitUntil(lambda: window.history.model.rowCount() >= 1)
-    scan.window(window, "History")
-    window.tabs.setCurrentIndex(2)
-    scan.window(window, "Monitor")
-    # Every outcome as the panel shows it.
-    for kind in Outcome:
-        if kind is not Outcome.PENDING:
-            window.outcome.show_outcome(LaunchOutcome(kind, "The server's words."))
-            scan.window(window.outcome, f"outcome {kind.name}")
-    # Settings and sign-in.
-    open_and_scan(modal, scan, "Settings", None)
-    window.open_settings()
-    open_and_scan(modal, scan, "Sign in", None)
-    window.sign_in_again()
-    for top in QApplication.topLevelWidgets():
-        if top.isVisible():
-            scan.window(top, f"top-level {type(top).__name__}")
+    outcomes = [kind for kind in Outcome if kind is not Outcome.PENDING]
+    scan_after_a_launch(qtbot, window, modal, scan, outcomes, "The server's words.")
 
     assert scan.texts > 500  # the scan saw the windows, not nothing
     assert not scan.found, "\n".join(f"{w} -> {p}" for w, p in scan.found.items())

@@ -16,7 +16,6 @@ from conftest import ModalHandler, button_named
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QCalendarWidget,
     QDialog,
     QLabel,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from test_launch import wait_for_outcome
 from test_main_window import OFFICE_PARTY, select_job
-from test_no_developer_words import open_and_scan, widget_texts
+from test_no_developer_words import open_and_scan, scan_after_a_launch, widget_texts
 
 from dispatch_desktop.api import ValidationError
 from dispatch_desktop.demo.data import CONTACTS, SAVED_JOBS
@@ -150,22 +149,8 @@ def test_no_english_word_in_any_window_in_swedish(
     open_and_scan(modal, scan, "confirmation", confirm)
     qtbot.mouseClick(window.form.start_button, Qt.MouseButton.LeftButton)
     assert wait_for_outcome(qtbot, window) is Outcome.OK
-    scan.window(window, "after a launch")
-    window.show_history()
-    qtbot.waitUntil(lambda: window.history.model.rowCount() >= 1)
-    scan.window(window, "History")
-    window.tabs.setCurrentIndex(2)
-    scan.window(window, "Monitor")
-    for kind in (Outcome.NOT_STARTED, Outcome.CANCELLED, Outcome.UNKNOWN):
-        window.outcome.show_outcome(LaunchOutcome(kind, "Serverns egna ord."))
-        scan.window(window.outcome, f"outcome {kind.name}")
-    open_and_scan(modal, scan, "Settings", None)
-    window.open_settings()
-    open_and_scan(modal, scan, "Sign in", None)
-    window.sign_in_again()
-    for top in QApplication.topLevelWidgets():
-        if top.isVisible():
-            scan.window(top, f"top-level {type(top).__name__}")
+    outcomes = (Outcome.NOT_STARTED, Outcome.CANCELLED, Outcome.UNKNOWN)
+    scan_after_a_launch(qtbot, window, modal, scan, outcomes, "Serverns egna ord.")
 
     assert scan.texts > 500  # the scan saw the windows, not nothing
     assert not scan.found, "\n".join(f"{w} -> {words}" for w, words in scan.found.items())
