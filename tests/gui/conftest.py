@@ -77,6 +77,20 @@ def signed_in_at_start(
 
 
 @pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    """A task runner of its own, its tasks waited for at the end."""
+    runner = TaskRunner()
+    yield runner
+    runner.wait_for_done(30_000)
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> LaunchJournal:
+    """An empty launch journal in the test's folder."""
+    return LaunchJournal(tmp_path / "journal.sqlite3")
+
+
+@pytest.fixture
 def memory_keyring() -> Iterator[InMemoryKeyring]:
     previous = keyring.get_keyring()
     backend = InMemoryKeyring()

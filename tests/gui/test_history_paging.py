@@ -112,13 +112,6 @@ def mixed(count: int) -> list[tuple[str, LaunchMode]]:
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.wait_for_done(30_000)
-
-
-@pytest.fixture
 def journal(tmp_path: Path) -> Iterator[SpyJournal]:
     journal = SpyJournal(tmp_path / "journal.sqlite3")
     yield journal

@@ -5,7 +5,6 @@ What it shows after each search, filter, view and sort is checked against the jo
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
@@ -39,18 +38,6 @@ def saved() -> list[SavedJob]:
     jobs = [SavedJob(job.id, job.name, job.type) for job in made]
     random.Random(3).shuffle(jobs)
     return jobs
-
-
-@pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.wait_for_done(30_000)
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> LaunchJournal:
-    return LaunchJournal(tmp_path / "journal.sqlite3")
 
 
 @pytest.fixture

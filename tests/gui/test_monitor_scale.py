@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,20 +29,8 @@ WAIT_MS = 10_000
 
 
 @pytest.fixture
-def runner() -> Iterator[TaskRunner]:
-    runner = TaskRunner()
-    yield runner
-    runner.wait_for_done(30_000)
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> EventStore:
     return EventStore(tmp_path / "events.sqlite3")
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> LaunchJournal:
-    return LaunchJournal(tmp_path / "journal.sqlite3")
 
 
 def callback(
