@@ -53,6 +53,17 @@ def check_follow_url(base_url: str) -> str:
                 repr(base_url),
             )
         )
+    if parts.username is not None or parts.password is not None:
+        # It would be logged as typed and repeated in every error; the token is the credential.
+        raise ValueError(
+            Phrase(
+                QT_TRANSLATE_NOOP(
+                    "Library",
+                    "The shared receiver address must not hold a user name or password; the "
+                    "events token is what signs in.",
+                )
+            )
+        )
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ValueError(
             Phrase(

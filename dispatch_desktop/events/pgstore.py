@@ -109,7 +109,7 @@ def check_address(address: str) -> dict[str, Any]:
         params = conninfo_to_dict(address)
     except psycopg.ProgrammingError:
         raise ValueError("The database address is not a valid PostgreSQL address.") from None
-    if "password" in params:
+    if params.keys() & {"password", "sslpassword"}:  # the key's passphrase is one too
         raise ValueError(
             "The database address must not hold a password: give it through PGPASSFILE "
             "(a ~/.pgpass-style file) or PGPASSWORD."

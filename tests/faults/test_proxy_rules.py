@@ -268,6 +268,18 @@ def test_the_follower_refuses_plain_http_beyond_this_computer(url: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "url", ["https://alice:s3cret-pw@receiver.example.com", "https://alice@receiver.example.com"]
+)
+def test_the_follower_refuses_an_address_that_holds_a_user_or_password(url: str) -> None:
+    """Such an address would be logged as typed and repeated in every error message."""
+    with pytest.raises(ValueError, match="user name or password") as refused:
+        check_follow_url(url)
+    assert "s3cret-pw" not in str(refused.value)
+    with pytest.raises(FollowerError):
+        EventFollower(url, "events-token-0123456789")
+
+
+@pytest.mark.parametrize(
     ("url", "events_url"),
     [
         ("https://receiver.example.com", "https://receiver.example.com/events"),

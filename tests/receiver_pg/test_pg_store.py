@@ -83,6 +83,8 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(pg_address: str) -> 
     [
         "postgresql://dispatch:s3cret-pw@db.example.com/dispatch",
         "host=db.example.com user=dispatch password=s3cret-pw",
+        # the passphrase of the client's TLS key is a secret too
+        "postgresql://dispatch@db.example.com/dispatch?sslpassword=s3cret-pw",
     ],
 )
 def test_an_address_with_a_password_is_refused_without_repeating_it(address: str) -> None:
