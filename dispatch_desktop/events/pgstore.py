@@ -98,6 +98,10 @@ _INSERT = (
 )
 _SELECT = "SELECT cursor, received_at, raw FROM events"
 _TAKE_FEED_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+LOCK_TIMEOUT = "5s"
+"""How long a write waits for the feed lock before it fails (a 503, retried by the sender)."""
+IDLE_TIMEOUT = "15s"
+"""How long the database keeps a writer's transaction that does nothing (its node died)."""
 
 
 def check_address(address: str) -> dict[str, Any]:
@@ -250,6 +254,11 @@ class PostgresEventStore:
             # Off would acknowledge commits not yet on disk; any other level flushes.
             if connection.execute("SHOW synchronous_commit").fetchone() == ("off",):
                 connection.execute("SET synchronous_commit = on")
+            # A node that dies holding the feed lock keeps it until the database notices: the
+            # others wait at most LOCK_TIMEOUT for it (then 503: the sender retries), and the
+            # database ends a transaction left idle after IDLE_TIMEOUT, freeing the lock.
+            connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+            connection.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_TIMEOUT}'")
             connection.commit()
         except BaseException:
             connection.close()

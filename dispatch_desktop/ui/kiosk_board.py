@@ -124,7 +124,8 @@ class KioskBoard(QWidget):
             words = translate("KioskBoard", "EXERCISE") + "\n" + words
         if job.saved is None:
             words += "\n" + translate("KioskBoard", "(not found on the server)")
-        button = QPushButton(words, self)
+        # "&" in a name is a character, not a keyboard shortcut ("R&D alarm" is not Alt+D).
+        button = QPushButton(words.replace("&", "&&"), self)
         button.setAccessibleName(plain(job.label, one_line=True))
         if job.exercise:
             button.setAccessibleDescription(translate("KioskBoard", "Exercise"))

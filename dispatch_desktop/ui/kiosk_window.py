@@ -348,6 +348,7 @@ class KioskWindow(QMainWindow):
                 return
             dialog = self._confirmation(job, request, earlier, session.server)
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            dialog.deleteLater()  # a kiosk runs for months: none may pile up
         finally:
             self._confirming = False
         if accepted and self.session is session:

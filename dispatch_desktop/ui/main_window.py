@@ -514,6 +514,7 @@ class MainWindow(QMainWindow):
                 parent=self,
             )
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            dialog.deleteLater()  # a child of the window: one per launch would pile up
         finally:
             self._confirming = False
         if accepted:

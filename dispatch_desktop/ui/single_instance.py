@@ -28,8 +28,9 @@ READ_WAIT_MS = 500
 
 def instance_name(folder: Path) -> str:
     """The local socket's name for ``folder``: the same for every start on that folder (and
-    user), different for another folder."""
-    key = f"{os.getuid() if hasattr(os, 'getuid') else ''}:{folder.absolute()}"
+    user), different for another folder; the same folder through a symbolic link is the same
+    folder (two apps on one journal is what this prevents)."""
+    key = f"{os.getuid() if hasattr(os, 'getuid') else ''}:{folder.resolve()}"
     return "dispatch-desktop-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 

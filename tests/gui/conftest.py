@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
@@ -33,7 +34,7 @@ def restore_logging() -> Iterator[None]:
     """The app's start-up configures logging and the crash hook; put them back after."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    hooks = sys.excepthook
+    hooks, thread_hooks = sys.excepthook, threading.excepthook
     yield
     for handler in root.handlers[:]:
         if handler not in handlers:
@@ -41,6 +42,7 @@ def restore_logging() -> Iterator[None]:
             handler.close()
     root.setLevel(level)
     sys.excepthook = hooks
+    threading.excepthook = thread_hooks
 
 
 def start_app(qtbot, args: argparse.Namespace, stack: ExitStack) -> StartUp:

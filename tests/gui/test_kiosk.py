@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ModalHandler, button_named, demo_form
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 
-from dispatch_desktop.api.redaction import redact
+from dispatch_desktop.api import redaction
 from dispatch_desktop.cli import build_parser, hash_pin_command
 from dispatch_desktop.demo import DEMO_API_KEY, DemoServer
 from dispatch_desktop.policy import Policy, check_pin, hash_pin, parse_policy
@@ -28,7 +29,7 @@ from dispatch_desktop.ui.main_window import AppContext, MainWindow
 from dispatch_desktop.ui.second_pin import PinAttempts, SecondPinConfirmDialog
 from dispatch_desktop.ui.service_sign_in import ServiceSignIn, retry_delay, service_form
 from dispatch_desktop.ui.signin import sign_in
-from dispatch_desktop.ui.single_instance import SingleInstance
+from dispatch_desktop.ui.single_instance import SingleInstance, instance_name
 
 OFFICE_PARTY = 352872112744058883
 ALARM = 325961493210222597
@@ -46,7 +47,7 @@ kiosk = true
 allowed_jobs = {OFFICE_PARTY}, {ALARM}, {MISSING}
 
 [job {OFFICE_PARTY}]
-label = Party now
+label = R&D party now
 message = The party starts now.
   Bring a friend.
 
@@ -82,7 +83,9 @@ def test_the_board_shows_the_prepared_jobs_exercise_marked_and_a_missing_one_dis
 ) -> None:
     buttons = kiosk.board.buttons
     assert set(buttons) == {OFFICE_PARTY, ALARM, MISSING}
-    assert buttons[OFFICE_PARTY].text() == "Party now"
+    # The "&" of a name is shown, never taken for a shortcut.
+    assert buttons[OFFICE_PARTY].text() == "R&&D party now"
+    assert QKeySequence.mnemonic(buttons[OFFICE_PARTY].text()).isEmpty()
     assert buttons[ALARM].text().splitlines()[0] == "EXERCISE"
     assert buttons[ALARM].accessibleDescription() == "Exercise"
     assert not buttons[MISSING].isEnabled()
@@ -213,7 +216,7 @@ def free_port() -> int:
 
 
 def test_the_service_account_retries_with_back_off_until_the_server_answers(
-    qtbot, context: AppContext
+    qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/dispatch/api"
@@ -221,8 +224,12 @@ def test_the_service_account_retries_with_back_off_until_the_server_answers(
         f"[policy]\nserver = {url}\nauth = api-key-header\napi_key_file = /etc/key\n"
         f"auto_sign_in = true\nallowed_jobs = {OFFICE_PARTY}\n"
     )
+    # A registry of its own: earlier tests registered the demo key, which would hide a
+    # service_form that forgot to.
+    monkeypatch.setattr(redaction, "_REGISTERED", redaction.Scrubber())
+    assert DEMO_API_KEY in redaction.redact(f"key {DEMO_API_KEY}")
     form = service_form(policy, DEMO_API_KEY)
-    assert DEMO_API_KEY not in redact(f"key {DEMO_API_KEY}")
+    assert DEMO_API_KEY not in redaction.redact(f"key {DEMO_API_KEY}")
     service = ServiceSignIn(form, context.runner, first_delay=1, max_delay=2)
     states: list[str] = []
     service.state_changed.connect(states.append)
@@ -294,6 +301,13 @@ def test_the_kiosk_start_paints_full_screen_and_signs_in_to_the_demo(
 
 
 # -- one app per data folder -------------------------------------------------------------------
+
+
+def test_a_folder_reached_through_a_link_is_the_same_folder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "data")
+    assert instance_name(tmp_path / "link") == instance_name(tmp_path / "data")
+    assert instance_name(tmp_path / "other") != instance_name(tmp_path / "data")
 
 
 def test_a_second_claim_on_the_same_folder_raises_the_first(qtbot, tmp_path: Path) -> None:

@@ -208,7 +208,7 @@ def test_the_settings_dialog_greys_what_the_policy_sets(qtbot) -> None:
 
 
 def test_the_policys_language_wins_is_locked_in_settings_and_never_stored(
-    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restore_logging: None
 ) -> None:
     path = tmp_path / "settings.ini"
     users = AppSettings(path)

@@ -11,9 +11,15 @@ import pytest
 from event_http import REFERENCE_JOB_ID, event_body, post, request
 from psycopg.conninfo import conninfo_to_dict
 
-from dispatch_desktop.events import CallbackReceiver, EventStoreError
+from dispatch_desktop.events import CallbackReceiver, EventStoreError, pgstore
 from dispatch_desktop.events.model import parse_callback
-from dispatch_desktop.events.pgstore import SCHEMA_VERSION, PostgresEventStore, check_address
+from dispatch_desktop.events.pgstore import (
+    _TAKE_FEED_LOCK,
+    FEED_LOCK,
+    SCHEMA_VERSION,
+    PostgresEventStore,
+    check_address,
+)
 
 
 @pytest.fixture
@@ -166,3 +172,35 @@ def test_a_node_needs_no_right_to_create_tables_once_the_schema_is_there(
         assert node.events_after(0) == [stored]
     finally:
         node.close()
+
+
+def test_a_node_that_stalls_holding_the_feed_lock_does_not_stop_the_others(
+    pg_address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node whose machine dies mid-write keeps the feed lock until the database notices. The
+    others wait at most the lock timeout, fail (a 503: the sender retries), and write again once
+    the database ends the stalled node's idle transaction; nothing acknowledged is lost."""
+    monkeypatch.setattr(pgstore, "LOCK_TIMEOUT", "1s")  # 5 s and 15 s in service
+    monkeypatch.setattr(pgstore, "IDLE_TIMEOUT", "3s")
+    dead, node = PostgresEventStore(pg_address), PostgresEventStore(pg_address)
+    stalled = dead._open_writer()  # the dead node's writer, as it connected
+    try:
+        stalled.execute(_TAKE_FEED_LOCK, (FEED_LOCK,))  # and never commits
+        began = time.monotonic()
+        with pytest.raises(EventStoreError):
+            node.add_event(parse_callback(event_body(1)))
+        assert time.monotonic() - began < 10  # not held for ever (it was: no timeout at all)
+        deadline = time.monotonic() + 30
+        while True:  # the database ends the stalled transaction and frees the lock
+            try:
+                stored, is_new = node.add_event(parse_callback(event_body(1)))
+                break
+            except EventStoreError:
+                assert time.monotonic() < deadline, "the stalled node's lock was never freed"
+                time.sleep(0.5)
+        assert is_new
+        assert node.events_after(0) == [stored]
+    finally:
+        stalled.close()
+        node.close()
+        dead.close()
