@@ -1540,6 +1540,10 @@ på %3?</translation>
         <translation>Den delade mottagarens adress %1 är inte en webbadress; den ska se ut som https://receiver.example.com.</translation>
     </message>
     <message>
+        <source>The shared receiver address must not hold a user name or password; the events token is what signs in.</source>
+        <translation>Den gemensamma mottagarens adress får inte innehålla användarnamn eller lösenord; det är händelsetoken som loggar in.</translation>
+    </message>
+    <message>
         <source>The shared receiver address %1 uses plain http://, which would send the events token unencrypted; use https:// (plain http is allowed only to this computer).</source>
         <translation>Den delade mottagarens adress %1 använder okrypterad http://, som skulle skicka händelsetoken okrypterad; använd https:// (okrypterad http tillåts bara till den här datorn).</translation>
     </message>
