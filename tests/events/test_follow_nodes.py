@@ -67,6 +67,14 @@ def test_the_follower_moves_to_the_next_node_and_loses_and_repeats_nothing(
     shared = EventStore(tmp_path / "shared" / "events.sqlite3")  # two nodes, one store
     first = CallbackReceiver(shared, serve_events=True, events_token=EVENTS_TOKEN).start()
     second = CallbackReceiver(shared, serve_events=True, events_token=EVENTS_TOKEN).start()
+    asked: list[int] = []  # the cursors the followers ask after, at either node
+    read = shared.events_after
+
+    def events_after(after: int, *args: object, **kwargs: object) -> list:
+        asked.append(after)
+        return read(after, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "events_after", events_after)
     monitor = Collector()
     source = following(f"{first.base_url}, {second.base_url}", tmp_path / "desktop", monitor)
     try:
@@ -74,7 +82,9 @@ def test_the_follower_moves_to_the_next_node_and_loses_and_repeats_nothing(
             assert post(first.port, f"/callbacks/{first.token}", event_body(number)).status == 200
         source.start()
         monitor.wait_for(3, 20)
+        third = shared.latest_cursor()
         first.stop()  # the follower's long poll at it ends with the node
+        asked_before_the_move = len(asked)
         for number in range(3, 6):
             body = event_body(number)
             assert post(second.port, f"/callbacks/{second.token}", body).status == 200
@@ -84,6 +94,10 @@ def test_the_follower_moves_to_the_next_node_and_loses_and_repeats_nothing(
         first.stop()
         second.stop()
         shared.close()
+    # The next node is asked after the last event seen, not from the start: the copies'
+    # fingerprints would hide a re-read from the check below.
+    assert asked[asked_before_the_move:]
+    assert min(asked[asked_before_the_move:]) == third
     # Once each, in order: nothing lost at the move, nothing repeated.
     assert [event.sendname for event in monitor.events] == [f"Responder {n}" for n in range(6)]
     assert f"Following job events from {first.base_url}" in monitor.status
