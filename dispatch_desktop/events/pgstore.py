@@ -55,8 +55,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from dispatch_desktop.events.backends import Publish
-from dispatch_desktop.events.model import InvalidEvent, JobEvent, StoredEvent, parse_callback
-from dispatch_desktop.events.store import EventStoreError, _PendingWrite
+from dispatch_desktop.events.model import JobEvent, StoredEvent, parse_callback
+from dispatch_desktop.events.store import EventStoreError, _PendingWrite, readable
 
 log = logging.getLogger(__name__)
 
@@ -142,16 +142,6 @@ def _schema_version(connection: psycopg.Connection[Any]) -> int:
 def _stored(row: tuple[Any, ...]) -> StoredEvent:
     cursor, received_at, raw = row
     return StoredEvent.of(parse_callback(raw), cursor, received_at.astimezone(UTC))
-
-
-def _readable(rows: list[tuple[Any, ...]]) -> list[StoredEvent]:
-    events: list[StoredEvent] = []
-    for row in rows:
-        try:
-            events.append(_stored(row))
-        except InvalidEvent as exc:  # written by hand, or refused by a newer parser
-            log.warning("Skipped the stored row %s, which is not an event: %s", row[0], exc)
-    return events
 
 
 class PostgresEventStore:
@@ -332,11 +322,19 @@ class PostgresEventStore:
     def events_after(self, cursor: int, limit: int = 100) -> list[StoredEvent]:
         if limit < 0:
             raise ValueError(f"The limit {limit} is negative.")
+        events: list[StoredEvent] = []
         with self._reader("be read") as connection:
-            rows = connection.execute(
-                _SELECT + " WHERE cursor > %s ORDER BY cursor LIMIT %s", (cursor, limit)
-            ).fetchall()
-        return _readable(rows)
+            # Page on until ``limit`` events: a page of rows that are not events (written by
+            # hand) must not end the feed there, or every follower would ask for it for ever.
+            while len(events) < limit:
+                rows = connection.execute(
+                    _SELECT + " WHERE cursor > %s ORDER BY cursor LIMIT %s", (cursor, limit)
+                ).fetchall()
+                if not rows:
+                    break
+                events += readable(rows, limit - len(events), _stored)
+                cursor = rows[-1][0]
+        return events
 
     def latest_cursor(self) -> int:
         with self._reader("be read") as connection:

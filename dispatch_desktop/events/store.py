@@ -230,15 +230,21 @@ def _stored(row: sqlite3.Row) -> StoredEvent:
     return StoredEvent.from_wire(values)
 
 
-def _readable(rows: Iterable[sqlite3.Row], limit: int | None = None) -> list[StoredEvent]:
-    """The events of ``rows`` (at most ``limit``), skipping, with a warning, every row that is
-    not one; ``rows`` is read lazily, so skipped rows do not count towards ``limit``."""
+def readable(
+    rows: Iterable[Sequence[Any]],
+    limit: int | None = None,
+    parse: Callable[[Any], StoredEvent] | None = None,
+) -> list[StoredEvent]:
+    """The events of ``rows`` (at most ``limit``), each made by ``parse`` (default: from a row
+    of this store), skipping, with a warning, every row that is not one; ``rows`` is read
+    lazily, so skipped rows do not count towards ``limit``. Every row starts with its cursor."""
     events: list[StoredEvent] = []
+    parse = parse or _stored
     for row in rows:
         if limit is not None and len(events) >= limit:
             break
         try:
-            events.append(_stored(row))
+            events.append(parse(row))
         except InvalidEvent as exc:
             log.warning("Skipped the stored row %s, which is not an event: %s", row[0], exc)
     return events
@@ -425,14 +431,14 @@ class EventStore(VersionedSqliteFile):
             rows = connection.execute(
                 _SELECT_EVENTS + " WHERE cursor > ? ORDER BY cursor", (cursor,)
             )
-            return _readable(rows, limit)
+            return readable(rows, limit)
 
     def event(self, cursor: int) -> StoredEvent | None:
         """The event stored at ``cursor``; ``None`` when there is none (or its row is not
         an event)."""
         with self._reader(QT_TRANSLATE_NOOP("Library", "be read")) as connection:
             rows = connection.execute(_SELECT_EVENTS + " WHERE cursor = ?", (cursor,))
-            events = _readable(rows)
+            events = readable(rows)
         return events[0] if events else None
 
     def events_for_job(self, jobid: int) -> list[StoredEvent]:
@@ -443,7 +449,7 @@ class EventStore(VersionedSqliteFile):
                 _SELECT_EVENTS + " WHERE jobid = ? ORDER BY cursor",
                 (jobid,),
             )
-            return _readable(rows)
+            return readable(rows)
 
     def latest_cursor(self) -> int:
         """The cursor of the newest event; 0 when the store is empty."""

@@ -72,6 +72,21 @@ def test_a_row_written_by_hand_is_skipped(node: PostgresEventStore, pg_address: 
     assert [e.sendname for e in node.events_after(0)] == ["Responder 1", "Responder 2"]
 
 
+def test_a_page_of_rows_written_by_hand_does_not_end_the_feed(
+    node: PostgresEventStore, pg_address: str
+) -> None:
+    """More rows that are not events than a page holds, then an event: the follower gets the
+    event (the feed stopped at the first page, and every follower asked for it for ever)."""
+    with psycopg.connect(pg_address, autocommit=True) as connection:
+        for number in range(5):
+            connection.execute(
+                "INSERT INTO events (received_at, fingerprint, raw) VALUES (now(), %s, 'x')",
+                (f"by hand {number}",),
+            )
+    stored, _ = node.add_event(parse_callback(event_body(1)))
+    assert node.events_after(0, limit=2) == [stored]
+
+
 def test_the_schema_is_versioned_and_a_newer_one_is_refused(pg_address: str) -> None:
     PostgresEventStore(pg_address).close()
     PostgresEventStore(pg_address).close()  # a second node: nothing to migrate
